@@ -1,0 +1,54 @@
+# The two commands: `make run` (set up everything and serve on http://127.0.0.1:8000)
+# and `make test` (the whole suite). Both create .venv on first use.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+.PHONY: help install run setup serve test lint format migrations-check worker beat clean
+
+help:
+	@echo "make run               set up (virtualenv, install, migrate, councils, demo data) and serve"
+	@echo "make test              run the whole test suite"
+	@echo "make lint              ruff check and format check"
+	@echo "make migrations-check  fail if models and migrations disagree"
+	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_councils
+	$(MANAGE) load_demo_data
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+worker: install
+	$(VENV)/bin/celery -A config worker -l INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l INFO
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test.sqlite3

@@ -1,0 +1,191 @@
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+
+from .models import CouncilRole
+
+EMAIL_ERRORS = {
+    "required": "Enter an email address",
+    "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+}
+
+
+def _helper(*fields: Any, submit: str) -> FormHelper:
+    helper = FormHelper()
+    # GOV.UK pattern: the server validates and the error summary explains.
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+def _email_field(name: str) -> Field:
+    return Field.text(
+        name, field_width=Fluid.TWO_THIRDS, autocomplete="email", spellcheck="false"
+    )
+
+
+def _password_field(name: str, autocomplete: str) -> Field:
+    return Field.text(
+        name, field_width=20, autocomplete=autocomplete, spellcheck="false"
+    )
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been closed. Ask your council's assessment lead for help.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].error_messages = {
+            "required": "Enter your email address"
+        }
+        self.fields["password"].error_messages = {"required": "Enter your password"}
+        self.helper = _helper(
+            _email_field("username"),
+            _password_field("password", "current-password"),
+            submit="Sign in",
+        )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        help_text="We will send a link to reset your password if this address has an account.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_email_field("email"), submit="Send reset link")
+
+
+class _NewPasswordMixin:
+    fields: dict[str, forms.Field]
+
+    def _label_new_passwords(self) -> None:
+        self.fields["new_password1"].label = "New password"
+        self.fields[
+            "new_password1"
+        ].help_text = "Use at least 12 characters. Avoid common passwords and your name or email address."
+        self.fields["new_password1"].error_messages = {
+            "required": "Enter a new password"
+        }
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = ""
+        self.fields["new_password2"].error_messages = {
+            "required": "Confirm your new password"
+        }
+
+
+class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
+    error_messages = {"password_mismatch": "The passwords do not match"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._label_new_passwords()
+        self.helper = _helper(
+            _password_field("new_password1", "new-password"),
+            _password_field("new_password2", "new-password"),
+            submit="Set password",
+        )
+
+
+class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
+    error_messages = {
+        "password_mismatch": "The passwords do not match",
+        "password_incorrect": "Your current password is not correct",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages = {
+            "required": "Enter your current password"
+        }
+        self._label_new_passwords()
+        self.helper = _helper(
+            _password_field("old_password", "current-password"),
+            _password_field("new_password1", "new-password"),
+            _password_field("new_password2", "new-password"),
+            submit="Change password",
+        )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        help_text="We will email a link that lets them set a password and join your council.",
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=CouncilRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a role",
+            "invalid_choice": "Select a role from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _email_field("email"),
+            Field.radios("role", legend_size=Size.SMALL),
+            submit="Send invitation",
+        )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter your full name"},
+    )
+    new_password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text="Use at least 12 characters. Avoid common passwords and your name or email address.",
+        error_messages={"required": "Create a password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Confirm your password"},
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = _helper(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS, autocomplete="name"),
+            _password_field("new_password1", "new-password"),
+            _password_field("new_password2", "new-password"),
+            submit="Create account",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The passwords do not match")
+        elif first:
+            from .models import User
+
+            probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", error)
+        return cleaned

@@ -1,0 +1,218 @@
+"""Writes with rules for people, roles and invitations."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from councils.models import Council
+
+from .models import CouncilMembership, CouncilRole, Invitation, User
+from .tokens import make_invitation_token
+
+# Unaccepted invitations hold someone's email address; keep them only this long after expiry.
+EXPIRED_INVITATION_RETENTION = timedelta(days=30)
+
+
+class InvitationNotValid(Exception):
+    """The link is unknown, used, withdrawn, superseded by a resend, or out of date."""
+
+
+def _ensure_lead(*, council: Council, user: User) -> None:
+    if (
+        not CouncilMembership.objects.for_user(user)
+        .filter(council=council, role=CouncilRole.LEAD)
+        .exists()
+    ):
+        raise PermissionDenied(
+            "Only the council's assessment lead can manage its team."
+        )
+
+
+def _queue_invitation_email(invitation: Invitation) -> None:
+    from .tasks import send_invitation_email
+
+    send_invitation_email.delay_on_commit(invitation.pk, invitation.nonce)
+
+
+def invitation_create(
+    *, council: Council, email: str, role: str, invited_by: User
+) -> Invitation:
+    """Invite someone to the council in a role, and email them a single-use link."""
+    _ensure_lead(council=council, user=invited_by)
+    email = email.strip().lower()
+    if CouncilMembership.objects.filter(
+        council=council, user__email__iexact=email
+    ).exists():
+        raise ValidationError(
+            {"email": "This person is already a member of your council"}
+        )
+    with transaction.atomic():
+        open_invitation = (
+            Invitation.objects.select_for_update()
+            .filter(council=council, email__iexact=email)
+            .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        )
+        if open_invitation and not open_invitation.is_expired:
+            raise ValidationError(
+                {
+                    "email": "This person already has an invitation. Resend it from the team page"
+                }
+            )
+        if open_invitation:
+            # An expired invitation gives way to the new one.
+            open_invitation.revoked_at = timezone.now()
+            open_invitation.save(update_fields=["revoked_at"])
+        invitation = Invitation(
+            council=council,
+            email=email,
+            role=role,
+            invited_by=invited_by,
+            nonce=secrets.token_hex(16),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        invitation.full_clean()
+        invitation.save()
+        _queue_invitation_email(invitation)
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """Send a fresh link and restart the clock; earlier links stop working."""
+    _ensure_lead(council=invitation.council, user=by)
+    with transaction.atomic():
+        updated = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(
+            nonce=secrets.token_hex(16),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            sent_at=None,
+        )
+        if updated != 1:
+            raise ValidationError(
+                "This invitation has already been accepted or withdrawn"
+            )
+        invitation.refresh_from_db()
+        _queue_invitation_email(invitation)
+    return invitation
+
+
+def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
+    _ensure_lead(council=invitation.council, user=by)
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if updated != 1:
+        raise ValidationError("This invitation has already been accepted or withdrawn")
+
+
+def invitation_link(invitation: Invitation) -> str:
+    token = make_invitation_token(invitation.pk, invitation.nonce)
+    return settings.PORTAL_BASE_URL + reverse(
+        "accounts:accept-invitation", args=[token]
+    )
+
+
+def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
+    """Email the link for this version of the invitation.
+
+    Safe to run twice: a superseded, used or withdrawn invitation is skipped, and
+    `sent_at` is claimed with a conditional update so a retried job sends once.
+    """
+    claimed = Invitation.objects.filter(
+        pk=invitation_id,
+        nonce=nonce,
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    invitation = Invitation.objects.select_related("council", "invited_by").get(
+        pk=invitation_id
+    )
+    context = {
+        "invitation": invitation,
+        "link": invitation_link(invitation),
+        "service_name": settings.SERVICE_NAME,
+    }
+    try:
+        send_mail(
+            subject=f"You are invited to join {invitation.council.short_name} on the "
+            f"{settings.SERVICE_NAME}",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except Exception:
+        # Let the job be retried: give the claim back before re-raising.
+        Invitation.objects.filter(pk=invitation_id, nonce=nonce).update(sent_at=None)
+        raise
+    return True
+
+
+def invitation_pending_for(*, invitation_id: int, nonce: str) -> Invitation:
+    invitation = (
+        Invitation.objects.pending()
+        .select_related("council")
+        .filter(pk=invitation_id, nonce=nonce)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotValid
+    return invitation
+
+
+def invitation_accept(
+    *,
+    invitation_id: int,
+    nonce: str,
+    user: User | None = None,
+    full_name: str = "",
+    password: str = "",
+) -> User:
+    """Use the invitation: create the account (or take the signed-in one) and add the role.
+
+    The claim is a conditional update, so two clicks on one link cannot both succeed.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = (
+            Invitation.objects.pending()
+            .filter(pk=invitation_id, nonce=nonce)
+            .update(accepted_at=now)
+        )
+        if claimed != 1:
+            raise InvitationNotValid
+        invitation = Invitation.objects.select_related("council").get(pk=invitation_id)
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                # Existing accounts accept while signed in, so nobody can take one over.
+                raise InvitationNotValid
+            user = User.objects.create_user(
+                email=invitation.email, password=password, full_name=full_name.strip()
+            )
+        elif user.email.lower() != invitation.email.lower():
+            raise InvitationNotValid
+        CouncilMembership.objects.update_or_create(
+            user=user, council=invitation.council, defaults={"role": invitation.role}
+        )
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_by"])
+    return user
+
+
+def invitations_purge_expired() -> int:
+    """Delete invitations that were never used and expired long ago. Idempotent."""
+    cutoff = timezone.now() - EXPIRED_INVITATION_RETENTION
+    deleted, _ = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_invitation_email(invitation_id: int, nonce: str) -> bool:
+    return services.invitation_send_email(invitation_id=invitation_id, nonce=nonce)
+
+
+@shared_task
+def purge_expired_invitations() -> int:
+    return services.invitations_purge_expired()

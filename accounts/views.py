@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import access, services
+from .forms import AcceptInvitationForm, InvitationForm, SignInForm
+from .models import CouncilMembership, CouncilRole, Invitation, User
+from .tokens import read_invitation_token
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+@login_not_required
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.html")
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    memberships = CouncilMembership.objects.for_user(request.user).select_related(
+        "council"
+    )
+    networks = request.user.network_memberships.select_related("network")
+    return render(
+        request,
+        "accounts/account.html",
+        {"memberships": memberships, "networks": networks},
+    )
+
+
+def teams(request: HttpRequest) -> HttpResponse:
+    led = (
+        CouncilMembership.objects.for_user(request.user)
+        .filter(role=CouncilRole.LEAD)
+        .select_related("council")
+    )
+    if len(led) == 1:
+        return redirect("accounts:team", gss_code=led[0].council.gss_code)
+    if not led:
+        raise Http404
+    return render(request, "accounts/teams.html", {"memberships": led})
+
+
+def team(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = access.council_for_lead(request.user, gss_code)
+    members = council.memberships.select_related("user").order_by("role", "user__email")
+    invitations = (
+        Invitation.objects.pending()
+        .filter(council=council)
+        .select_related("invited_by")
+    )
+    return render(
+        request,
+        "accounts/team.html",
+        {"council": council, "members": members, "invitations": invitations},
+    )
+
+
+def invite(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = access.council_for_lead(request.user, gss_code)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                council=council,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("accounts:team", gss_code=council.gss_code)
+    return render(request, "accounts/invite.html", {"council": council, "form": form})
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
+    invitation = access.invitation_for_lead(request.user, gss_code, pk)
+    try:
+        services.invitation_resend(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, f"A new invitation link was sent to {invitation.email}"
+        )
+    return redirect("accounts:team", gss_code=gss_code)
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
+    invitation = access.invitation_for_lead(request.user, gss_code, pk)
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn")
+    return redirect("accounts:team", gss_code=gss_code)
+
+
+@login_not_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    parsed = read_invitation_token(token)
+    try:
+        if parsed is None:
+            raise services.InvitationNotValid
+        invitation = services.invitation_pending_for(
+            invitation_id=parsed[0], nonce=parsed[1]
+        )
+    except services.InvitationNotValid:
+        return render(request, "accounts/invitation_not_valid.html", status=404)
+
+    invitation_id, nonce = parsed
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    if has_account:
+        return _accept_as_existing_user(request, invitation, token)
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation_id=invitation_id,
+                nonce=nonce,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["new_password1"],
+            )
+        except services.InvitationNotValid:
+            return render(request, "accounts/invitation_not_valid.html", status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Your account is ready. You have joined {invitation.council.short_name}",
+        )
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"invitation": invitation, "form": form},
+    )
+
+
+def _accept_as_existing_user(
+    request: HttpRequest, invitation: Invitation, token: str
+) -> HttpResponse:
+    here = reverse("accounts:accept-invitation", args=[token])
+    user = request.user
+    if not user.is_authenticated:
+        return render(
+            request,
+            "accounts/accept_invitation_sign_in.html",
+            {
+                "invitation": invitation,
+                "sign_in_url": f"{reverse('accounts:sign-in')}?next={here}",
+            },
+        )
+    if user.email.lower() != invitation.email.lower():
+        return render(request, "accounts/invitation_not_valid.html", status=404)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(
+                invitation_id=invitation.pk, nonce=invitation.nonce, user=user
+            )
+        except services.InvitationNotValid:
+            return render(request, "accounts/invitation_not_valid.html", status=404)
+        messages.success(request, f"You have joined {invitation.council.short_name}")
+        return redirect("core:home")
+    return render(
+        request, "accounts/accept_invitation_confirm.html", {"invitation": invitation}
+    )

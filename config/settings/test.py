@@ -1,0 +1,21 @@
+"""Settings for pytest. DATABASE_URL and REDIS_URL, when set (as .ci/run does), are used for real."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES
+
+SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# live_server serves /static through the finders, which a manifest storage would break.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Services queue their tasks as in production, but the tests run them at once;
+# the Celery worker test switches this off to go through Redis and a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file rather than memory, so a worker process started by a test can open it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Council Digital Maturity Portal administration"
+admin.site.site_title = "Portal administration"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("councils/", include("councils.urls")),
+    # One sign-in page for everyone: the admin site sends people to the service's own.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True),
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+"""Personas shared by every app's tests.
+
+Council A has an officer, an assessment lead and a chief executive; council B has an officer.
+The network analyst belongs to a network whose members are A and B. Staff run the platform.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import CouncilRole, User
+from accounts.tests.factories import (
+    PASSWORD,
+    CouncilMembershipFactory,
+    NetworkMembershipFactory,
+    UserFactory,
+)
+from councils.models import Council, Network
+from councils.tests.factories import CouncilFactory, NetworkFactory
+
+
+@dataclass
+class Personas:
+    council_a: Council
+    council_b: Council
+    network: Network
+    officer_a: User
+    lead_a: User
+    executive_a: User
+    officer_b: User
+    analyst: User
+    staff: User
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    council_a = CouncilFactory(
+        gss_code="E06000001", name="Hartlepool Borough Council", short_name="Hartlepool"
+    )
+    council_b = CouncilFactory(
+        gss_code="E06000002", name="Middlesbrough Borough Council", short_name="Middlesbrough"
+    )
+    network = NetworkFactory(name="North East Digital Partnership", slug="north-east-digital")
+    network.members.add(council_a, council_b)
+
+    def member(email: str, council: Council, role: str) -> User:
+        return CouncilMembershipFactory(
+            user=UserFactory(email=email), council=council, role=role
+        ).user
+
+    return Personas(
+        council_a=council_a,
+        council_b=council_b,
+        network=network,
+        officer_a=member("officer.a@hartlepool.example", council_a, CouncilRole.OFFICER),
+        lead_a=member("lead.a@hartlepool.example", council_a, CouncilRole.LEAD),
+        executive_a=member("ceo.a@hartlepool.example", council_a, CouncilRole.EXECUTIVE),
+        officer_b=member("officer.b@middlesbrough.example", council_b, CouncilRole.OFFICER),
+        analyst=NetworkMembershipFactory(
+            user=UserFactory(email="analyst@network.example"), network=network
+        ).user,
+        staff=UserFactory(email="staff@portal.example", is_staff=True, is_superuser=True),
+    )

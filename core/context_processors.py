@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.models import CouncilRole
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    return {"SERVICE_NAME": settings.SERVICE_NAME, "navigation": _navigation(request)}
+
+
+def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The service navigation, showing each person only the areas their roles open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = [("Home", reverse("core:home")), ("Councils", reverse("councils:directory"))]
+    roles = set(user.council_memberships.values_list("role", flat=True))
+    if CouncilRole.LEAD in roles:
+        items.append(("Your team", reverse("accounts:teams")))
+    if user.network_memberships.exists():
+        items.append(("Networks", reverse("councils:networks")))
+    if user.is_staff:
+        items.append(("Administration", reverse("admin:index")))
+    items.append(("Your account", reverse("accounts:account")))
+    path = request.path
+    home = reverse("core:home")
+    return [
+        {"label": label, "url": url, "active": path == url if url == home else path.startswith(url)}
+        for label, url in items
+    ]

@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.models import CouncilRole
+
+from . import health
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.council_memberships.select_related("council").order_by(
+        "council__short_name"
+    )
+    networks = [m.network for m in request.user.network_memberships.select_related("network")]
+    return render(
+        request,
+        "core/home.html",
+        {"memberships": memberships, "networks": networks, "lead_role": CouncilRole.LEAD},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": health.database_status(), "broker": health.broker_status()}
+    healthy = all(value in {"ok", "in-process"} for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@login_not_required
+def about_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about_data.html")
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # A stale or tampered form: explain, and let the person go back and try again.
+    return render(request, "403_csrf.html", status=403)

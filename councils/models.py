@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class CouncilType(models.TextChoices):
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    WELSH_UNITARY = "welsh_unitary", "Welsh principal council"
+    SCOTTISH_UNITARY = "scottish_unitary", "Scottish council"
+    NI_DISTRICT = "ni_district", "Northern Ireland district council"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "England", "England"
+    WALES = "Wales", "Wales"
+    SCOTLAND = "Scotland", "Scotland"
+    NORTHERN_IRELAND = "Northern Ireland", "Northern Ireland"
+
+
+class Tier(models.TextChoices):
+    UNITARY = "unitary", "Single tier"
+    UPPER = "upper", "Upper tier (county)"
+    LOWER = "lower", "Lower tier (district)"
+    NI_DISTRICT = "ni_district", "Northern Ireland district"
+
+
+class Rurality(models.TextChoices):
+    URBAN = "Urban", "Urban"
+    URBAN_WITH_RURAL = "Urban with rural areas", "Urban with rural areas"
+    RURAL = "Rural", "Rural"
+    SPARSE_AND_RURAL = "Sparse and rural", "Sparse and rural"
+
+
+class CouncilQuerySet(models.QuerySet["Council"]):
+    def search(self, text: str) -> CouncilQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(short_name__icontains=text)
+            | Q(gss_code__iexact=text)
+            | Q(former_codes__gss_code__iexact=text)
+        ).distinct()
+
+    def by_code(self, code: str) -> CouncilQuerySet:
+        """Councils known by this GSS code, now or formerly."""
+        return self.filter(Q(gss_code=code) | Q(former_codes__gss_code=code)).distinct()
+
+
+class Council(models.Model):
+    """A principal council from the UK register (councils/data/uk_councils.csv)."""
+
+    gss_code = models.CharField("GSS code", max_length=9, unique=True)
+    name = models.CharField(max_length=120)
+    short_name = models.CharField(max_length=80, unique=True)
+    la_code = models.CharField("mySociety code", max_length=4, unique=True)
+    council_type = models.CharField(max_length=24, choices=CouncilType.choices)
+    tier = models.CharField(max_length=12, choices=Tier.choices)
+    nation = models.CharField(max_length=16, choices=Nation.choices)
+    region = models.CharField(max_length=40)
+    parent_county = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        limit_choices_to={"tier": Tier.UPPER},
+    )
+    population = models.PositiveIntegerField()
+    population_year = models.PositiveSmallIntegerField()
+    deprivation_score = models.DecimalField(max_digits=6, decimal_places=2)
+    deprivation_quintile = models.PositiveSmallIntegerField()
+    deprivation_decile = models.PositiveSmallIntegerField()
+    high_deprivation_share = models.DecimalField(max_digits=4, decimal_places=3)
+    area_km2 = models.DecimalField("area (km²)", max_digits=9, decimal_places=2)
+    density_per_km2 = models.DecimalField("people per km²", max_digits=9, decimal_places=1)
+    rurality = models.CharField(max_length=24, choices=Rurality.choices)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deprivation_quintile__gte=1, deprivation_quintile__lte=5),
+                name="council_deprivation_quintile_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_decile__gte=1, deprivation_decile__lte=10),
+                name="council_deprivation_decile_1_to_10",
+            ),
+        ]
+        indexes = [models.Index(fields=["nation", "council_type", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormerGssCode(models.Model):
+    """A GSS code the council used to have, so older datasets still join to it."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="former_codes")
+    gss_code = models.CharField("former GSS code", max_length=9, unique=True)
+
+    class Meta:
+        ordering = ["gss_code"]
+
+    def __str__(self) -> str:
+        return self.gss_code
+
+
+class Network(models.Model):
+    """A named group of member councils, such as a regional partnership or a sector society."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(Council, related_name="networks", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

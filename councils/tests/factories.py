@@ -1,0 +1,42 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
+
+
+class CouncilFactory(DjangoModelFactory):
+    class Meta:
+        model = Council
+        django_get_or_create = ("gss_code",)
+
+    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    name = factory.Sequence(lambda n: f"Testshire {n} Council")
+    short_name = factory.Sequence(lambda n: f"Testshire {n}")
+    la_code = factory.Sequence(lambda n: f"T{n:03d}")
+    council_type = CouncilType.UNITARY
+    tier = Tier.UNITARY
+    nation = Nation.ENGLAND
+    region = "North East"
+    population = 150_000
+    population_year = 2020
+    deprivation_score = "25.00"
+    deprivation_quintile = 3
+    deprivation_decile = 5
+    high_deprivation_share = "0.200"
+    area_km2 = "200.00"
+    density_per_km2 = "750.0"
+    rurality = Rurality.URBAN
+
+
+class NetworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    name = factory.Sequence(lambda n: f"Regional digital partnership {n}")
+    slug = factory.Sequence(lambda n: f"regional-digital-partnership-{n}")
+    description = "A regional partnership of councils."
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)

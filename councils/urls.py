@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "councils"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("networks/", views.networks, name="networks"),
+    path("networks/<slug:slug>/", views.network_detail, name="network-detail"),
+    path("<str:gss_code>/", views.detail, name="detail"),
+]
