@@ -30,9 +30,7 @@ def council_for_lead(user: Any, gss_code: str) -> Council:
 
 def invitation_for_lead(user: Any, gss_code: str, pk: int) -> Invitation:
     council = council_for_lead(user, gss_code)
-    return get_object_or_404(
-        Invitation.objects.select_related("council"), pk=pk, council=council
-    )
+    return get_object_or_404(Invitation.objects.select_related("council"), pk=pk, council=council)
 
 
 def network_for_analyst(user: Any, slug: str) -> Network:

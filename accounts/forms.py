@@ -13,6 +13,8 @@ EMAIL_ERRORS = {
     "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
 }
 
+PASSWORD_HINT = "Use at least 12 characters. Avoid common passwords and your name or email address."
+
 
 def _helper(*fields: Any, submit: str) -> FormHelper:
     helper = FormHelper()
@@ -23,15 +25,11 @@ def _helper(*fields: Any, submit: str) -> FormHelper:
 
 
 def _email_field(name: str) -> Field:
-    return Field.text(
-        name, field_width=Fluid.TWO_THIRDS, autocomplete="email", spellcheck="false"
-    )
+    return Field.text(name, field_width=Fluid.TWO_THIRDS, autocomplete="email", spellcheck="false")
 
 
 def _password_field(name: str, autocomplete: str) -> Field:
-    return Field.text(
-        name, field_width=20, autocomplete=autocomplete, spellcheck="false"
-    )
+    return Field.text(name, field_width=20, autocomplete=autocomplete, spellcheck="false")
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -43,9 +41,7 @@ class SignInForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
-        self.fields["username"].error_messages = {
-            "required": "Enter your email address"
-        }
+        self.fields["username"].error_messages = {"required": "Enter your email address"}
         self.fields["password"].error_messages = {"required": "Enter your password"}
         self.helper = _helper(
             _email_field("username"),
@@ -72,17 +68,11 @@ class _NewPasswordMixin:
 
     def _label_new_passwords(self) -> None:
         self.fields["new_password1"].label = "New password"
-        self.fields[
-            "new_password1"
-        ].help_text = "Use at least 12 characters. Avoid common passwords and your name or email address."
-        self.fields["new_password1"].error_messages = {
-            "required": "Enter a new password"
-        }
+        self.fields["new_password1"].help_text = PASSWORD_HINT
+        self.fields["new_password1"].error_messages = {"required": "Enter a new password"}
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].help_text = ""
-        self.fields["new_password2"].error_messages = {
-            "required": "Confirm your new password"
-        }
+        self.fields["new_password2"].error_messages = {"required": "Confirm your new password"}
 
 
 class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
@@ -107,9 +97,7 @@ class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Current password"
-        self.fields["old_password"].error_messages = {
-            "required": "Enter your current password"
-        }
+        self.fields["old_password"].error_messages = {"required": "Enter your current password"}
         self._label_new_passwords()
         self.helper = _helper(
             _password_field("old_password", "current-password"),
@@ -155,7 +143,7 @@ class AcceptInvitationForm(forms.Form):
         label="Create a password",
         strip=False,
         widget=forms.PasswordInput,
-        help_text="Use at least 12 characters. Avoid common passwords and your name or email address.",
+        help_text=PASSWORD_HINT,
         error_messages={"required": "Create a password"},
     )
     new_password2 = forms.CharField(

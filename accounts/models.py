@@ -25,16 +25,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
@@ -90,12 +86,8 @@ class CouncilMembershipQuerySet(models.QuerySet["CouncilMembership"]):
 class CouncilMembership(models.Model):
     """A person's role at one council. One role per person per council."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="council_memberships"
-    )
-    council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="council_memberships")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=CouncilRole.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -116,20 +108,14 @@ class CouncilMembership(models.Model):
 class NetworkMembership(models.Model):
     """A network analyst's membership of a network."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="network_memberships"
-    )
-    network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="analysts"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="network_memberships")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="analysts")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["network__name", "user__email"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "network"], name="one_membership_per_network"
-            ),
+            models.UniqueConstraint(fields=["user", "network"], name="one_membership_per_network"),
         ]
 
     def __str__(self) -> str:
@@ -148,9 +134,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 class Invitation(models.Model):
     """An email invitation to join a council in a role. The link in the email is single-use."""
 
-    council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="invitations"
-    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("email address")
     role = models.CharField(max_length=12, choices=CouncilRole.choices)
     invited_by = models.ForeignKey(

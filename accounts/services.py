@@ -30,9 +30,7 @@ def _ensure_lead(*, council: Council, user: User) -> None:
         .filter(council=council, role=CouncilRole.LEAD)
         .exists()
     ):
-        raise PermissionDenied(
-            "Only the council's assessment lead can manage its team."
-        )
+        raise PermissionDenied("Only the council's assessment lead can manage its team.")
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
@@ -41,18 +39,12 @@ def _queue_invitation_email(invitation: Invitation) -> None:
     send_invitation_email.delay_on_commit(invitation.pk, invitation.nonce)
 
 
-def invitation_create(
-    *, council: Council, email: str, role: str, invited_by: User
-) -> Invitation:
+def invitation_create(*, council: Council, email: str, role: str, invited_by: User) -> Invitation:
     """Invite someone to the council in a role, and email them a single-use link."""
     _ensure_lead(council=council, user=invited_by)
     email = email.strip().lower()
-    if CouncilMembership.objects.filter(
-        council=council, user__email__iexact=email
-    ).exists():
-        raise ValidationError(
-            {"email": "This person is already a member of your council"}
-        )
+    if CouncilMembership.objects.filter(council=council, user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member of your council"})
     with transaction.atomic():
         open_invitation = (
             Invitation.objects.select_for_update()
@@ -62,9 +54,7 @@ def invitation_create(
         )
         if open_invitation and not open_invitation.is_expired:
             raise ValidationError(
-                {
-                    "email": "This person already has an invitation. Resend it from the team page"
-                }
+                {"email": "This person already has an invitation. Resend it from the team page"}
             )
         if open_invitation:
             # An expired invitation gives way to the new one.
@@ -96,9 +86,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
             sent_at=None,
         )
         if updated != 1:
-            raise ValidationError(
-                "This invitation has already been accepted or withdrawn"
-            )
+            raise ValidationError("This invitation has already been accepted or withdrawn")
         invitation.refresh_from_db()
         _queue_invitation_email(invitation)
     return invitation
@@ -115,9 +103,7 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
 
 def invitation_link(invitation: Invitation) -> str:
     token = make_invitation_token(invitation.pk, invitation.nonce)
-    return settings.PORTAL_BASE_URL + reverse(
-        "accounts:accept-invitation", args=[token]
-    )
+    return settings.PORTAL_BASE_URL + reverse("accounts:accept-invitation", args=[token])
 
 
 def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
@@ -135,9 +121,7 @@ def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
     ).update(sent_at=timezone.now())
     if claimed != 1:
         return False
-    invitation = Invitation.objects.select_related("council", "invited_by").get(
-        pk=invitation_id
-    )
+    invitation = Invitation.objects.select_related("council", "invited_by").get(pk=invitation_id)
     context = {
         "invitation": invitation,
         "link": invitation_link(invitation),
@@ -212,7 +196,5 @@ def invitation_accept(
 def invitations_purge_expired() -> int:
     """Delete invitations that were never used and expired long ago. Idempotent."""
     cutoff = timezone.now() - EXPIRED_INVITATION_RETENTION
-    deleted, _ = Invitation.objects.filter(
-        accepted_at__isnull=True, expires_at__lt=cutoff
-    ).delete()
+    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted

@@ -11,12 +11,12 @@ _SALT = "accounts.invitation"
 
 
 def make_invitation_token(invitation_id: int, nonce: str) -> str:
-    return signing.dumps({"i": invitation_id, "n": nonce}, salt=_SALT, compress=True)
+    return signing.Signer(salt=_SALT).sign_object({"i": invitation_id, "n": nonce})
 
 
 def read_invitation_token(token: str) -> tuple[int, str] | None:
     try:
-        data = signing.loads(token, salt=_SALT)
+        data = signing.Signer(salt=_SALT).unsign_object(token)
         return int(data["i"]), str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

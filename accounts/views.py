@@ -26,9 +26,7 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    memberships = CouncilMembership.objects.for_user(request.user).select_related(
-        "council"
-    )
+    memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
     return render(
         request,
@@ -53,11 +51,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 def team(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     members = council.memberships.select_related("user").order_by("role", "user__email")
-    invitations = (
-        Invitation.objects.pending()
-        .filter(council=council)
-        .select_related("invited_by")
-    )
+    invitations = Invitation.objects.pending().filter(council=council).select_related("invited_by")
     return render(
         request,
         "accounts/team.html",
@@ -92,9 +86,7 @@ def invitation_resend(request: HttpRequest, gss_code: str, pk: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(
-            request, f"A new invitation link was sent to {invitation.email}"
-        )
+        messages.success(request, f"A new invitation link was sent to {invitation.email}")
     return redirect("accounts:team", gss_code=gss_code)
 
 
@@ -116,9 +108,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if parsed is None:
             raise services.InvitationNotValid
-        invitation = services.invitation_pending_for(
-            invitation_id=parsed[0], nonce=parsed[1]
-        )
+        invitation = services.invitation_pending_for(invitation_id=parsed[0], nonce=parsed[1])
     except services.InvitationNotValid:
         return render(request, "accounts/invitation_not_valid.html", status=404)
 
@@ -176,6 +166,4 @@ def _accept_as_existing_user(
             return render(request, "accounts/invitation_not_valid.html", status=404)
         messages.success(request, f"You have joined {invitation.council.short_name}")
         return redirect("core:home")
-    return render(
-        request, "accounts/accept_invitation_confirm.html", {"invitation": invitation}
-    )
+    return render(request, "accounts/accept_invitation_confirm.html", {"invitation": invitation})

@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import env
 
+DJANGO_ENV = "local"
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "local-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: F405
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]  # noqa: F405

@@ -1,4 +1,4 @@
-"""Production: every secret and address comes from the environment, and missing ones stop start-up."""
+"""Production: secrets and addresses come from the environment; missing ones stop start-up."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -13,6 +13,7 @@ def _required(name: str) -> str:
     return value
 
 
+DJANGO_ENV = "production"
 DEBUG = False
 SECRET_KEY = _required("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):

@@ -1,8 +1,9 @@
-"""Settings for pytest. DATABASE_URL and REDIS_URL, when set (as .ci/run does), are used for real."""
+"""Settings for pytest. DATABASE_URL and REDIS_URL, when set (as .ci/run does), are real."""
 
 from .base import *  # noqa: F403
 from .base import DATABASES, STORAGES
 
+DJANGO_ENV = "test"
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

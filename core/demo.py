@@ -1,0 +1,74 @@
+"""Demo people for a local portal: one sign-in per role, on real councils from the register."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
+from councils.models import Council, Network
+
+DEMO_PASSWORD = "portal-demo-2026"
+COUNCIL_A = "E06000001"  # Hartlepool
+COUNCIL_B = "E06000002"  # Middlesbrough
+NETWORK_REGION = "North East"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+
+
+def demo_data_load() -> list[DemoLogin]:
+    """Create or refresh the demo people. Safe to run again; refuses in production."""
+    if settings.DJANGO_ENV == "production":
+        raise ImproperlyConfigured("Demo data is for local use only, never in production.")
+    try:
+        council_a = Council.objects.get(gss_code=COUNCIL_A)
+        council_b = Council.objects.get(gss_code=COUNCIL_B)
+    except Council.DoesNotExist as error:
+        raise ImproperlyConfigured(
+            "Import the council register first: manage.py import_councils"
+        ) from error
+
+    logins: list[DemoLogin] = []
+    with transaction.atomic():
+        network, _ = Network.objects.update_or_create(
+            slug="north-east-digital-partnership",
+            defaults={
+                "name": "North East Digital Partnership",
+                "description": "Demo network: the councils of the North East region.",
+            },
+        )
+        network.members.set(Council.objects.filter(region=NETWORK_REGION))
+
+        def person(email: str, name: str, **extra: bool) -> User:
+            user, _ = User.objects.update_or_create(
+                email=email, defaults={"full_name": name, "is_active": True, **extra}
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            return user
+
+        for council, role, email, name in [
+            (council_a, CouncilRole.OFFICER, "officer@hartlepool.example", "Olu Officer"),
+            (council_a, CouncilRole.LEAD, "lead@hartlepool.example", "Lee Lead"),
+            (council_a, CouncilRole.EXECUTIVE, "chief.executive@hartlepool.example", "Cara Chief"),
+            (council_b, CouncilRole.OFFICER, "officer@middlesbrough.example", "Mo Officer"),
+        ]:
+            user = person(email, name)
+            CouncilMembership.objects.update_or_create(
+                user=user, council=council, defaults={"role": role}
+            )
+            label = f"{CouncilRole(role).label} of {council.short_name}"
+            logins.append(DemoLogin(label, email))
+
+        analyst = person("analyst@north-east.example", "Ana Analyst")
+        NetworkMembership.objects.get_or_create(user=analyst, network=network)
+        logins.append(DemoLogin(f"Network analyst for {network.name}", analyst.email))
+
+        person("admin@portal.example", "Sam Staff", is_staff=True, is_superuser=True)
+        logins.append(DemoLogin("Platform administrator (staff)", "admin@portal.example"))
+    return logins
