@@ -19,8 +19,7 @@ SECRET_KEY = _required("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 _required("DATABASE_URL")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or []
-if not ALLOWED_HOSTS:
+if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
 # In production background jobs must run in worker processes, so a broker is required.
 _required("REDIS_URL")

@@ -1,0 +1,103 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import CouncilMembership, NetworkMembership, User
+from core.demo import DEMO_PASSWORD, demo_data_load
+from councils.tests.factories import CouncilFactory
+
+
+def _nav_labels(response):
+    return [item["label"] for item in response.context["navigation"]]
+
+
+def test_home_shows_each_persons_roles(client, personas):
+    client.force_login(personas.lead_a)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Hartlepool Borough Council" in html
+    assert "Assessment lead" in html
+    assert "Manage team" in html
+    assert "Middlesbrough" not in html
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("officer_a", ["Home", "Councils", "Your account"]),
+        ("lead_a", ["Home", "Councils", "Your team", "Your account"]),
+        ("executive_a", ["Home", "Councils", "Your account"]),
+        ("analyst", ["Home", "Councils", "Networks", "Your account"]),
+        ("staff", ["Home", "Councils", "Administration", "Your account"]),
+    ],
+)
+def test_navigation_follows_roles(client, personas, who, expected):
+    client.force_login(getattr(personas, who))
+    response = client.get(reverse("core:home"))
+    assert _nav_labels(response) == expected
+    assert response.context["navigation"][0]["active"] is True
+
+
+def test_home_page_query_count_is_bounded(client, personas, django_assert_max_num_queries):
+    client.force_login(personas.lead_a)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("core:home"))
+
+
+def test_anonymous_home_goes_to_sign_in(client, db):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:sign-in"))
+
+
+def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
+    CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
+    CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    out = capsys.readouterr().out
+    for email in [
+        "officer@hartlepool.example",
+        "lead@hartlepool.example",
+        "chief.executive@hartlepool.example",
+        "officer@middlesbrough.example",
+        "analyst@north-east.example",
+        "admin@portal.example",
+    ]:
+        assert email in out
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert DEMO_PASSWORD in out
+    assert User.objects.count() == 6
+    assert CouncilMembership.objects.count() == 4
+    assert NetworkMembership.objects.count() == 1
+
+
+def test_demo_data_needs_the_register(db):
+    with pytest.raises(CommandError, match="import_councils"):
+        call_command("load_demo_data")
+
+
+def test_demo_data_refuses_in_production(db, settings):
+    settings.DJANGO_ENV = "production"
+    with pytest.raises(Exception, match="never in production"):
+        demo_data_load()
+
+
+@pytest.mark.parametrize("name", ["core:accessibility", "core:privacy", "core:about-data"])
+def test_public_pages_need_no_sign_in(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert b"govuk-footer" in response.content
+
+
+def test_unknown_page_is_a_govuk_404(client, personas):
+    client.force_login(personas.officer_a)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_security_headers(client, db):
+    response = client.get(reverse("accounts:sign-in"))
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
