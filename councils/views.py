@@ -1,21 +1,72 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from .models import Council
+from accounts.access import network_for_analyst
+from accounts.models import NetworkMembership
+
+from .forms import CouncilFilterForm, region_choices
+from .models import Council, Network
+
+PAGE_SIZE = 50
+
+# Only what the directory table shows, so a page stays one small query.
+_LIST_FIELDS = ("gss_code", "name", "short_name", "council_type", "nation", "region", "population")
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    return render(request, "councils/directory.html", {"councils": Council.objects.all()})
+    form = CouncilFilterForm(request.GET, regions=region_choices())
+    councils = form.filter(Council.objects.only(*_LIST_FIELDS).order_by("short_name"))
+    # get_page shows page 1 for a page number that is not a number, and the last page
+    # for one past the end, rather than an error.
+    page = Paginator(councils, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "councils/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
+        },
+    )
 
 
 def detail(request: HttpRequest, gss_code: str) -> HttpResponse:
-    council = get_object_or_404(Council, gss_code=gss_code)
+    code = gss_code.upper()
+    council = (
+        Council.objects.filter(gss_code=code)
+        .select_related("parent_county")
+        .prefetch_related(
+            "former_codes",
+            Prefetch("districts", queryset=Council.objects.only(*_LIST_FIELDS, "parent_county")),
+            Prefetch("networks", queryset=Network.objects.only("name")),
+        )
+        .first()
+    )
+    if council is None:
+        council = Council.objects.filter(former_codes__gss_code=code).only("gss_code").first()
+        if council is None:
+            raise Http404("No council has this GSS code.")
+    if council.gss_code != gss_code:
+        # A former or lower-case code: send people, and their bookmarks, to the current one.
+        return redirect("councils:detail", gss_code=council.gss_code, permanent=True)
     return render(request, "councils/detail.html", {"council": council})
 
 
 def networks(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    memberships = list(
+        NetworkMembership.objects.filter(user=request.user, user__is_active=True)
+        .select_related("network")
+        .annotate(member_count=Count("network__members"))
+        .order_by("network__name")
+    )
+    if not memberships:
+        raise Http404("You are not an analyst for any network.")
+    return render(request, "councils/networks.html", {"memberships": memberships})
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    raise NotImplementedError
+    network = network_for_analyst(request.user, slug)
+    members = network.members.only(*_LIST_FIELDS).order_by("short_name")
+    return render(request, "councils/network_detail.html", {"network": network, "members": members})

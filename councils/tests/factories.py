@@ -31,6 +31,7 @@ class CouncilFactory(DjangoModelFactory):
 class NetworkFactory(DjangoModelFactory):
     class Meta:
         model = Network
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Regional digital partnership {n}")
     slug = factory.Sequence(lambda n: f"regional-digital-partnership-{n}")

@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import Council, FormerGssCode, Network
+
+
+class FormerGssCodeInline(admin.TabularInline):
+    model = FormerGssCode
+    extra = 0
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ("name", "gss_code", "council_type", "nation", "region", "population")
+    list_filter = ("nation", "council_type", "tier", "region", "rurality")
+    search_fields = ("name", "short_name", "gss_code", "la_code", "former_codes__gss_code")
+    list_per_page = 50
+    ordering = ("short_name",)
+    autocomplete_fields = ("parent_county",)
+    # `manage.py import_councils` owns the register; the GSS code is the key it matches
+    # on, so it changes only through a new import with the old code in former_gss_codes.
+    readonly_fields = ("updated_at",)
+    inlines = (FormerGssCodeInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "gss_code", "la_code")}),
+        (
+            "Type and place",
+            {"fields": ("council_type", "tier", "nation", "region", "parent_county")},
+        ),
+        (
+            "Peer grouping data",
+            {
+                "fields": (
+                    ("population", "population_year"),
+                    "deprivation_score",
+                    ("deprivation_quintile", "deprivation_decile"),
+                    "high_deprivation_share",
+                    ("area_km2", "density_per_km2"),
+                    "rurality",
+                )
+            },
+        ),
+        (None, {"fields": ("notes", "updated_at")}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Council | None = None) -> tuple:
+        if obj is not None:
+            return (*self.readonly_fields, "gss_code")
+        return self.readonly_fields
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "member_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Network]:
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description="Member councils", ordering="member_count")
+    def member_count(self, obj: Network) -> int:
+        return obj.member_count  # type: ignore[attr-defined]
