@@ -6,6 +6,21 @@ from django.urls import reverse
 
 from accounts.models import CouncilRole
 
+# Which navigation item each page belongs to, by "namespace:url_name".
+_SECTIONS = {
+    "core:home": "Home",
+    "councils:directory": "Councils",
+    "councils:detail": "Councils",
+    "councils:networks": "Networks",
+    "councils:network-detail": "Networks",
+    "accounts:teams": "Your team",
+    "accounts:team": "Your team",
+    "accounts:invite": "Your team",
+    "accounts:account": "Your account",
+    "accounts:password-change": "Your account",
+    "accounts:password-change-done": "Your account",
+}
+
 
 def service(request: HttpRequest) -> dict[str, Any]:
     return {"SERVICE_NAME": settings.SERVICE_NAME, "navigation": _navigation(request)}
@@ -25,9 +40,6 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     items.append(("Your account", reverse("accounts:account")))
-    path = request.path
-    home = reverse("core:home")
-    return [
-        {"label": label, "url": url, "active": path == url if url == home else path.startswith(url)}
-        for label, url in items
-    ]
+    match = getattr(request, "resolver_match", None)
+    section = _SECTIONS.get(match.view_name) if match else None
+    return [{"label": label, "url": url, "active": label == section} for label, url in items]

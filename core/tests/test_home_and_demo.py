@@ -101,3 +101,19 @@ def test_security_headers(client, db):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "who, url_name, args, section",
+    [
+        ("lead_a", "accounts:team", ["E06000001"], "Your team"),
+        ("lead_a", "councils:detail", ["E06000001"], "Councils"),
+        ("officer_a", "accounts:password-change", [], "Your account"),
+        ("analyst", "councils:networks", [], "Networks"),
+    ],
+)
+def test_navigation_marks_the_current_section(client, personas, who, url_name, args, section):
+    client.force_login(getattr(personas, who))
+    response = client.get(reverse(url_name, args=args))
+    active = [item["label"] for item in response.context["navigation"] if item["active"]]
+    assert active == [section]
