@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -12,7 +13,9 @@ urlpatterns = [
     # One sign-in page for everyone: the admin site sends people to the service's own.
     path(
         "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True),
+        login_not_required(
+            RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)
+        ),
     ),
     path("admin/", admin.site.urls),
 ]

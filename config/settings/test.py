@@ -1,5 +1,9 @@
 """Settings for pytest. DATABASE_URL and REDIS_URL, when set (as .ci/run does), are real."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, STORAGES
 
@@ -18,5 +22,11 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file rather than memory, so a worker process started by a test can open it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test.sqlite3")}  # noqa: F405
+    # A file rather than memory, so a worker process started by a test can open it;
+    # one per pytest process, so two runs on one machine do not delete each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")
+    }
+# Static files come from the finders in tests; there is no collected STATIC_ROOT to scan.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

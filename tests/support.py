@@ -1,0 +1,34 @@
+"""Helpers shared by the cross-cutting tests (and by app tests that need real services)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a service this test needs is missing, but fail in CI.
+
+    In CI (the CI environment variable is set, as .ci/run does) a missing browser or broker
+    is a broken build, not a reason to pass quietly.
+    """
+    __tracebackhide__ = True  # report the test that needed the service, not this line
+    if condition:
+        return
+    if running_in_ci():
+        pytest.fail(f"{reason} (CI is set, so this test must run, not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url() -> str:
+    """The real Redis the tests may use; skips (or fails in CI) when REDIS_URL is not set."""
+    __tracebackhide__ = True
+    url = os.environ.get("REDIS_URL", "").strip()
+    require(bool(url), "REDIS_URL is not set: start a Redis server and export REDIS_URL")
+    return url
