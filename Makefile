@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run setup serve test lint format migrations-check worker beat clean
+.PHONY: help install run setup serve test lint format migrations-check worker beat bench clean
 
 help:
 	@echo "make run               set up (virtualenv, install, migrate, councils, demo data) and serve"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint              ruff check and format check"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
+	@echo "make bench             print page timings and query counts (throwaway database)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +53,6 @@ beat: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test.sqlite3
+
+bench: install
+	$(MANAGE) bench
