@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 help:
 	@echo "make run               set up (virtualenv, install, migrate, councils, demo data) and serve"
 	@echo "make test              run the whole test suite"
-	@echo "make lint              ruff check and format check"
+	@echo "make lint              ruff check and format check, mypy"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
 	@echo "make bench             print page timings and query counts (throwaway database)"
@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -36,7 +36,8 @@ def _ensure_lead(*, council: Council, user: User) -> None:
 def _queue_invitation_email(invitation: Invitation) -> None:
     from .tasks import send_invitation_email
 
-    send_invitation_email.delay_on_commit(invitation.pk, invitation.nonce)
+    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
+    send_invitation_email.delay_on_commit(invitation.pk, invitation.nonce)  # type: ignore[attr-defined]
 
 
 def invitation_create(*, council: Council, email: str, role: str, invited_by: User) -> Invitation:

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.types import AuthenticatedHttpRequest
+
 from . import access, services
 from .forms import AcceptInvitationForm, InvitationForm, SignInForm
 from .models import CouncilMembership, CouncilRole, Invitation, User
@@ -25,7 +27,7 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
     return render(
@@ -35,7 +37,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthenticatedHttpRequest) -> HttpResponse:
     led = (
         CouncilMembership.objects.for_user(request.user)
         .filter(role=CouncilRole.LEAD)
@@ -48,7 +50,7 @@ def teams(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/teams.html", {"memberships": led})
 
 
-def team(request: HttpRequest, gss_code: str) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     members = council.memberships.select_related("user").order_by("role", "user__email")
     invitations = Invitation.objects.pending().filter(council=council).select_related("invited_by")
@@ -59,7 +61,7 @@ def team(request: HttpRequest, gss_code: str) -> HttpResponse:
     )
 
 
-def invite(request: HttpRequest, gss_code: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +81,7 @@ def invite(request: HttpRequest, gss_code: str) -> HttpResponse:
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
     invitation = access.invitation_for_lead(request.user, gss_code, pk)
     try:
         services.invitation_resend(invitation=invitation, by=request.user)
@@ -91,7 +93,7 @@ def invitation_resend(request: HttpRequest, gss_code: str, pk: int) -> HttpRespo
 
 
 @require_POST
-def invitation_withdraw(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
+def invitation_withdraw(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
     invitation = access.invitation_for_lead(request.user, gss_code, pk)
     try:
         services.invitation_withdraw(invitation=invitation, by=request.user)

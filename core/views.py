@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET
 from accounts.models import CouncilRole
 
 from . import health
+from .types import AuthenticatedHttpRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.council_memberships.select_related("council").order_by(
         "council__short_name"
     )

@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import network_for_analyst
 from accounts.models import NetworkMembership
+from core.types import AuthenticatedHttpRequest
 
 from .forms import CouncilFilterForm, region_choices
 from .models import Council, Network
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 _LIST_FIELDS = ("gss_code", "name", "short_name", "council_type", "nation", "region", "population")
 
 
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET, regions=region_choices())
     councils = form.filter(Council.objects.only(*_LIST_FIELDS).order_by("short_name"))
     # get_page shows page 1 for a page number that is not a number, and the last page
@@ -32,7 +33,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, gss_code: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     code = gss_code.upper()
     council = (
         Council.objects.filter(gss_code=code)
@@ -54,7 +55,7 @@ def detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     return render(request, "councils/detail.html", {"council": council})
 
 
-def networks(request: HttpRequest) -> HttpResponse:
+def networks(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         NetworkMembership.objects.filter(user=request.user, user__is_active=True)
         .select_related("network")
@@ -66,7 +67,7 @@ def networks(request: HttpRequest) -> HttpResponse:
     return render(request, "councils/networks.html", {"memberships": memberships})
 
 
-def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def network_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     network = network_for_analyst(request.user, slug)
     members = network.members.only(*_LIST_FIELDS).order_by("short_name")
     return render(request, "councils/network_detail.html", {"network": network, "members": members})
