@@ -1,0 +1,434 @@
+"""The maturity framework (versioned content) and the assessment journey built on it.
+
+Framework -> Dimension -> Question -> LevelDescriptor is content, loaded by `import_framework`.
+AssessmentRound -> Assessment (one per council per round) -> Response (one per officer)
+-> Answer (one per question). The lead's AgreedAnswer rows are the council's answers; at
+sign-off DimensionScore rows freeze the scores that benchmarks are built from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from councils.models import Council
+
+
+class Level(models.IntegerChoices):
+    """The one maturity scale every question is answered on."""
+
+    AD_HOC = 1, "Ad hoc"
+    DEVELOPING = 2, "Developing"
+    DEFINED = 3, "Defined"
+    EMBEDDED = 4, "Embedded"
+    LEADING = 5, "Leading"
+
+
+class AnswerStatus(models.TextChoices):
+    """Whether an answer gives a level. Only ANSWERED counts towards a score."""
+
+    ANSWERED = "answered", "Answered"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    DONT_KNOW = "dont_know", "Don't know"
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+# Framework content ---------------------------------------------------------------------
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class FrameworkQuerySet(models.QuerySet["Framework"]):
+    def published(self) -> FrameworkQuerySet:
+        return self.filter(status=FrameworkStatus.PUBLISHED)
+
+
+class Framework(models.Model):
+    """One version of the maturity framework. A published version never changes."""
+
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
+    description = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="framework_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == FrameworkStatus.PUBLISHED
+
+
+class Dimension(models.Model):
+    """A barrier to digital change, such as leadership and strategy."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="dimension_code_unique"),
+            models.UniqueConstraint(fields=["framework", "order"], name="dimension_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    # Denormalised from the dimension so codes can be unique within a framework version.
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=12, help_text="Stable across versions, e.g. LEAD-03.")
+    statement = models.CharField(max_length=300)
+    guidance = models.TextField("what good looks like", blank=True)
+    order = models.PositiveSmallIntegerField()
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The question in an earlier version that this one carries on, for trends.",
+    )
+
+    class Meta:
+        ordering = ["dimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="question_code_unique"),
+            models.UniqueConstraint(fields=["dimension", "order"], name="question_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.statement}"
+
+
+class LevelDescriptor(models.Model):
+    """What the council looks like at one level of one question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="descriptors")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["question", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "level"], name="descriptor_level_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="descriptor_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code} level {self.level}"
+
+
+# Rounds and assessments ----------------------------------------------------------------
+
+
+class RoundStatus(models.TextChoices):
+    UPCOMING = "upcoming", "Not open yet"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class AssessmentRound(models.Model):
+    """A period in which councils assess themselves against one framework version."""
+
+    name = models.CharField(max_length=60, unique=True, help_text='For example "2026 to 2027".')
+    slug = models.SlugField(max_length=60, unique=True)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=RoundStatus.choices, default=RoundStatus.UPCOMING
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Demonstration data, created by load_demo_data."
+    )
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+
+class AssessmentStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Waiting for sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def for_council(self, council: Council) -> AssessmentQuerySet:
+        return self.filter(council=council)
+
+    def signed_off(self) -> AssessmentQuerySet:
+        return self.filter(status=AssessmentStatus.SIGNED_OFF)
+
+    def for_member(self, user: Any) -> AssessmentQuerySet:
+        """Assessments of the councils this person has a role at."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            council__memberships__user=user, council__memberships__user__is_active=True
+        )
+
+
+class Assessment(models.Model):
+    """A council's assessment in one round."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="assessments")
+    round = models.ForeignKey(AssessmentRound, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The chief executive's comment when they last returned it to the lead.
+    return_comment = models.TextField(blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-round__opens_on", "council__short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "round"], name="one_assessment_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council.short_name}, {self.round.name}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status == AssessmentStatus.SIGNED_OFF
+
+    @property
+    def is_read_only(self) -> bool:
+        """Nothing can change after sign-off or once the round has closed."""
+        return self.is_signed_off or self.round.status != RoundStatus.OPEN
+
+
+class DimensionAssignment(models.Model):
+    """The lead asks a particular officer to answer a dimension."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+
+    class Meta:
+        ordering = ["dimension__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension", "user"], name="assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code} to {self.user}"
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Response(models.Model):
+    """One officer's answers to one assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(
+        max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "respondent__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "respondent"], name="one_response_per_officer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} for {self.assessment}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+def _level_matches_status() -> Q:
+    return Q(status=AnswerStatus.ANSWERED, level__gte=1, level__lte=5) | (
+        ~Q(status=AnswerStatus.ANSWERED) & Q(level__isnull=True)
+    )
+
+
+class Answer(models.Model):
+    """An officer's answer to one question."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    status = models.CharField(max_length=16, choices=AnswerStatus.choices)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True)
+    evidence_note = models.TextField(blank=True)
+    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question__dimension__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(condition=_level_matches_status(), name="answer_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        shown = self.get_status_display() if self.level is None else self.level
+        return f"{self.question.code}: {shown}"
+
+
+class AgreedAnswer(models.Model):
+    """The council's answer to one question, set by the assessment lead."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="agreed_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=AnswerStatus.choices)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    # Bumped on every save; a save that names an older version is refused (lost update).
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question__dimension__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_agreed_answer_per_question"
+            ),
+            models.CheckConstraint(condition=_level_matches_status(), name="agreed_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.question.code}"
+
+
+class AuditAction(models.TextChoices):
+    STARTED = "started", "Assessment started"
+    ASSIGNED = "assigned", "Dimensions assigned"
+    AGREED_ANSWER = "agreed_answer", "Agreed answer changed"
+    SUBMITTED = "submitted", "Submitted for sign-off"
+    RETURNED = "returned", "Returned to the lead"
+    SIGNED_OFF = "signed_off", "Signed off"
+    REOPENED = "reopened", "Reopened"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, from what to what. Never edited or deleted by the portal."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    subject = models.CharField(max_length=60, blank=True, help_text="e.g. the question code")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DimensionScore(models.Model):
+    """A council's frozen score for one dimension in one round, written at sign-off."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    # Denormalised so benchmarks read one table.
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(AssessmentRound, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    band = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    coverage = models.DecimalField(max_digits=4, decimal_places=3)
+    respondents = models.PositiveSmallIntegerField()
+    spread = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    frozen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "council", "dimension__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="one_score_per_dimension"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council.short_name} {self.round.name} {self.dimension.code}: {self.score}"
