@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("councils/", include("councils.urls")),
+    path("assessments/", include("assessments.urls")),
     # One sign-in page for everyone: the admin site sends people to the service's own.
     path(
         "admin/login/",

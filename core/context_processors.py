@@ -31,8 +31,11 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("Home", reverse("core:home")), ("Councils", reverse("councils:directory"))]
     roles = set(user.council_memberships.values_list("role", flat=True))
+    items = [("Home", reverse("core:home"))]
+    if roles:
+        items.append(("Assessments", reverse("assessments:index")))
+    items.append(("Councils", reverse("councils:directory")))
     if CouncilRole.LEAD in roles:
         items.append(("Your team", reverse("accounts:teams")))
     if user.network_memberships.exists():
@@ -41,5 +44,9 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Administration", reverse("admin:index")))
     items.append(("Your account", reverse("accounts:account")))
     match = getattr(request, "resolver_match", None)
-    section = _SECTIONS.get(match.view_name) if match else None
+    section = None
+    if match:
+        section = (
+            "Assessments" if match.namespace == "assessments" else _SECTIONS.get(match.view_name)
+        )
     return [{"label": label, "url": url, "active": label == section} for label, url in items]

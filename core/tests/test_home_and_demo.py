@@ -23,9 +23,9 @@ def test_home_shows_each_persons_roles(client, personas):
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("officer_a", ["Home", "Councils", "Your account"]),
-        ("lead_a", ["Home", "Councils", "Your team", "Your account"]),
-        ("executive_a", ["Home", "Councils", "Your account"]),
+        ("officer_a", ["Home", "Assessments", "Councils", "Your account"]),
+        ("lead_a", ["Home", "Assessments", "Councils", "Your team", "Your account"]),
+        ("executive_a", ["Home", "Assessments", "Councils", "Your account"]),
         ("analyst", ["Home", "Councils", "Networks", "Your account"]),
         ("staff", ["Home", "Councils", "Administration", "Your account"]),
     ],

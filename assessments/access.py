@@ -1,0 +1,38 @@
+"""The one way views load assessments: through the person's council roles (or staff status).
+
+Anything the person's roles do not reach is a 404, exactly like something that does not exist.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import CouncilMembership
+
+from .models import Assessment
+
+
+def _assessments() -> Any:
+    return Assessment.objects.select_related("council", "round", "round__framework")
+
+
+def assessment_for_member(
+    user: Any, pk: int, roles: Iterable[str] | None = None
+) -> tuple[Assessment, str]:
+    """The assessment and the person's role at its council."""
+    assessment = get_object_or_404(_assessments(), pk=pk)
+    memberships = CouncilMembership.objects.for_user(user).filter(council_id=assessment.council_id)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    role = memberships.values_list("role", flat=True).first()
+    if role is None:
+        raise Http404
+    return assessment, role
+
+
+def assessment_for_staff(user: Any, pk: int) -> Assessment:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404
+    return get_object_or_404(_assessments(), pk=pk)

@@ -1,0 +1,574 @@
+"""Every change to an assessment, with its rules.
+
+Status changes are conditional updates (`filter(status=...).update(...)` and a row count), so
+two people pressing a button at once cannot both succeed. Each change is written to the audit
+trail in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import CouncilMembership, CouncilRole, User
+from core.queue import enqueue_after_commit
+from councils.models import Council
+
+from . import scoring
+from .models import (
+    AgreedAnswer,
+    Answer,
+    AnswerStatus,
+    Assessment,
+    AssessmentRound,
+    AssessmentStatus,
+    AuditAction,
+    AuditEvent,
+    Dimension,
+    DimensionAssignment,
+    DimensionScore,
+    Question,
+    Response,
+    ResponseStatus,
+    RoundStatus,
+)
+
+# Officers answer; leads may answer too. Chief executives sign off but do not answer.
+ANSWERING_ROLES = frozenset({CouncilRole.OFFICER, CouncilRole.LEAD})
+
+
+class AssessmentError(Exception):
+    """A rule stops this change. The message is written for the person who tried."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    status: str
+    level: int | None = None
+    confidence: str = ""
+    evidence_note: str = ""
+    evidence_url: str = ""
+
+
+@dataclass(frozen=True)
+class AgreedInput:
+    status: str
+    level: int | None
+    rationale: str
+    expected_version: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    question: Question
+    current: AgreedAnswer | None
+    attempted: AgreedInput
+
+
+class StaleAgreedAnswers(AssessmentError):
+    """Someone else saved some of these agreed answers after the lead loaded them."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(
+            "Someone else changed "
+            + ("this answer" if len(conflicts) == 1 else f"{len(conflicts)} of these answers")
+            + " while you were editing. Check their answer before saving yours."
+        )
+        self.conflicts = conflicts
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _role(user: User, council: Council) -> str | None:
+    membership = CouncilMembership.objects.for_user(user).filter(council=council).first()
+    return membership.role if membership else None
+
+
+def _require_role(user: User, council: Council, roles: Iterable[str]) -> None:
+    if _role(user, council) not in set(roles):
+        raise PermissionDenied("Your role at this council does not allow this.")
+
+
+def _require_staff(user: User) -> None:
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied("Only platform administrators can do this.")
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if assessment.round.status != RoundStatus.OPEN:
+        raise AssessmentError("This round is closed, so answers can no longer change.")
+    if assessment.status == AssessmentStatus.SIGNED_OFF:
+        raise AssessmentError("This assessment has been signed off, so it can no longer change.")
+
+
+def _audit(
+    assessment: Assessment,
+    actor: User | None,
+    action: str,
+    *,
+    subject: str = "",
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> None:
+    AuditEvent.objects.create(
+        assessment=assessment,
+        actor=actor,
+        action=action,
+        subject=subject,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def _transition(
+    assessment: Assessment, *, source: str, target: str, refuse: str, **fields: Any
+) -> None:
+    """Move the assessment from one status to the next, or refuse if it has moved already."""
+    updated = Assessment.objects.filter(pk=assessment.pk, status=source).update(
+        status=target, **fields
+    )
+    if updated != 1:
+        raise AssessmentError(refuse)
+    assessment.refresh_from_db()
+
+
+def _check_question(assessment: Assessment, question: Question) -> None:
+    if question.framework_id != assessment.round.framework_id:
+        raise AssessmentError("That question is not part of this assessment's framework.")
+
+
+def _validate_answer(status: str, level: int | None) -> None:
+    if status not in AnswerStatus.values:
+        raise AssessmentError("Choose a level, 'Not applicable' or 'Don't know'.")
+    if status == AnswerStatus.ANSWERED and (level is None or not 1 <= level <= 5):
+        raise AssessmentError("A level must be between 1 and 5.")
+
+
+# Rounds ---------------------------------------------------------------------------------------
+
+
+def round_open(*, round: AssessmentRound, by: User) -> None:
+    _require_staff(by)
+    if not round.framework.is_published:
+        raise AssessmentError("A round can only use a published framework.")
+    if (
+        AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.UPCOMING).update(
+            status=RoundStatus.OPEN
+        )
+        != 1
+    ):
+        raise AssessmentError("Only a round that has not opened yet can be opened.")
+    round.refresh_from_db()
+
+
+def round_close(*, round: AssessmentRound, by: User) -> None:
+    _require_staff(by)
+    if (
+        AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
+            status=RoundStatus.CLOSED
+        )
+        != 1
+    ):
+        raise AssessmentError("Only an open round can be closed.")
+    round.refresh_from_db()
+
+
+# Starting and answering -------------------------------------------------------------------
+
+
+def assessment_start(*, council: Council, round: AssessmentRound, by: User) -> Assessment:
+    """The council's assessment for the round, created the first time a member opens it."""
+    if _role(by, council) is None:
+        raise PermissionDenied("You are not a member of this council.")
+    existing = Assessment.objects.filter(council=council, round=round).first()
+    if existing:
+        return existing
+    if round.status != RoundStatus.OPEN:
+        raise AssessmentError("This round is not open.")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(council=council, round=round)
+            _audit(assessment, by, AuditAction.STARTED)
+    except IntegrityError:
+        # Another member started it at the same moment.
+        return Assessment.objects.get(council=council, round=round)
+    return assessment
+
+
+def response_for(*, assessment: Assessment, user: User) -> Response:
+    """This officer's response, created on first use."""
+    _require_role(user, assessment.council, ANSWERING_ROLES)
+    response, _ = Response.objects.get_or_create(assessment=assessment, respondent=user)
+    return response
+
+
+def answers_save(
+    *, response: Response, dimension: Dimension, answers: Mapping[int, AnswerInput]
+) -> int:
+    """Save the officer's answers to some or all questions of one dimension.
+
+    Only the questions given are written, so a half-filled page keeps everything sent.
+    Returns the number of answers written. Nothing is written if any answer is refused.
+    """
+    assessment = response.assessment
+    _require_editable(assessment)
+    if response.is_submitted:
+        raise AssessmentError("You have already submitted your answers.")
+    if dimension.framework_id != assessment.round.framework_id:
+        raise AssessmentError("That part of the framework is not in this assessment.")
+    questions = {q.pk: q for q in dimension.questions.all()}
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise AssessmentError("Some answers were for questions that are not on this page.")
+    for value in answers.values():
+        _validate_answer(value.status, value.level)
+    with transaction.atomic():
+        for question_id, value in answers.items():
+            Answer.objects.update_or_create(
+                response=response,
+                question_id=question_id,
+                defaults={
+                    "status": value.status,
+                    "level": value.level if value.status == AnswerStatus.ANSWERED else None,
+                    "confidence": value.confidence,
+                    "evidence_note": value.evidence_note.strip(),
+                    "evidence_url": value.evidence_url.strip(),
+                },
+            )
+        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    return len(answers)
+
+
+def response_submit(*, response: Response) -> None:
+    """Send the officer's answers to the lead. Every question needs an answer first."""
+    _require_editable(response.assessment)
+    total = Question.objects.filter(framework_id=response.assessment.round.framework_id).count()
+    answered = response.answers.count()
+    if answered < total:
+        raise AssessmentError(
+            f"Answer every question before you submit: {total - answered} still need an answer. "
+            "You can choose 'Don't know'."
+        )
+    if (
+        Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+            status=ResponseStatus.SUBMITTED, submitted_at=timezone.now()
+        )
+        != 1
+    ):
+        raise AssessmentError("You have already submitted your answers.")
+    response.refresh_from_db()
+
+
+# The lead -------------------------------------------------------------------------------------
+
+
+def assignments_set(
+    *, assessment: Assessment, dimension: Dimension, users: Iterable[User], by: User
+) -> None:
+    """Ask particular officers to answer a dimension (replacing earlier assignments)."""
+    _require_role(by, assessment.council, [CouncilRole.LEAD])
+    _require_editable(assessment)
+    if dimension.framework_id != assessment.round.framework_id:
+        raise AssessmentError("That part of the framework is not in this assessment.")
+    users = list(users)
+    members = set(
+        CouncilMembership.objects.filter(
+            council=assessment.council, role__in=ANSWERING_ROLES, user__in=users
+        ).values_list("user_id", flat=True)
+    )
+    if {user.pk for user in users} - members:
+        raise AssessmentError("You can only assign officers of your council.")
+    with transaction.atomic():
+        before = sorted(
+            DimensionAssignment.objects.filter(
+                assessment=assessment, dimension=dimension
+            ).values_list("user__email", flat=True)
+        )
+        DimensionAssignment.objects.filter(assessment=assessment, dimension=dimension).delete()
+        DimensionAssignment.objects.bulk_create(
+            DimensionAssignment(assessment=assessment, dimension=dimension, user=user)
+            for user in users
+        )
+        after = sorted(user.email for user in users)
+        if before != after:
+            _audit(
+                assessment,
+                by,
+                AuditAction.ASSIGNED,
+                subject=dimension.code,
+                before=before,
+                after=after,
+            )
+
+
+def _agreed_value(answer: AgreedAnswer | None) -> dict[str, Any] | None:
+    if answer is None:
+        return None
+    return {"status": answer.status, "level": answer.level, "rationale": answer.rationale}
+
+
+def agreed_answers_save(
+    *, assessment: Assessment, answers: Mapping[int, AgreedInput], by: User
+) -> list[AgreedAnswer]:
+    """Set the council's answers to some questions, by question id, all or nothing.
+
+    Each answer names the version the lead saw (0 if there was no agreed answer yet). If
+    anyone saved one of them in between, StaleAgreedAnswers lists each clash with both
+    values and nothing is written, so no save silently overwrites another. An answer
+    that is the same as the one stored is left alone.
+    """
+    _require_role(by, assessment.council, [CouncilRole.LEAD])
+    _require_editable(assessment)
+    if assessment.status != AssessmentStatus.IN_PROGRESS:
+        raise AssessmentError("This assessment is waiting for sign-off, so answers are locked.")
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=answers, framework_id=assessment.round.framework_id)
+    }
+    if set(answers) - set(questions):
+        raise AssessmentError("That question is not part of this assessment's framework.")
+    for value in answers.values():
+        _validate_answer(value.status, value.level)
+    saved = []
+    with transaction.atomic():
+        current = {
+            a.question_id: a
+            for a in AgreedAnswer.objects.select_for_update().filter(
+                assessment=assessment, question_id__in=answers
+            )
+        }
+        conflicts = [
+            Conflict(questions[qid], current.get(qid), value)
+            for qid, value in answers.items()
+            if (current[qid].version if qid in current else 0) != value.expected_version
+        ]
+        if conflicts:
+            raise StaleAgreedAnswers(conflicts)
+        for qid, value in answers.items():
+            values = {
+                "status": value.status,
+                "level": value.level if value.status == AnswerStatus.ANSWERED else None,
+                "rationale": value.rationale.strip(),
+            }
+            existing = current.get(qid)
+            before = _agreed_value(existing)
+            if before == values:
+                saved.append(existing)
+                continue
+            if existing is None:
+                try:
+                    with transaction.atomic():
+                        agreed = AgreedAnswer.objects.create(
+                            assessment=assessment, question_id=qid, updated_by=by, **values
+                        )
+                except IntegrityError as error:
+                    # Created by someone else since we looked.
+                    theirs = AgreedAnswer.objects.get(assessment=assessment, question_id=qid)
+                    raise StaleAgreedAnswers([Conflict(questions[qid], theirs, value)]) from error
+            else:
+                AgreedAnswer.objects.filter(pk=existing.pk).update(
+                    version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **values
+                )
+                agreed = AgreedAnswer.objects.get(pk=existing.pk)
+            _audit(
+                assessment,
+                by,
+                AuditAction.AGREED_ANSWER,
+                subject=questions[qid].code,
+                before=before,
+                after=_agreed_value(agreed),
+            )
+            saved.append(agreed)
+    return saved
+
+
+def assessment_submit(*, assessment: Assessment, by: User) -> None:
+    """The lead sends the agreed answers to the chief executive for sign-off."""
+    _require_role(by, assessment.council, [CouncilRole.LEAD])
+    _require_editable(assessment)
+    total = Question.objects.filter(framework_id=assessment.round.framework_id).count()
+    agreed = assessment.agreed_answers.count()
+    if agreed < total:
+        raise AssessmentError(
+            f"Agree an answer to every question before you submit: {total - agreed} to go."
+        )
+    with transaction.atomic():
+        _transition(
+            assessment,
+            source=AssessmentStatus.IN_PROGRESS,
+            target=AssessmentStatus.SUBMITTED,
+            refuse="This assessment has already been submitted.",
+            submitted_at=timezone.now(),
+            submitted_by=by,
+        )
+        _audit(
+            assessment,
+            by,
+            AuditAction.SUBMITTED,
+            before=AssessmentStatus.IN_PROGRESS,
+            after=AssessmentStatus.SUBMITTED,
+        )
+
+
+# The chief executive and staff ----------------------------------------------------------------
+
+
+def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None:
+    """The chief executive sends the assessment back to the lead with a comment."""
+    _require_role(by, assessment.council, [CouncilRole.EXECUTIVE])
+    _require_editable(assessment)
+    comment = comment.strip()
+    if not comment:
+        raise AssessmentError("Say what the lead needs to change.")
+    with transaction.atomic():
+        _transition(
+            assessment,
+            source=AssessmentStatus.SUBMITTED,
+            target=AssessmentStatus.IN_PROGRESS,
+            refuse="Only an assessment waiting for sign-off can be returned.",
+            return_comment=comment,
+        )
+        _audit(
+            assessment,
+            by,
+            AuditAction.RETURNED,
+            before=AssessmentStatus.SUBMITTED,
+            after=AssessmentStatus.IN_PROGRESS,
+            note=comment,
+        )
+
+
+def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionScore]:
+    """The chief executive approves: the assessment is frozen and its scores recorded.
+
+    The benchmark rebuild is queued only after the sign-off has committed, so a broker
+    that is down can neither block nor lose a sign-off (the nightly reconcile catches up).
+    """
+    from benchmarks.tasks import rebuild_round_benchmarks
+
+    _require_role(by, assessment.council, [CouncilRole.EXECUTIVE])
+    _require_editable(assessment)
+    with transaction.atomic():
+        _transition(
+            assessment,
+            source=AssessmentStatus.SUBMITTED,
+            target=AssessmentStatus.SIGNED_OFF,
+            refuse="Only an assessment waiting for sign-off can be signed off.",
+            signed_off_at=timezone.now(),
+            signed_off_by=by,
+            return_comment="",
+        )
+        scores = scores_freeze(assessment=assessment)
+        _audit(
+            assessment,
+            by,
+            AuditAction.SIGNED_OFF,
+            before=AssessmentStatus.SUBMITTED,
+            after=AssessmentStatus.SIGNED_OFF,
+        )
+        enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
+    return scores
+
+
+def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
+    """Staff reopen a signed-off assessment; its frozen scores are withdrawn until sign-off."""
+    from benchmarks.tasks import rebuild_round_benchmarks
+
+    _require_staff(by)
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError("Give the reason for reopening.")
+    with transaction.atomic():
+        _transition(
+            assessment,
+            source=AssessmentStatus.SIGNED_OFF,
+            target=AssessmentStatus.IN_PROGRESS,
+            refuse="Only a signed-off assessment can be reopened.",
+            signed_off_at=None,
+            signed_off_by=None,
+        )
+        DimensionScore.objects.filter(assessment=assessment).delete()
+        _audit(
+            assessment,
+            by,
+            AuditAction.REOPENED,
+            before=AssessmentStatus.SIGNED_OFF,
+            after=AssessmentStatus.IN_PROGRESS,
+            note=reason,
+        )
+        enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
+
+
+# Scores ---------------------------------------------------------------------------------------
+
+
+def _as_level(status: str, level: int | None) -> int | None:
+    return level if status == AnswerStatus.ANSWERED else None
+
+
+def scores_freeze(*, assessment: Assessment) -> list[DimensionScore]:
+    """Record one score row per dimension from the agreed answers. Safe to run again."""
+    dimensions = list(
+        Dimension.objects.filter(framework_id=assessment.round.framework_id).prefetch_related(
+            "questions"
+        )
+    )
+    agreed = {a.question_id: a for a in assessment.agreed_answers.all()}
+    officer_levels: dict[int, list[int | None]] = {}
+    respondents_by_dimension: dict[int, set[int]] = {}
+    for answer in Answer.objects.filter(
+        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
+    ).select_related("question"):
+        officer_levels.setdefault(answer.question_id, []).append(
+            _as_level(answer.status, answer.level)
+        )
+        respondents_by_dimension.setdefault(answer.question.dimension_id, set()).add(
+            answer.response_id
+        )
+    rows = []
+    for dimension in dimensions:
+        questions = list(dimension.questions.all())
+        levels = [
+            _as_level(agreed[q.pk].status, agreed[q.pk].level) if q.pk in agreed else None
+            for q in questions
+        ]
+        not_applicable = sum(
+            1
+            for q in questions
+            if q.pk in agreed and agreed[q.pk].status == AnswerStatus.NOT_APPLICABLE
+        )
+        score = scoring.dimension_score(levels)
+        rows.append(
+            DimensionScore(
+                assessment=assessment,
+                dimension=dimension,
+                council_id=assessment.council_id,
+                round_id=assessment.round_id,
+                score=score,
+                band=scoring.level_band(score),
+                coverage=scoring.coverage(
+                    answered=sum(1 for level in levels if level is not None),
+                    not_applicable=not_applicable,
+                    total=len(questions),
+                ),
+                respondents=len(respondents_by_dimension.get(dimension.pk, set())),
+                spread=scoring.dimension_spread(officer_levels.get(q.pk, []) for q in questions),
+            )
+        )
+    with transaction.atomic():
+        DimensionScore.objects.filter(assessment=assessment).delete()
+        return DimensionScore.objects.bulk_create(rows)
+
+
+def overall_score(scores: Iterable[DimensionScore]) -> Decimal | None:
+    return scoring.overall_score(score.score for score in scores)

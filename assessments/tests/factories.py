@@ -1,0 +1,72 @@
+import datetime
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from assessments.models import (
+    Assessment,
+    AssessmentRound,
+    Dimension,
+    Framework,
+    FrameworkStatus,
+    LevelDescriptor,
+    Question,
+    RoundStatus,
+)
+from councils.tests.factories import CouncilFactory
+
+
+class FrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Framework
+        skip_postgeneration_save = True
+
+    slug = "test-framework"
+    name = "Test framework"
+    version = factory.Sequence(lambda n: n + 1)
+    status = FrameworkStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def small_framework(*, dimensions: int = 2, questions: int = 3, **kwargs) -> Framework:
+    """A published framework: dimensions D1.. with questions Dn-01.. and 5 descriptors each."""
+    framework = FrameworkFactory(**kwargs)
+    for d in range(1, dimensions + 1):
+        dimension = Dimension.objects.create(
+            framework=framework, code=f"DIM{d}", name=f"Dimension {d}", order=d
+        )
+        for q in range(1, questions + 1):
+            question = Question.objects.create(
+                framework=framework,
+                dimension=dimension,
+                code=f"DIM{d}-{q:02d}",
+                statement=f"Statement {d}.{q}",
+                guidance="What good looks like.",
+                order=q,
+            )
+            LevelDescriptor.objects.bulk_create(
+                LevelDescriptor(question=question, level=level, description=f"Level {level}")
+                for level in range(1, 6)
+            )
+    return framework
+
+
+class AssessmentRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = AssessmentRound
+
+    name = factory.Sequence(lambda n: f"{2026 + n} to {2027 + n}")
+    slug = factory.Sequence(lambda n: f"{2026 + n}-{2027 + n}")
+    framework = factory.LazyFunction(small_framework)
+    opens_on = datetime.date(2026, 4, 1)
+    closes_on = datetime.date(2027, 3, 31)
+    status = RoundStatus.OPEN
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    council = factory.SubFactory(CouncilFactory)
+    round = factory.SubFactory(AssessmentRoundFactory)
