@@ -139,6 +139,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Peer statistics from fewer councils than this are never shown.
+BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

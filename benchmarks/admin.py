@@ -1,0 +1,57 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import BenchmarkResult, PeerGroup
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Peer groups and results are rebuilt by commands and jobs; the admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PeerGroup)
+class PeerGroupAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug", "kind", "member_count", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    fields = ("name", "slug", "kind", "network", "updated_at", "members")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PeerGroup]:
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description="Member councils", ordering="member_count")
+    def member_count(self, obj: PeerGroup) -> int:
+        return obj.member_count  # type: ignore[attr-defined]
+
+
+@admin.register(BenchmarkResult)
+class BenchmarkResultAdmin(ReadOnlyAdmin):
+    list_display = (
+        "peer_group",
+        "subject",
+        "round",
+        "councils",
+        "suppressed",
+        "median",
+        "q1",
+        "q3",
+        "computed_at",
+    )
+    list_filter = ("round", "peer_group__kind", "suppressed")
+    list_select_related = ("round", "peer_group", "dimension")
+    search_fields = ("peer_group__name", "peer_group__slug")
+
+    @admin.display(description="Dimension")
+    def subject(self, obj: BenchmarkResult) -> str:
+        return obj.dimension.name if obj.dimension is not None else "Overall"

@@ -1,0 +1,117 @@
+"""Peer groups of councils, and the benchmark statistics computed for them.
+
+PeerGroup rows are built from the council register by `build_peer_groups`
+(services.peer_groups_build). BenchmarkResult rows are derived data: every row for a round can be
+thrown away and rebuilt from the frozen DimensionScore rows (services.benchmarks_rebuild).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.models import AssessmentRound, Dimension
+from councils.models import Council, Network
+
+
+class PeerGroupKind(models.TextChoices):
+    ALL = "all", "All UK councils"
+    NATION = "nation", "Nation"
+    COUNCIL_TYPE = "council_type", "Council type"
+    TIER = "tier", "Tier"
+    REGION = "region", "English region"
+    NETWORK = "network", "Network"
+
+
+class PeerGroup(models.Model):
+    """A named set of councils that are compared with each other."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20, choices=PeerGroupKind.choices)
+    # Set for kind=network only; deleting the network removes its group and results.
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="peer_groups"
+    )
+    members = models.ManyToManyField(Council, related_name="peer_groups", blank=True)
+    # When the group's definition or membership last changed (not when it was last checked),
+    # so a reconcile can tell which rounds' results are older than their inputs.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=PeerGroupKind.NETWORK, network__isnull=False)
+                | (~Q(kind=PeerGroupKind.NETWORK) & Q(network__isnull=True)),
+                name="peer_group_network_iff_kind_network",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
+
+
+def _figure() -> models.DecimalField:
+    return models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+
+
+class BenchmarkResult(models.Model):
+    """The distribution of one dimension's scores (or the overall score) in one peer group.
+
+    `councils` is the real number of signed-off councils in the group with a score, even when
+    the result is suppressed; pages show a suppressed count as "fewer than N councils".
+    """
+
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="benchmark_results"
+    )
+    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="results")
+    # Null means the overall score (the mean of the council's dimension scores).
+    dimension = models.ForeignKey(
+        Dimension, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    councils = models.PositiveIntegerField()
+    suppressed = models.BooleanField()
+    mean = _figure()
+    median = _figure()
+    q1 = _figure()
+    q3 = _figure()
+    p10 = _figure()
+    p90 = _figure()
+    minimum = _figure()
+    maximum = _figure()
+    # {"1": count, ..., "5": count} by level band; null when suppressed. JSON keys are strings.
+    level_counts = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["round_id", "peer_group_id", "dimension_id"]
+        constraints = [
+            # Two partial constraints, because NULLs are distinct in a plain unique constraint
+            # on both PostgreSQL and SQLite, which would allow several overall rows.
+            models.UniqueConstraint(
+                fields=["round", "peer_group", "dimension"],
+                condition=Q(dimension__isnull=False),
+                name="benchmark_one_per_dimension",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "peer_group"],
+                condition=Q(dimension__isnull=True),
+                name="benchmark_one_overall",
+            ),
+            models.CheckConstraint(
+                condition=Q(suppressed=False)
+                | Q(level_counts__isnull=True, **{f"{name}__isnull": True for name in _FIGURES}),
+                name="benchmark_suppressed_has_no_figures",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "peer_group"], name="benchmark_round_group")]
+
+    def __str__(self) -> str:
+        subject = self.dimension.code if self.dimension is not None else "overall"
+        return f"{self.round}, {self.peer_group}: {subject}"

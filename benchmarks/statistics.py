@@ -1,0 +1,136 @@
+"""Peer-group statistics, as pure functions over plain data (standard library only, no ORM).
+
+The database gives a list of scores, one per council, each a Decimal from 1 to 5; `summarise`
+turns them into the figures a benchmark publishes, applying the suppression rules. All rounding
+is decimal and half up to two places (2.345 -> 2.35), never Python's float rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
+
+_TWO_PLACES = Decimal("0.01")
+_WHOLE = Decimal(1)
+# Percentiles and means are exact in this precision for any realistic group size, so the only
+# rounding is the final half-up quantize (no double rounding).
+_PRECISION = 60
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a peer group's benchmark publishes for one dimension (or the overall score).
+
+    `councils` is always the real count. Every other figure is None when it is withheld.
+    `level_counts` maps each level 1..5 to how many councils' scores fall in its band.
+    """
+
+    councils: int
+    suppressed: bool
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    q1: Decimal | None = None
+    q3: Decimal | None = None
+    p10: Decimal | None = None
+    p90: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    level_counts: dict[int, int] | None = None
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _check(values: Sequence[Decimal]) -> None:
+    for value in values:
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError(f"A score must be a finite Decimal, not {value!r}.")
+        if not MIN_LEVEL <= value <= MAX_LEVEL:
+            raise ValueError(f"A score must be from 1 to 5, not {value}.")
+
+
+def percentile(ordered: Sequence[Decimal], fraction: Decimal) -> Decimal:
+    """The `fraction` (0 to 1) percentile of sorted values by linear interpolation, unrounded.
+
+    With n values x[0] <= ... <= x[n-1], the position is h = (n - 1) * fraction and the result
+    is x[floor(h)] + (h - floor(h)) * (x[floor(h) + 1] - x[floor(h)]). This is PostgreSQL's
+    percentile_cont, numpy's "linear" method and statistics.quantiles(method="inclusive").
+    ValueError for no values or a fraction outside 0..1.
+    """
+    if not ordered:
+        raise ValueError("A percentile needs at least one value.")
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"A percentile fraction must be from 0 to 1, not {fraction}.")
+    with localcontext() as context:
+        context.prec = _PRECISION
+        position = (len(ordered) - 1) * fraction
+        below = int(position)  # floor, as position >= 0
+        if below == len(ordered) - 1:
+            return ordered[below]
+        return ordered[below] + (position - below) * (ordered[below + 1] - ordered[below])
+
+
+def level_of(score: Decimal) -> int:
+    """The level band a score falls in: the nearest level, halves up (2.5 -> 3, 2.49 -> 2).
+
+    The same bands as assessments.scoring.level_band: 1.0-1.4 -> 1, 1.5-2.4 -> 2, and so on.
+    """
+    return int(score.quantize(_WHOLE, rounding=ROUND_HALF_UP))
+
+
+def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
+    """The published figures for one group's scores (one score per council, 1 to 5).
+
+    Rules:
+    - Fewer than `min_group` values: suppressed. Only the count is kept (shown as "fewer than
+      `min_group` councils"); every other figure, level counts included, is None.
+    - From `min_group` values: mean, median, lower and upper quartiles (q1, q3) and the count
+      of councils at each level band (1..5, nearest level with halves up).
+    - From 2 * `min_group` values only: the 10th and 90th percentiles, minimum and maximum,
+      because with fewer they sit too close to a single council's score.
+    - Percentiles (median and quartiles included) by linear interpolation between the two
+      nearest ordered values, as PostgreSQL's percentile_cont. Every figure is rounded half up
+      to two decimal places.
+
+    The result does not depend on the order of `values`. ValueError for a value that is not a
+    finite Decimal from 1 to 5, or for `min_group` below 1.
+    """
+    if min_group < 1:
+        raise ValueError(f"min_group must be at least 1, not {min_group}.")
+    _check(values)
+    count = len(values)
+    if count < min_group:
+        return Summary(councils=count, suppressed=True)
+
+    ordered = sorted(values)
+    with localcontext() as context:
+        context.prec = _PRECISION
+        mean = _round(sum(ordered, Decimal(0)) / count)
+
+    def at(fraction: str) -> Decimal:
+        return _round(percentile(ordered, Decimal(fraction)))
+
+    level_counts = dict.fromkeys(LEVELS, 0)
+    for value in ordered:
+        level_counts[level_of(value)] += 1
+
+    extremes = count >= 2 * min_group
+    return Summary(
+        councils=count,
+        suppressed=False,
+        mean=mean,
+        median=at("0.5"),
+        q1=at("0.25"),
+        q3=at("0.75"),
+        p10=at("0.1") if extremes else None,
+        p90=at("0.9") if extremes else None,
+        minimum=_round(ordered[0]) if extremes else None,
+        maximum=_round(ordered[-1]) if extremes else None,
+        level_counts=level_counts,
+    )

@@ -1,0 +1,60 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from benchmarks.models import BenchmarkResult, PeerGroup
+from councils.tests.factories import CouncilFactory
+
+from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_build_peer_groups():
+    CouncilFactory()
+
+    assert "Built 5 peer groups." in run("build_peer_groups")
+    assert PeerGroup.objects.count() == 5  # all, nation, type, tier, region
+
+
+def test_compute_benchmarks_for_every_round_with_a_sign_off():
+    signed = AssessmentRoundFactory()
+    dimension = DimensionFactory(framework=signed.framework)
+    scored_assessment(council=CouncilFactory(), round=signed, scores={dimension: "3.0"})
+    AssessmentRoundFactory()  # nothing signed off
+    run("build_peer_groups")
+
+    output = run("compute_benchmarks")
+
+    assert f"{signed}: 10 results." in output
+    assert "for 1 round." in output
+    assert set(BenchmarkResult.objects.values_list("round", flat=True)) == {signed.pk}
+
+
+def test_compute_benchmarks_for_one_round_by_slug_or_id():
+    round_ = AssessmentRoundFactory()
+    DimensionFactory(framework=round_.framework)
+    CouncilFactory()
+    run("build_peer_groups")
+
+    assert "10 results" in run("compute_benchmarks", "--round", round_.slug)
+    assert "10 results" in run("compute_benchmarks", "--round", str(round_.pk))
+    assert BenchmarkResult.objects.filter(round=round_).count() == 10
+
+
+def test_compute_benchmarks_refuses_an_unknown_round():
+    with pytest.raises(CommandError, match="no round"):
+        run("compute_benchmarks", "--round", "nonsense")
+
+
+def test_compute_benchmarks_warns_without_peer_groups():
+    round_ = AssessmentRoundFactory()
+
+    assert "run build_peer_groups first" in run("compute_benchmarks", "--round", round_.slug)
