@@ -26,6 +26,7 @@ install: $(VENV)/.installed
 setup: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_councils
+	$(MANAGE) import_framework
 	$(MANAGE) load_demo_data
 
 run: setup

@@ -7,6 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
+from assessments.demo import demo_assessments_load
+from assessments.models import AssessmentRound
+from benchmarks.services import benchmarks_rebuild, peer_groups_build
 from councils.models import Council, Network
 
 DEMO_PASSWORD = "portal-demo-2026"
@@ -21,8 +24,14 @@ class DemoLogin:
     email: str
 
 
-def demo_data_load() -> list[DemoLogin]:
-    """Create or refresh the demo people. Safe to run again; refuses in production."""
+@dataclass(frozen=True)
+class DemoData:
+    logins: list[DemoLogin]
+    summary: str
+
+
+def demo_data_load() -> DemoData:
+    """Create or refresh the demo people and assessments. Safe to run again; not in production."""
     if settings.DJANGO_ENV == "production":
         raise ImproperlyConfigured("Demo data is for local use only, never in production.")
     try:
@@ -34,6 +43,7 @@ def demo_data_load() -> list[DemoLogin]:
         ) from error
 
     logins: list[DemoLogin] = []
+    people: dict[str, User] = {}
     with transaction.atomic():
         network, _ = Network.objects.update_or_create(
             slug="north-east-digital-partnership",
@@ -59,6 +69,8 @@ def demo_data_load() -> list[DemoLogin]:
             (council_b, CouncilRole.OFFICER, "officer@middlesbrough.example", "Mo Officer"),
         ]:
             user = person(email, name)
+            if council == council_a:
+                people[role] = user
             CouncilMembership.objects.update_or_create(
                 user=user, council=council, defaults={"role": role}
             )
@@ -71,4 +83,13 @@ def demo_data_load() -> list[DemoLogin]:
 
         person("admin@portal.example", "Sam Staff", is_staff=True, is_superuser=True)
         logins.append(DemoLogin("Platform administrator (staff)", "admin@portal.example"))
-    return logins
+        summary = demo_assessments_load(
+            lead=people[CouncilRole.LEAD],
+            officer=people[CouncilRole.OFFICER],
+            executive=people[CouncilRole.EXECUTIVE],
+        )
+    # Peer groups follow the register and networks; benchmarks follow the signed-off scores.
+    peer_groups_build()
+    for round_id in AssessmentRound.objects.filter(is_demo=True).values_list("pk", flat=True):
+        benchmarks_rebuild(round_id=round_id)
+    return DemoData(logins=logins, summary=summary)

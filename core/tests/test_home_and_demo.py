@@ -1,8 +1,21 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import CouncilMembership, NetworkMembership, User
+from accounts.models import NetworkMembership, User
+from assessments.models import (
+    AgreedAnswer,
+    Answer,
+    Assessment,
+    AssessmentRound,
+    AssessmentStatus,
+    AuditEvent,
+    DimensionScore,
+    Response,
+    ResponseStatus,
+    RoundStatus,
+)
 from core.demo import DEMO_PASSWORD, demo_data_load
 from councils.tests.factories import CouncilFactory
 
@@ -52,8 +65,15 @@ def test_anonymous_home_goes_to_sign_in(client, db):
 def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
     CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
     CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    call_command("import_framework")
     call_command("load_demo_data")
+    counts = (Assessment.objects.count(), AgreedAnswer.objects.count(), Answer.objects.count())
     call_command("load_demo_data")
+    assert (
+        Assessment.objects.count(),
+        AgreedAnswer.objects.count(),
+        Answer.objects.count(),
+    ) == counts
     out = capsys.readouterr().out
     for email in [
         "officer@hartlepool.example",
@@ -66,9 +86,31 @@ def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
         assert email in out
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
-    assert User.objects.count() == 6
-    assert CouncilMembership.objects.count() == 4
+    # Six demo people, and two demo colleagues at the demo council who cannot sign in.
+    assert User.objects.filter(~Q(password__startswith="!")).count() == 6
+    assert User.objects.count() == 8
     assert NetworkMembership.objects.count() == 1
+    rounds = AssessmentRound.objects.filter(is_demo=True)
+    assert rounds.count() == 3
+    assert all("demonstration" in name for name in rounds.values_list("name", flat=True))
+    current = rounds.get(status=RoundStatus.OPEN)
+    hartlepool = Assessment.objects.get(round=current, council__gss_code="E06000001")
+    assert hartlepool.status == AssessmentStatus.IN_PROGRESS
+    assert hartlepool.responses.filter(status=ResponseStatus.SUBMITTED).count() == 2
+
+
+def test_demo_data_is_the_same_on_every_machine(db):
+    CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
+    CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    call_command("import_framework")
+    call_command("load_demo_data")
+    first = sorted(DimensionScore.objects.values_list("council_id", "dimension__code", "score"))
+    for model in (DimensionScore, AgreedAnswer, Answer, Response, Assessment, AuditEvent):
+        model.objects.all().delete()
+    AssessmentRound.objects.all().delete()
+    call_command("load_demo_data")
+    second = sorted(DimensionScore.objects.values_list("council_id", "dimension__code", "score"))
+    assert first and first == second
 
 
 def test_demo_data_needs_the_register(db):

@@ -10,10 +10,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            logins = demo_data_load()
-        except ImproperlyConfigured as error:
+            data = demo_data_load()
+        except (ImproperlyConfigured, ValueError) as error:
             raise CommandError(str(error)) from error
+        logins = data.logins
         width = max(len(login.role) for login in logins)
+        self.stdout.write(data.summary)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins (all use the same password):"))
         for login in logins:
