@@ -8,10 +8,13 @@ trail; the admin shows them and never edits them.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from . import services
 from .models import (
     AgreedAnswer,
     Answer,
@@ -137,9 +140,31 @@ class AssessmentRoundAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("framework",)
     date_hierarchy = "opens_on"
-    # Status is edited directly for now. Admin actions that open and close rounds through
-    # the services (and so keep their rules) belong here, e.g. actions = ("open_round", ...).
-    actions: Any = ()
+    # Status changes go through the services, which keep their rules (a published framework,
+    # one step at a time), so the form never edits it.
+    readonly_fields = ("status",)
+    actions = ("open_rounds", "close_rounds")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Answers hang off the round's framework, so it is fixed once the round exists.
+        return ("status", "framework") if obj else ("status",)
+
+    def _change_status(self, request: HttpRequest, rounds: Any, change: Any, done: str) -> None:
+        for round_ in rounds:
+            try:
+                change(round=round_, by=request.user)
+            except services.AssessmentError as error:
+                self.message_user(request, f"{round_}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{round_}: {done}", messages.SUCCESS)
+
+    @admin.action(description="Open the selected rounds")
+    def open_rounds(self, request: HttpRequest, queryset: QuerySet[AssessmentRound]) -> None:
+        self._change_status(request, queryset, services.round_open, "opened")
+
+    @admin.action(description="Close the selected rounds")
+    def close_rounds(self, request: HttpRequest, queryset: QuerySet[AssessmentRound]) -> None:
+        self._change_status(request, queryset, services.round_close, "closed")
 
 
 @admin.register(Assessment)
@@ -151,6 +176,16 @@ class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("council",)
     raw_id_fields = ("submitted_by", "signed_off_by")
     date_hierarchy = "created_at"
+    readonly_fields = ("links",)
+
+    @admin.display(description="Audit trail and reopening")
+    def links(self, obj: Assessment) -> str:
+        # Reopening needs a reason and goes through the service, on the portal's own pages.
+        return format_html(
+            '<a href="{}">Audit trail</a> · <a href="{}">Reopen with a reason</a>',
+            reverse("assessments:history", args=[obj.pk]),
+            reverse("assessments:reopen", args=[obj.pk]),
+        )
 
 
 @admin.register(Response)

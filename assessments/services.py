@@ -362,7 +362,7 @@ def agreed_answers_save(
             }
             existing = current.get(qid)
             before = _agreed_value(existing)
-            if before == values:
+            if existing is not None and before == values:
                 saved.append(existing)
                 continue
             if existing is None:
