@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.queue import enqueue_after_commit
 from councils.models import Council
 
 from .models import CouncilMembership, CouncilRole, Invitation, User
@@ -36,8 +37,8 @@ def _ensure_lead(*, council: Council, user: User) -> None:
 def _queue_invitation_email(invitation: Invitation) -> None:
     from .tasks import send_invitation_email
 
-    # celery-types does not know delay_on_commit (Celery 5.4+) yet.
-    send_invitation_email.delay_on_commit(invitation.pk, invitation.nonce)  # type: ignore[attr-defined]
+    # If the broker is down the invitation still stands, and the lead can resend it.
+    enqueue_after_commit(send_invitation_email, invitation.pk, invitation.nonce)
 
 
 def invitation_create(*, council: Council, email: str, role: str, invited_by: User) -> Invitation:

@@ -170,6 +170,14 @@ def test_lead_sees_team_and_invites(client, personas, django_capture_on_commit_c
     html = client.get(_team_url(personas.council_a)).content.decode()
     assert "Invitation sent to new.person@hartlepool.example" in html
     assert "new.person@hartlepool.example" in html
+    assert "Not sent yet" not in html
+
+
+def test_team_page_shows_invitations_whose_email_has_not_gone(client, personas):
+    InvitationFactory(council=personas.council_a, email="waiting@hartlepool.example")
+    client.force_login(personas.lead_a)
+    html = client.get(_team_url(personas.council_a)).content.decode()
+    assert "Not sent yet" in html
 
 
 def test_teams_redirects_a_lead_to_their_only_team(client, personas):
