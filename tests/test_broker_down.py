@@ -12,6 +12,13 @@ from assessments.tests.factories import AssessmentRoundFactory
 from config.celery import app as celery_app
 
 
+def _forget_connections() -> None:
+    # Celery caches its connection and producer pools; drop them so the next send
+    # connects to whatever broker_url says now.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker_down():
     """Point Celery at a closed port, with real (not in-process) sending."""
@@ -20,16 +27,14 @@ def broker_down():
         celery_app.conf.broker_url,
         celery_app.conf.broker_connection_max_retries,
     )
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
+    _forget_connections()
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
     celery_app.conf.broker_connection_max_retries = 1
     try:
         yield
     finally:
-        celery_app.pool.force_close_all()
-        celery_app._pool = None
+        _forget_connections()
         (
             celery_app.conf.task_always_eager,
             celery_app.conf.broker_url,
