@@ -232,20 +232,35 @@ def answers_save(
         raise AssessmentError("Some answers were for questions that are not on this page.")
     for value in answers.values():
         _validate_answer(value.status, value.level)
+    now = timezone.now()
     with transaction.atomic():
-        for question_id, value in answers.items():
-            Answer.objects.update_or_create(
-                response=response,
-                question_id=question_id,
-                defaults={
-                    "status": value.status,
-                    "level": value.level if value.status == AnswerStatus.ANSWERED else None,
-                    "confidence": value.confidence,
-                    "evidence_note": value.evidence_note.strip(),
-                    "evidence_url": value.evidence_url.strip(),
-                },
-            )
-        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+        # One statement whatever the number of answers: insert, or update the existing row.
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    response=response,
+                    question_id=question_id,
+                    status=value.status,
+                    level=value.level if value.status == AnswerStatus.ANSWERED else None,
+                    confidence=value.confidence,
+                    evidence_note=value.evidence_note.strip(),
+                    evidence_url=value.evidence_url.strip(),
+                    updated_at=now,
+                )
+                for question_id, value in answers.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=[
+                "status",
+                "level",
+                "confidence",
+                "evidence_note",
+                "evidence_url",
+                "updated_at",
+            ],
+        )
+        Response.objects.filter(pk=response.pk).update(updated_at=now)
     return len(answers)
 
 

@@ -1,9 +1,316 @@
-# Being written: the officer's journey. Placeholder so the URL configuration loads.
-from django.http import Http404
+"""The officer's journey: the list of assessments, the task list, a page per dimension,
+check your answers and the confirmation. The lead's and chief executive's pages are in
+review_views.py."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import council_membership
+from accounts.models import CouncilMembership, CouncilRole, User
+from core.types import AuthenticatedHttpRequest
+
+from . import scoring, services
+from .access import assessment_for_member
+from .forms import DimensionAnswersForm
+from .models import (
+    Answer,
+    AnswerStatus,
+    Assessment,
+    AssessmentRound,
+    Dimension,
+    DimensionAssignment,
+    Level,
+    Question,
+    Response,
+    RoundStatus,
+)
+from .services import ANSWERING_ROLES, AssessmentError
+
+STATUS_TAGS = {
+    scoring.NOT_STARTED: ("Not started", "govuk-tag--grey"),
+    scoring.IN_PROGRESS: ("In progress", "govuk-tag--light-blue"),
+    # Completed is plain text, as the Design System's task list shows it.
+    scoring.COMPLETED: ("Completed", ""),
+}
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+# Reads shared by the views ------------------------------------------------------------------
 
 
-index = start = overview = dimension = check_answers = response_submitted = _todo
+def _own_response(assessment: Assessment, user: User) -> Response | None:
+    """This person's response, if they have started one. Reading never creates it."""
+    return Response.objects.filter(assessment=assessment, respondent=user).first()
+
+
+def _read_only_reason(assessment: Assessment, response: Response | None) -> str:
+    """Why this person's answers cannot change, or "" if they can."""
+    if assessment.is_signed_off:
+        return "This assessment has been signed off, so answers can no longer change."
+    if assessment.round.status == RoundStatus.CLOSED:
+        return f"The {assessment.round.name} round has closed, so answers can no longer change."
+    if assessment.round.status != RoundStatus.OPEN:
+        return f"The {assessment.round.name} round has not opened yet."
+    if response is not None and response.is_submitted:
+        return "You have sent your answers to your assessment lead, so they can no longer change."
+    return ""
+
+
+def _dimensions(assessment: Assessment) -> list[Dimension]:
+    return list(
+        Dimension.objects.filter(framework_id=assessment.round.framework_id).order_by("order")
+    )
+
+
+def _answers(response: Response | None, **filters: Any) -> dict[int, Answer]:
+    if response is None:
+        return {}
+    return {a.question_id: a for a in Answer.objects.filter(response=response, **filters)}
+
+
+def answer_text(answer: Answer | None) -> str:
+    """How an answer reads on the page: "3 Defined", "Not applicable", "Don't know"."""
+    if answer is None:
+        return "Not answered"
+    if answer.status == AnswerStatus.ANSWERED and answer.level is not None:
+        return f"{answer.level} {Level(answer.level).label}"
+    return AnswerStatus(answer.status).label
+
+
+@dataclass
+class AnsweredQuestion:
+    question: Question
+    answer: Answer | None
+
+    @property
+    def text(self) -> str:
+        return answer_text(self.answer)
+
+
+@dataclass
+class Section:
+    dimension: Dimension
+    rows: list[AnsweredQuestion]
+
+
+def _answered_questions(
+    questions: list[Question], answers: dict[int, Answer]
+) -> list[AnsweredQuestion]:
+    return [AnsweredQuestion(q, answers.get(q.pk)) for q in questions]
+
+
+# Views --------------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    memberships = list(
+        CouncilMembership.objects.for_user(request.user)
+        .select_related("council")
+        .order_by("council__short_name")
+    )
+    open_rounds = list(
+        AssessmentRound.objects.filter(status=RoundStatus.OPEN).order_by("-opens_on")
+    )
+    assessments = list(
+        Assessment.objects.filter(council__in=[m.council_id for m in memberships])
+        .select_related("round")
+        .order_by("-round__opens_on")
+    )
+    by_round = {(a.council_id, a.round_id): a for a in assessments}
+    councils = []
+    for membership in memberships:
+        current = []
+        for round_ in open_rounds:
+            assessment = by_round.get((membership.council_id, round_.pk))
+            if assessment is None or not assessment.is_signed_off:
+                current.append({"round": round_, "assessment": assessment})
+        earlier = [
+            a
+            for a in assessments
+            if a.council_id == membership.council_id
+            and (a.round.status != RoundStatus.OPEN or a.is_signed_off)
+        ]
+        councils.append(
+            {
+                "membership": membership,
+                "can_answer": membership.role in ANSWERING_ROLES,
+                "current": current,
+                "earlier": earlier,
+            }
+        )
+    return render(request, "assessments/officer/index.html", {"councils": councils})
+
+
+@require_POST
+def start(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    membership = council_membership(request.user, gss_code)
+    round_ = get_object_or_404(AssessmentRound, slug=round_slug)
+    try:
+        assessment = services.assessment_start(
+            council=membership.council, round=round_, by=request.user
+        )
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:index")
+    return redirect("assessments:overview", pk=assessment.pk)
+
+
+@require_GET
+def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, role = assessment_for_member(request.user, pk)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "role": role,
+        "is_lead": role == CouncilRole.LEAD,
+        "can_answer": role in ANSWERING_ROLES,
+    }
+    if role in ANSWERING_ROLES:
+        response = _own_response(assessment, request.user)
+        dimensions = (
+            Dimension.objects.filter(framework_id=assessment.round.framework_id)
+            .annotate(total=Count("questions"))
+            .order_by("order")
+        )
+        answered: dict[int, int] = {}
+        if response is not None:
+            answered = dict(
+                Answer.objects.filter(response=response)
+                .values("question__dimension_id")
+                .annotate(count=Count("pk"))
+                .values_list("question__dimension_id", "count")
+            )
+        assigned = set(
+            DimensionAssignment.objects.filter(
+                assessment=assessment, user=request.user
+            ).values_list("dimension_id", flat=True)
+        )
+        tasks = []
+        for dimension in dimensions:
+            status = scoring.progress_status(
+                answered=answered.get(dimension.pk, 0),
+                total=dimension.total,
+            )
+            label, tag = STATUS_TAGS[status]
+            tasks.append(
+                {
+                    "dimension": dimension,
+                    "status": status,
+                    "label": label,
+                    "tag": tag,
+                    "assigned": dimension.pk in assigned,
+                }
+            )
+        context |= {
+            "response": response,
+            "tasks": tasks,
+            "completed": sum(1 for task in tasks if task["status"] == scoring.COMPLETED),
+            "reason": _read_only_reason(assessment, response),
+        }
+    else:
+        context["reason"] = _read_only_reason(assessment, None)
+    return render(request, "assessments/officer/overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
+    dimensions = _dimensions(assessment)
+    position = next((i for i, d in enumerate(dimensions) if d.code == code), None)
+    if position is None:
+        raise Http404
+    current = dimensions[position]
+    questions = list(current.questions.prefetch_related("descriptors").order_by("order"))
+    response = _own_response(assessment, request.user)
+    saved = _answers(response, question__dimension=current)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "dimension": current,
+        "position": position + 1,
+        "count": len(dimensions),
+    }
+
+    reason = _read_only_reason(assessment, response)
+    if reason:
+        context |= {
+            "reason": reason,
+            "refused": request.method == "POST",
+            "rows": _answered_questions(questions, saved),
+        }
+        return render(request, "assessments/officer/dimension_read_only.html", context)
+
+    form = DimensionAnswersForm(questions, saved, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answers = form.answers()
+        try:
+            if answers:
+                response = services.response_for(assessment=assessment, user=request.user)
+                services.answers_save(response=response, dimension=current, answers=answers)
+        except AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            if "later" in request.POST:
+                messages.success(request, "Your answers have been saved")
+                return redirect("assessments:overview", pk=assessment.pk)
+            if position + 1 < len(dimensions):
+                return redirect(
+                    "assessments:dimension", pk=assessment.pk, code=dimensions[position + 1].code
+                )
+            return redirect("assessments:check-answers", pk=assessment.pk)
+    return render(request, "assessments/officer/dimension.html", context | {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.response_submit(
+                response=services.response_for(assessment=assessment, user=request.user)
+            )
+        except AssessmentError as refused:
+            error = str(refused)
+        else:
+            return redirect("assessments:response-submitted", pk=assessment.pk)
+
+    response = _own_response(assessment, request.user)
+    answers = _answers(response)
+    dimensions = Dimension.objects.filter(
+        framework_id=assessment.round.framework_id
+    ).prefetch_related("questions")
+    sections = [
+        Section(d, _answered_questions(list(d.questions.all()), answers))
+        for d in dimensions.order_by("order")
+    ]
+    unanswered = [row for section in sections for row in section.rows if row.answer is None]
+    return render(
+        request,
+        "assessments/officer/check_answers.html",
+        {
+            "assessment": assessment,
+            "sections": sections,
+            "unanswered": len(unanswered),
+            "first_unanswered": unanswered[0].question if unanswered else None,
+            "error": error,
+            "reason": _read_only_reason(assessment, response),
+        },
+    )
+
+
+@require_GET
+def response_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
+    response = _own_response(assessment, request.user)
+    if response is None or not response.is_submitted:
+        return redirect("assessments:check-answers", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/officer/response_submitted.html",
+        {"assessment": assessment, "response": response},
+    )

@@ -1,0 +1,225 @@
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from crispy_forms.layout import LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Layout, Size
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from .models import Answer, AnswerStatus, Confidence, Level, Question
+from .services import AnswerInput
+
+NOTE_MAX_LENGTH = 2000
+URL_MAX_LENGTH = 500
+
+# Every field on the page is named q<question id>-<part>; a key of that shape naming a
+# question that is not on the page can only come from a changed form.
+QUESTION_KEY = re.compile(r"^q(\d+)-")
+TAMPERED = "The form was changed. Nothing was saved. Check your answers and save again."
+
+# The GOV.UK radios template: the first radio carries the field's id, so the error summary's
+# link lands on it (crispy-forms-gds numbers every radio, which leaves the link dangling).
+RADIOS_TEMPLATE = "assessments/officer/_radios.html"
+
+
+class Details(LayoutObject):
+    """A GOV.UK details component whose text is escaped, never parsed as a template.
+
+    crispy's HTML object renders its content as a Django template, which is unsafe for
+    framework content written by people.
+    """
+
+    template = "assessments/officer/_details.html"
+
+    def __init__(self, summary: str, text: str) -> None:
+        self.fields: list[Any] = []
+        self.summary = summary
+        self.text = text
+
+    def render(
+        self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> str:
+        return render_to_string(self.template, {"summary": self.summary, "text": self.text})
+
+
+def answer_choices(question: Question) -> list[Choice]:
+    """Levels 1 to 5 with the question's descriptors as hints, then "or" and the two opt-outs.
+
+    Reads question.descriptors.all(), so prefetch the descriptors.
+    """
+    descriptors = {d.level: d.description for d in question.descriptors.all()}
+    choices = [
+        Choice(str(level.value), f"{level.value} {level.label}", hint=descriptors.get(level, ""))
+        for level in Level
+    ]
+    choices[-1].divider = "or"
+    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, AnswerStatus.NOT_APPLICABLE.label))
+    choices.append(Choice(AnswerStatus.DONT_KNOW.value, AnswerStatus.DONT_KNOW.label))
+    return choices
+
+
+def _initial(answer: Answer) -> dict[str, str]:
+    return {
+        "answer": str(answer.level) if answer.status == AnswerStatus.ANSWERED else answer.status,
+        "confidence": answer.confidence,
+        "note": answer.evidence_note,
+        "link": answer.evidence_url,
+    }
+
+
+class DimensionAnswersForm(forms.Form):
+    """An officer's answers to the questions of one dimension; every question is optional.
+
+    Fields are named q<question id>-answer, -confidence, -note and -link.
+    """
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        initial_answers: Mapping[int, Answer],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        layout: list[Any] = []
+        for question in self.questions:
+            name = f"q{question.pk}"
+            code = question.code
+            self.fields[f"{name}-answer"] = forms.ChoiceField(
+                label="Which level best describes your council now?",
+                choices=answer_choices(question),
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": (
+                        f"Select a level for {code}, or 'Not applicable' or 'Don't know'"
+                    ),
+                },
+            )
+            self.fields[f"{name}-confidence"] = forms.ChoiceField(
+                label="How confident are you in this answer? (optional)",
+                choices=Confidence.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Select low, medium or high for {code}"},
+            )
+            # A validator rather than max_length, so the browser adds no maxlength and the
+            # character count can tell people how far over they are.
+            self.fields[f"{name}-note"] = forms.CharField(
+                label="Evidence (optional)",
+                help_text="What you based your answer on, such as a strategy, report or survey.",
+                required=False,
+                widget=forms.Textarea,
+                validators=[
+                    MaxLengthValidator(
+                        NOTE_MAX_LENGTH,
+                        message=(
+                            f"The evidence for {code} must be {NOTE_MAX_LENGTH} characters or fewer"
+                        ),
+                    )
+                ],
+            )
+            self.fields[f"{name}-link"] = forms.URLField(
+                label="Link to evidence (optional)",
+                help_text="For example, https://www.example.gov.uk/digital-strategy",
+                required=False,
+                max_length=URL_MAX_LENGTH,
+                assume_scheme="https",
+                # A text input (crispy-forms-gds styles and marks errors on these only) that
+                # still brings up a keyboard for web addresses.
+                widget=forms.TextInput(attrs={"inputmode": "url"}),
+                error_messages={
+                    "invalid": (
+                        f"Enter the evidence link for {code} in the correct format, "
+                        "like https://www.example.gov.uk/digital-strategy"
+                    ),
+                    "max_length": (
+                        f"The evidence link for {code} must be {URL_MAX_LENGTH} characters or fewer"
+                    ),
+                },
+            )
+            answer = initial_answers.get(question.pk)
+            if answer is not None:
+                for part, value in _initial(answer).items():
+                    self.initial.setdefault(f"{name}-{part}", value)
+            layout.append(self._question_layout(question, name))
+
+        self.helper = FormHelper()
+        # GOV.UK pattern: the server validates and the error summary explains.
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *layout,
+            Div(
+                # Distinguished by name: the first submit button is also what Enter presses.
+                Button.primary("continue", "Save and continue"),
+                Button.secondary("later", "Save and come back later"),
+                css_class="govuk-button-group",
+            ),
+        )
+
+    @staticmethod
+    def _question_layout(question: Question, name: str) -> Fieldset:
+        parts: list[Any] = []
+        if question.guidance:
+            parts.append(Details("What good looks like", question.guidance))
+        parts += [
+            Field.radios(f"{name}-answer", legend_size=Size.SMALL, template=RADIOS_TEMPLATE),
+            Field.radios(
+                f"{name}-confidence",
+                legend_size=Size.SMALL,
+                inline=True,
+                small=True,
+                template=RADIOS_TEMPLATE,
+            ),
+            Field.textarea(f"{name}-note", rows=4, max_characters=NOTE_MAX_LENGTH),
+            Field.text(f"{name}-link", spellcheck="false", autocomplete="url"),
+        ]
+        return Fieldset(
+            *parts,
+            # Fieldset marks its legend safe, so escape the framework's wording here.
+            legend=format_html(
+                '<span class="govuk-caption-m">{}</span> {}', question.code, question.statement
+            ),
+            legend_size=Size.MEDIUM,
+            legend_tag="h2",
+            css_id=f"question-{question.pk}",
+            css_class="govuk-!-margin-bottom-8",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on_page = {question.pk for question in self.questions}
+        for key in self.data:
+            match = QUESTION_KEY.match(key)
+            if match and int(match.group(1)) not in on_page:
+                raise forms.ValidationError(TAMPERED, code="tampered")
+        return cleaned
+
+    def answers(self) -> dict[int, AnswerInput]:
+        """The answers given, by question id. A question with no answer is left out,
+        along with any confidence or evidence given for it."""
+        answers = {}
+        for question in self.questions:
+            name = f"q{question.pk}"
+            value = self.cleaned_data.get(f"{name}-answer")
+            if not value:
+                continue
+            if value in (AnswerStatus.NOT_APPLICABLE, AnswerStatus.DONT_KNOW):
+                status, level = value, None
+            else:
+                status, level = AnswerStatus.ANSWERED.value, int(value)
+            answers[question.pk] = AnswerInput(
+                status=status,
+                level=level,
+                confidence=self.cleaned_data.get(f"{name}-confidence") or "",
+                evidence_note=self.cleaned_data.get(f"{name}-note") or "",
+                evidence_url=self.cleaned_data.get(f"{name}-link") or "",
+            )
+        return answers
