@@ -1,0 +1,338 @@
+"""Forms for the lead's, chief executive's and staff's pages (GOV.UK, via crispy-forms-gds)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Hidden, Layout, Size
+from django import forms
+from django.utils.html import format_html
+
+from accounts.models import User
+
+from .models import AgreedAnswer, AnswerStatus, Dimension, Question
+from .scoring import LEVEL_NAMES
+from .services import AgreedInput, Conflict
+
+SUGGESTED_HINT = "Suggested from officers' answers: the middle answer"
+OUT_OF_DATE = "This page was out of date. Reload it and try again"
+
+
+def _helper(*fields: Any, submit: str, name: str = "submit", **button: Any) -> FormHelper:
+    helper = FormHelper()
+    # GOV.UK pattern: the server validates and the error summary explains.
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields, Button(name, submit, **button))
+    return helper
+
+
+def _anchor(bound: forms.BoundField) -> str:
+    # crispy-forms-gds numbers radios and checkboxes id_<name>_1, _2, ...; the error summary
+    # must link to the first of them, not to the field's auto_id, which no element has.
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"#id_{bound.html_name}_1"
+    return f"#{bound.auto_id}"
+
+
+class ErrorLinksMixin:
+    """Error summary entries that take the person to the input to fix."""
+
+    # Where non-field errors link to; a form sets its own.
+    non_field_anchor = "#main-content"
+
+    def error_links(self) -> list[tuple[str, str]]:
+        form: Any = self
+        links = [(str(error), self.non_field_anchor) for error in form.non_field_errors()]
+        for bound in form:
+            links.extend((str(error), self.field_anchor(bound)) for error in bound.errors)
+        return links
+
+    def field_anchor(self, bound: forms.BoundField) -> str:
+        return _anchor(bound)
+
+
+# The lead -------------------------------------------------------------------------------------
+
+
+class AssignmentForm(ErrorLinksMixin, forms.Form):
+    """Who should answer one dimension. One small form per dimension, each saved on its own."""
+
+    users = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select people from the list"},
+    )
+
+    def __init__(
+        self, *args: Any, dimension: Dimension, members: Iterable[User], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", dimension.code)
+        super().__init__(*args, **kwargs)
+        self.members = {str(user.pk): user for user in members}
+        field = cast(forms.MultipleChoiceField, self.fields["users"])
+        field.choices = [(pk, user.get_full_name()) for pk, user in self.members.items()]
+        # crispy-forms-gds marks labels and legends safe, so escape framework content here.
+        field.label = format_html("Who should answer {}?", dimension.name)
+        field.help_text = "Select everyone who should answer it."
+        # Only now: a bound field keeps the label it had when it was first looked at.
+        self.non_field_anchor = f"#id_{self['users'].html_name}_1"
+        self.helper = _helper(
+            Field.checkboxes("users", legend_size=Size.MEDIUM, legend_tag="h2", small=True),
+            Hidden("dimension", dimension.code),
+            submit=format_html(
+                'Save<span class="govuk-visually-hidden"> who answers {}</span>', dimension.name
+            ),
+            name="save",
+            css_id=f"save-{dimension.code}",
+            css_class="govuk-button--secondary",
+        )
+
+    def selected_users(self) -> list[User]:
+        return [self.members[pk] for pk in self.cleaned_data["users"]]
+
+
+def _answer_value(status: str, level: int | None) -> str:
+    """How an answer is sent by the radios: "1" to "5", "not_applicable" or "dont_know"."""
+    return str(level) if status == AnswerStatus.ANSWERED else status
+
+
+def _answer_choices(question: Question) -> list[Choice]:
+    descriptors = {d.level: d.description for d in question.descriptors.all()}
+    choices = [
+        Choice(str(level), f"{level} {name}", hint=descriptors.get(level, ""))
+        for level, name in LEVEL_NAMES.items()
+    ]
+    choices[-1].divider = "or"
+    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, "Not applicable"))
+    choices.append(Choice(AnswerStatus.DONT_KNOW.value, "Don't know"))
+    return choices
+
+
+# An answer to a question that is not on the page, e.g. "q123_answer" from a tampered POST.
+_QUESTION_KEY = re.compile(r"^q(\d+)_")
+
+
+class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
+    """The lead's agreed answer, rationale and the version they saw, for each question.
+
+    The page renders one question at a time with `helpers[question.pk]`, so the officers'
+    answers and any clash can sit beside each question's fields.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[Question],
+        agreed: Mapping[int, AgreedAnswer],
+        suggested: Mapping[int, int | None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.agreed = agreed
+        self.suggested = suggested
+        self.conflicts: dict[int, Conflict] = {}
+        self.helpers: dict[int, FormHelper] = {}
+        if questions:
+            self.non_field_anchor = f"#question-{questions[0].pk}"
+        for question in questions:
+            pk, existing, suggestion = (
+                question.pk,
+                agreed.get(question.pk),
+                suggested.get(question.pk),
+            )
+            if existing is not None:
+                initial = _answer_value(existing.status, existing.level)
+            elif suggestion is not None:
+                initial = str(suggestion)
+            else:
+                initial = None
+            self.fields[f"q{pk}_answer"] = forms.ChoiceField(
+                label=format_html("Agreed answer for {}", question.code),
+                choices=_answer_choices(question),
+                required=False,
+                widget=forms.RadioSelect,
+                initial=initial,
+                help_text=(
+                    f"{SUGGESTED_HINT} ({suggestion} {LEVEL_NAMES[suggestion]})"
+                    if existing is None and suggestion is not None
+                    else ""
+                ),
+                error_messages={
+                    "invalid_choice": f"Choose a level, Not applicable or Don't know for "
+                    f"{question.code}"
+                },
+            )
+            self.fields[f"q{pk}_rationale"] = forms.CharField(
+                label=format_html("Rationale for {} (optional)", question.code),
+                help_text="Why the council gives this answer, for example the evidence.",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea,
+                initial=existing.rationale if existing else "",
+                error_messages={
+                    "max_length": f"The rationale for {question.code} must be 2000 characters "
+                    "or fewer"
+                },
+            )
+            # Needed only with an answer (checked in clean), so a page may send fewer questions.
+            self.fields[f"q{pk}_version"] = forms.IntegerField(
+                required=False,
+                min_value=0,
+                widget=forms.HiddenInput,
+                initial=existing.version if existing else 0,
+                error_messages={"invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
+            )
+            helper = FormHelper()
+            helper.form_tag = False
+            helper.disable_csrf = True
+            helper.layout = Layout(
+                Field.radios(f"q{pk}_answer", legend_size=Size.SMALL),
+                Field.textarea(f"q{pk}_rationale", rows=3),
+                f"q{pk}_version",
+            )
+            self.helpers[pk] = helper
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on_page = {question.pk for question in self.questions}
+        for key in self.data:
+            match = _QUESTION_KEY.match(key)
+            if match and int(match.group(1)) not in on_page:
+                raise forms.ValidationError(
+                    "Some answers were for questions that are not on this page. Reload the page "
+                    "and try again"
+                )
+        for question in self.questions:
+            answer, version = f"q{question.pk}_answer", f"q{question.pk}_version"
+            if cleaned.get(answer) and cleaned.get(version) is None and version not in self.errors:
+                self.add_error(version, OUT_OF_DATE)
+        chosen = any(cleaned.get(f"q{question.pk}_answer") for question in self.questions)
+        if not chosen and not self.errors:
+            raise forms.ValidationError("Choose an answer to at least one question")
+        return cleaned
+
+    def field_anchor(self, bound: forms.BoundField) -> str:
+        if bound.is_hidden:
+            # The version is hidden: take the lead to the question it belongs to.
+            return f"#question-{bound.name.split('_')[0][1:]}"
+        return super().field_anchor(bound)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = super().error_links()
+        links.extend(
+            (f"{c.question.code}: compare their answer with yours", f"#conflict-{pk}")
+            for pk, c in self.conflicts.items()
+        )
+        return links
+
+    def agreed_inputs(self) -> dict[int, AgreedInput]:
+        """The answers chosen on the page, by question id; questions left blank are not sent."""
+        inputs = {}
+        for question in self.questions:
+            pk = question.pk
+            value = self.cleaned_data.get(f"q{pk}_answer")
+            if not value:
+                continue
+            is_level = value.isdigit()
+            inputs[pk] = AgreedInput(
+                status=AnswerStatus.ANSWERED if is_level else value,
+                level=int(value) if is_level else None,
+                rationale=self.cleaned_data.get(f"q{pk}_rationale", ""),
+                expected_version=self.cleaned_data[f"q{pk}_version"],
+            )
+        return inputs
+
+    def with_conflicts(self, conflicts: list[Conflict]) -> AgreeDimensionForm:
+        """The same answers again, now naming the versions that were saved meanwhile.
+
+        The lead's own answers stay selected, so saving again deliberately replaces theirs.
+        """
+        data = dict(self.data.items())  # single values only: every field here has one
+        for conflict in conflicts:
+            current = conflict.current
+            data[f"q{conflict.question.pk}_version"] = str(current.version if current else 0)
+        again = AgreeDimensionForm(
+            data, questions=self.questions, agreed=self.agreed, suggested=self.suggested
+        )
+        again.conflicts = {conflict.question.pk: conflict for conflict in conflicts}
+        again.non_field_anchor = f"#conflict-{conflicts[0].question.pk}"
+        count = len(conflicts)
+        again.add_error(
+            None,
+            f"Someone else changed {count} answer{'' if count == 1 else 's'} while you were "
+            "editing",
+        )
+        return again
+
+
+class SubmitForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#agreed-answers"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit="Submit for sign-off")
+
+
+# The chief executive and staff ----------------------------------------------------------------
+
+
+class ApproveForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#approve"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Hidden("action", "approve"), submit="Approve and sign off", css_id="approve-button"
+        )
+
+
+class ReturnForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#id_comment"
+    comment = forms.CharField(
+        label="What does the lead need to change?",
+        help_text="The lead sees this comment when they open the assessment.",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter what the lead needs to change",
+            "max_length": "The comment must be 2000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("comment", label_size=Size.SMALL, rows=4),
+            Hidden("action", "return"),
+            submit="Return to the lead",
+            css_id="return-button",
+            css_class="govuk-button--secondary",
+        )
+
+
+class ReopenForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#id_reason"
+    reason = forms.CharField(
+        label="Why are you reopening this assessment?",
+        help_text="This is recorded in the audit trail. Its scores are withdrawn until it is "
+        "signed off again.",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter the reason for reopening",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
+            submit="Reopen assessment",
+            css_class="govuk-button--warning",
+        )
