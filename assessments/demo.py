@@ -190,23 +190,21 @@ def _signed_off_assessments(
             )
             by_dimension.setdefault(question.dimension_id, []).append((status, level))
         for dimension_id, answers in by_dimension.items():
-            levels = [level for _, level in answers]
-            score = scoring.dimension_score(levels)
+            result = scoring.dimension_result(
+                [level for _, level in answers],
+                not_applicable=sum(
+                    1 for status, _ in answers if status == AnswerStatus.NOT_APPLICABLE
+                ),
+            )
             scores.append(
                 DimensionScore(
                     assessment=assessment,
                     dimension_id=dimension_id,
                     council_id=assessment.council_id,
                     round=round_,
-                    score=score,
-                    band=scoring.level_band(score),
-                    coverage=scoring.coverage(
-                        answered=sum(1 for level in levels if level is not None),
-                        not_applicable=sum(
-                            1 for status, _ in answers if status == AnswerStatus.NOT_APPLICABLE
-                        ),
-                        total=len(answers),
-                    ),
+                    score=result.score,
+                    band=result.band,
+                    coverage=result.coverage,
                     respondents=profile.rng.randint(2, 6),
                     spread=Decimal(profile.rng.randint(0, 150)) / 100,
                     frozen_at=when,

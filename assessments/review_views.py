@@ -190,27 +190,29 @@ class DimensionReview:
             for row in self.rows
         ]
 
+    @cached_property
+    def result(self) -> scoring.DimensionResult:
+        # The same rule that freezes the scores at sign-off (services.scores_freeze).
+        return scoring.dimension_result(
+            self.levels,
+            not_applicable=sum(
+                1
+                for row in self.rows
+                if row["agreed"] and row["agreed"].status == AnswerStatus.NOT_APPLICABLE
+            ),
+        )
+
     @property
     def score(self) -> Decimal | None:
-        return scoring.dimension_score(self.levels)
+        return self.result.score
 
     @property
     def band(self) -> str:
-        return _band_text(scoring.level_band(self.score))
+        return _band_text(self.result.band)
 
     @property
     def coverage_percent(self) -> int:
-        not_applicable = sum(
-            1
-            for row in self.rows
-            if row["agreed"] and row["agreed"].status == AnswerStatus.NOT_APPLICABLE
-        )
-        share = scoring.coverage(
-            answered=sum(1 for level in self.levels if level is not None),
-            not_applicable=not_applicable,
-            total=self.total,
-        )
-        return _percent(share)
+        return _percent(self.result.coverage)
 
 
 def _percent(share: Decimal) -> int:

@@ -9,7 +9,8 @@ applicable, don't know, or unanswered — and every function ignores it. All rou
 and half up (2.25 -> 2.3), never Python's float rounding, which rounds halves to even.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 LEVEL_NAMES: dict[int, str] = {
@@ -126,6 +127,31 @@ def coverage(*, answered: int, not_applicable: int, total: int) -> Decimal:
     if applicable == 0:
         return Decimal("0.000")
     return (Decimal(answered) / applicable).quantize(_THREE_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    score: Decimal | None
+    band: int | None
+    coverage: Decimal
+
+
+def dimension_result(levels: Sequence[int | None], *, not_applicable: int) -> DimensionResult:
+    """Score, band and coverage of one dimension, from one entry per question.
+
+    Each entry is the level agreed for a question, or None; `not_applicable` says how many
+    of the Nones are "not applicable" (the rest are "don't know" or not answered).
+    """
+    score = dimension_score(levels)
+    return DimensionResult(
+        score=score,
+        band=level_band(score),
+        coverage=coverage(
+            answered=sum(1 for level in levels if level is not None),
+            not_applicable=not_applicable,
+            total=len(levels),
+        ),
+    )
 
 
 def question_spread(levels: Iterable[int | None]) -> int | None:

@@ -557,25 +557,23 @@ def scores_freeze(*, assessment: Assessment) -> list[DimensionScore]:
             _as_level(agreed[q.pk].status, agreed[q.pk].level) if q.pk in agreed else None
             for q in questions
         ]
-        not_applicable = sum(
-            1
-            for q in questions
-            if q.pk in agreed and agreed[q.pk].status == AnswerStatus.NOT_APPLICABLE
+        result = scoring.dimension_result(
+            levels,
+            not_applicable=sum(
+                1
+                for q in questions
+                if q.pk in agreed and agreed[q.pk].status == AnswerStatus.NOT_APPLICABLE
+            ),
         )
-        score = scoring.dimension_score(levels)
         rows.append(
             DimensionScore(
                 assessment=assessment,
                 dimension=dimension,
                 council_id=assessment.council_id,
                 round_id=assessment.round_id,
-                score=score,
-                band=scoring.level_band(score),
-                coverage=scoring.coverage(
-                    answered=sum(1 for level in levels if level is not None),
-                    not_applicable=not_applicable,
-                    total=len(questions),
-                ),
+                score=result.score,
+                band=result.band,
+                coverage=result.coverage,
                 respondents=len(respondents_by_dimension.get(dimension.pk, set())),
                 spread=scoring.dimension_spread(officer_levels.get(q.pk, []) for q in questions),
             )

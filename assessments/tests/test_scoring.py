@@ -486,3 +486,13 @@ def test_progress_status_is_one_of_three(answered, total):
     assert status in {"not_started", "in_progress", "completed"}
     assert (status == "completed") == (answered >= total)
     assert (status == "not_started") == (answered == 0)
+
+
+def test_dimension_result_combines_score_band_and_coverage():
+    result = scoring.dimension_result([2, 3, None, None], not_applicable=1)
+    assert result == scoring.DimensionResult(
+        score=Decimal("2.5"), band=3, coverage=Decimal("0.667")
+    )
+    assert scoring.dimension_result([None, None], not_applicable=2) == scoring.DimensionResult(
+        score=None, band=None, coverage=Decimal("0.000")
+    )
