@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
+from core.forms import ErrorLinksMixin
+
 from .models import CouncilRole
 
 EMAIL_ERRORS = {
@@ -32,7 +34,8 @@ def _password_field(name: str, autocomplete: str) -> Field:
     return Field.text(name, field_width=20, autocomplete=autocomplete, spellcheck="false")
 
 
-class SignInForm(auth_forms.AuthenticationForm):
+class SignInForm(ErrorLinksMixin, auth_forms.AuthenticationForm):
+    non_field_anchor = "#id_username"
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been closed. Ask your council's assessment lead for help.",
@@ -50,7 +53,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(ErrorLinksMixin, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -75,7 +78,7 @@ class _NewPasswordMixin:
         self.fields["new_password2"].error_messages = {"required": "Confirm your new password"}
 
 
-class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(ErrorLinksMixin, _NewPasswordMixin, auth_forms.SetPasswordForm):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,7 +91,7 @@ class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
         )
 
 
-class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(ErrorLinksMixin, _NewPasswordMixin, auth_forms.PasswordChangeForm):
     error_messages = {
         "password_mismatch": "The passwords do not match",
         "password_incorrect": "Your current password is not correct",
@@ -107,7 +110,9 @@ class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
         )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#id_email"
+
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -133,7 +138,7 @@ class InvitationForm(forms.Form):
         )
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(ErrorLinksMixin, forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.html import format_html
 
 from accounts.models import User
+from core.forms import ErrorLinksMixin
 
 from .models import AgreedAnswer, AnswerStatus, Dimension, Question
 from .scoring import LEVEL_NAMES
@@ -28,31 +29,6 @@ def _helper(*fields: Any, submit: str, name: str = "submit", **button: Any) -> F
     helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*fields, Button(name, submit, **button))
     return helper
-
-
-def _anchor(bound: forms.BoundField) -> str:
-    # crispy-forms-gds numbers radios and checkboxes id_<name>_1, _2, ...; the error summary
-    # must link to the first of them, not to the field's auto_id, which no element has.
-    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"#id_{bound.html_name}_1"
-    return f"#{bound.auto_id}"
-
-
-class ErrorLinksMixin:
-    """Error summary entries that take the person to the input to fix."""
-
-    # Where non-field errors link to; a form sets its own.
-    non_field_anchor = "#main-content"
-
-    def error_links(self) -> list[tuple[str, str]]:
-        form: Any = self
-        links = [(str(error), self.non_field_anchor) for error in form.non_field_errors()]
-        for bound in form:
-            links.extend((str(error), self.field_anchor(bound)) for error in bound.errors)
-        return links
-
-    def field_anchor(self, bound: forms.BoundField) -> str:
-        return _anchor(bound)
 
 
 # The lead -------------------------------------------------------------------------------------

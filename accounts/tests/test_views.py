@@ -323,3 +323,14 @@ def test_invitation_link_in_email_works_end_to_end(client, personas):
     services.invitation_send_email(invitation_id=invitation.pk, nonce=invitation.nonce)
     path = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[0].body).group(1)
     assert client.get(path).status_code == 200
+
+
+def test_error_summary_links_reach_real_inputs(client, personas):
+    client.force_login(personas.lead_a)
+    response = client.post(_invite_url(personas.council_a), {"email": "", "role": ""})
+    html = response.content.decode()
+    summary = html.split('govuk-error-summary__list">')[1].split("</ul>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert anchors == ["id_email", "id_role_1"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html

@@ -585,3 +585,24 @@ def test_a_second_council_member_sees_their_own_council_only(client, personas, r
     html = client.get(reverse("assessments:index")).content.decode()
     assert "Middlesbrough" in html
     assert "Hartlepool" not in html
+
+
+@pytest.mark.parametrize(
+    "who, expected, absent",
+    [
+        ("lead_a", ["progress", "assign", "agree", "history"], ["sign-off"]),
+        ("executive_a", ["sign-off", "progress"], ["agree", "assign", "history"]),
+        ("officer_a", [], ["progress", "agree", "assign", "history", "sign-off"]),
+    ],
+)
+def test_overview_links_each_role_to_its_pages(client, personas, who, expected, absent):
+    round_ = AssessmentRoundFactory()
+    assessment = services.assessment_start(
+        council=personas.council_a, round=round_, by=personas.lead_a
+    )
+    client.force_login(getattr(personas, who))
+    html = client.get(reverse("assessments:overview", args=[assessment.pk])).content.decode()
+    for name in expected:
+        assert reverse(f"assessments:{name}", args=[assessment.pk]) in html
+    for name in absent:
+        assert reverse(f"assessments:{name}", args=[assessment.pk]) not in html
