@@ -133,9 +133,7 @@ def demo_assessments_load(*, lead: User, officer: User, executive: User) -> str:
                 status=demo.status,
                 is_demo=True,
             )
-            signed_off += _signed_off_assessments(
-                round_, demo, councils, profiles, questions, exclude=home
-            )
+            signed_off += _signed_off_assessments(round_, demo, councils, profiles, questions, home)
         current = AssessmentRound.objects.get(slug=ROUNDS[-1].slug)
         _home_council_in_progress(current, home, profiles[home.pk], questions, lead, officer)
         _others_in_progress(current, councils, exclude=home)
@@ -151,15 +149,18 @@ def _signed_off_assessments(
     councils: list[Council],
     profiles: dict[int, _Profile],
     questions: list[Question],
-    *,
-    exclude: Council,
+    home: Council,
 ) -> int:
-    taking_part = [
-        c
-        for c in councils
-        if c != exclude
-        and random.Random(f"{SEED}:{c.gss_code}:{demo.slug}").random() < demo.signed_off_share
-    ]
+    """Signed-off assessments for a share of councils. The demo council signed off every
+    past round, so its people have results to see, and is still working on the open one."""
+
+    def takes_part(council: Council) -> bool:
+        if council == home:
+            return demo.status != RoundStatus.OPEN
+        draw = random.Random(f"{SEED}:{council.gss_code}:{demo.slug}").random()
+        return draw < demo.signed_off_share
+
+    taking_part = [c for c in councils if takes_part(c)]
     when = timezone.make_aware(datetime.datetime.combine(demo.closes_on, datetime.time(12)))
     assessments = Assessment.objects.bulk_create(
         Assessment(

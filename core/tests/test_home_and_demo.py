@@ -159,3 +159,16 @@ def test_navigation_marks_the_current_section(client, personas, who, url_name, a
     response = client.get(reverse(url_name, args=args))
     active = [item["label"] for item in response.context["navigation"] if item["active"]]
     assert active == [section]
+
+
+def test_the_demo_council_has_results_from_past_rounds(db):
+    CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
+    CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    call_command("import_framework")
+    call_command("load_demo_data")
+    signed_off = Assessment.objects.filter(
+        council__gss_code="E06000001", status=AssessmentStatus.SIGNED_OFF
+    )
+    assert set(signed_off.values_list("round__status", flat=True)) == {RoundStatus.CLOSED}
+    assert signed_off.count() == 2
+    assert DimensionScore.objects.filter(assessment__in=signed_off).count() == 2 * 9
