@@ -131,15 +131,25 @@ def _audit(
 
 
 def _transition(
-    assessment: Assessment, *, source: str, target: str, refuse: str, **fields: Any
+    assessment: Assessment,
+    *,
+    by: User,
+    action: str,
+    source: str,
+    target: str,
+    refuse: str,
+    note: str = "",
+    **fields: Any,
 ) -> None:
-    """Move the assessment from one status to the next, or refuse if it has moved already."""
+    """Move the assessment from one status to the next and record it in the audit trail,
+    or refuse if it has moved already. Call inside a transaction."""
     updated = Assessment.objects.filter(pk=assessment.pk, status=source).update(
         status=target, **fields
     )
     if updated != 1:
         raise AssessmentError(refuse)
     assessment.refresh_from_db()
+    _audit(assessment, by, action, before=source, after=target, note=note)
 
 
 def _check_question(assessment: Assessment, question: Question) -> None:
@@ -420,18 +430,13 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
     with transaction.atomic():
         _transition(
             assessment,
+            by=by,
+            action=AuditAction.SUBMITTED,
             source=AssessmentStatus.IN_PROGRESS,
             target=AssessmentStatus.SUBMITTED,
             refuse="This assessment has already been submitted.",
             submitted_at=timezone.now(),
             submitted_by=by,
-        )
-        _audit(
-            assessment,
-            by,
-            AuditAction.SUBMITTED,
-            before=AssessmentStatus.IN_PROGRESS,
-            after=AssessmentStatus.SUBMITTED,
         )
 
 
@@ -448,18 +453,13 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
     with transaction.atomic():
         _transition(
             assessment,
+            by=by,
+            action=AuditAction.RETURNED,
             source=AssessmentStatus.SUBMITTED,
             target=AssessmentStatus.IN_PROGRESS,
             refuse="Only an assessment waiting for sign-off can be returned.",
-            return_comment=comment,
-        )
-        _audit(
-            assessment,
-            by,
-            AuditAction.RETURNED,
-            before=AssessmentStatus.SUBMITTED,
-            after=AssessmentStatus.IN_PROGRESS,
             note=comment,
+            return_comment=comment,
         )
 
 
@@ -476,6 +476,8 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
     with transaction.atomic():
         _transition(
             assessment,
+            by=by,
+            action=AuditAction.SIGNED_OFF,
             source=AssessmentStatus.SUBMITTED,
             target=AssessmentStatus.SIGNED_OFF,
             refuse="Only an assessment waiting for sign-off can be signed off.",
@@ -484,13 +486,6 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
             return_comment="",
         )
         scores = scores_freeze(assessment=assessment)
-        _audit(
-            assessment,
-            by,
-            AuditAction.SIGNED_OFF,
-            before=AssessmentStatus.SUBMITTED,
-            after=AssessmentStatus.SIGNED_OFF,
-        )
         enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
     return scores
 
@@ -506,21 +501,16 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
     with transaction.atomic():
         _transition(
             assessment,
+            by=by,
+            action=AuditAction.REOPENED,
             source=AssessmentStatus.SIGNED_OFF,
             target=AssessmentStatus.IN_PROGRESS,
             refuse="Only a signed-off assessment can be reopened.",
+            note=reason,
             signed_off_at=None,
             signed_off_by=None,
         )
         DimensionScore.objects.filter(assessment=assessment).delete()
-        _audit(
-            assessment,
-            by,
-            AuditAction.REOPENED,
-            before=AssessmentStatus.SIGNED_OFF,
-            after=AssessmentStatus.IN_PROGRESS,
-            note=reason,
-        )
         enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
 
 
