@@ -31,7 +31,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
 
     # The officer starts, answers part of the first barrier and comes back later.
     signed_in_page(page, live_server, personas.officer_a, personas.password)
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("button", name=re.compile(r"^Start")).click()
     assert_accessible(page)
     page.get_by_role("link", name="Dimension 1").click()
@@ -42,7 +42,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
 
     # Next sitting: the answer is kept; finish and send.
     signed_in_page(page, live_server, personas.officer_a, personas.password)
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
     page.get_by_role("link", name="Dimension 1").click()
     expect(
@@ -65,7 +65,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
 
     # The lead agrees the council's answers (the officer's are suggested) and submits.
     signed_in_page(page, live_server, personas.lead_a, personas.password)
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
     page.get_by_role("link", name="Agree the council's answers").click()
     assert_accessible(page)
@@ -87,7 +87,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
 
     # The chief executive signs off and sees the results.
     signed_in_page(page, live_server, personas.executive_a, personas.password)
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^(Continue|View|Sign)")).first.click()
     page.get_by_role("link", name=re.compile("Go to sign-off")).click()
     expect(page.locator("h1")).to_have_text("Sign off the assessment")

@@ -31,7 +31,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     officer = personas.officer_a
     signed_in_page(page, live_server, officer, personas.password)
 
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     expect(page.locator("h1")).to_have_text("Assessments")
     assert_accessible(page)
 
@@ -77,7 +77,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("h1")).to_have_text("You have signed out")
     signed_in_page(page, live_server, officer, personas.password)
-    page.get_by_role("link", name="Assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
     page.get_by_role("link", name="Dimension 1").click()
     expect(on_question(page, "DIM1-01").get_by_label("3 Defined", exact=True)).to_be_checked()
