@@ -3,8 +3,10 @@
 Figures only: nothing here passes or fails. Tests never assert on time.
 """
 
+import datetime
 import statistics
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
@@ -13,7 +15,12 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from django.urls import reverse
 
 from accounts.models import CouncilMembership, CouncilRole, User
+from assessments import services
+from assessments.framework_import import framework_import
+from assessments.models import AssessmentRound, RoundStatus
 from councils.services import DEFAULT_CSV_PATH, councils_import
+
+FRAMEWORK_DIR = Path(__file__).resolve().parents[3] / "assessments" / "framework"
 
 
 class Command(BaseCommand):
@@ -46,8 +53,27 @@ class Command(BaseCommand):
         council = CouncilMembership.objects.create(
             user=user, council_id=1, role=CouncilRole.LEAD
         ).council
+        framework = framework_import(path=sorted(FRAMEWORK_DIR.glob("*.yaml"))[-1]).framework
+        round_ = AssessmentRound.objects.create(
+            name="Bench round",
+            slug="bench-round",
+            framework=framework,
+            opens_on=datetime.date(2026, 4, 1),
+            closes_on=datetime.date(2027, 3, 31),
+            status=RoundStatus.OPEN,
+        )
+        assessment = services.assessment_start(council=council, round=round_, by=user)
         client = Client()
         client.force_login(user)
+        started = time.perf_counter()
+        client.post(
+            reverse("assessments:dimension", args=[assessment.pk, "LEAD"]),
+            {f"q{q.pk}-answer": "3" for q in framework.questions.filter(dimension__code="LEAD")},
+        )
+        self.stdout.write(
+            f"saving a page of 6 answers:     {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
+        dimension_url = reverse("assessments:dimension", args=[assessment.pk, "DATA"])
         pages = [
             ("/healthz", reverse("core:healthz")),
             ("home", reverse("core:home")),
@@ -55,6 +81,13 @@ class Command(BaseCommand):
             ("directory, search 'borough'", reverse("councils:directory") + "?q=borough"),
             ("council page", reverse("councils:detail", args=[council.gss_code])),
             ("team page", reverse("accounts:team", args=[council.gss_code])),
+            ("assessment task list", reverse("assessments:overview", args=[assessment.pk])),
+            ("answer a barrier (6 questions)", dimension_url),
+            (
+                "agree a barrier (lead)",
+                reverse("assessments:agree-dimension", args=[assessment.pk, "LEAD"]),
+            ),
+            ("check your answers", reverse("assessments:check-answers", args=[assessment.pk])),
         ]
         self.stdout.write(f"\n{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         connection.force_debug_cursor = True
