@@ -9,7 +9,8 @@ from django.db import transaction
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
 from assessments.demo import demo_assessments_load
 from assessments.models import AssessmentRound
-from benchmarks.services import benchmarks_rebuild, peer_groups_build
+from benchmarks.peer_groups import peer_groups_build
+from benchmarks.services import benchmarks_rebuild
 from councils.models import Council, Network
 
 DEMO_PASSWORD = "portal-demo-2026"

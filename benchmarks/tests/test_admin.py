@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from benchmarks.services import benchmarks_rebuild, peer_groups_build
+from benchmarks.peer_groups import peer_groups_build
+from benchmarks.services import benchmarks_rebuild
 
 from .factories import AssessmentRoundFactory, DimensionFactory
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from assessments.models import AssessmentStatus
 from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
-from benchmarks.services import benchmarks_rebuild, peer_groups_build
+from benchmarks.peer_groups import peer_groups_build
+from benchmarks.services import benchmarks_rebuild
 from benchmarks.statistics import percentile
 from benchmarks.tasks import rebuild_round_benchmarks
 from councils.models import Council, CouncilType, Nation, Tier

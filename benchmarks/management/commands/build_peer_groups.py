@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from benchmarks.services import peer_groups_build
+from benchmarks.peer_groups import peer_groups_build
 
 
 class Command(BaseCommand):
