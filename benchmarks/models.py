@@ -21,6 +21,10 @@ class PeerGroupKind(models.TextChoices):
     COUNCIL_TYPE = "council_type", "Council type"
     TIER = "tier", "Tier"
     REGION = "region", "English region"
+    POPULATION_BAND = "population_band", "Population band within tier"
+    DEPRIVATION = "deprivation", "Deprivation quintile within nation"
+    RURALITY = "rurality", "Rurality"
+    NEAREST_NEIGHBOURS = "nearest_neighbours", "Nearest neighbours"
     NETWORK = "network", "Network"
 
 
@@ -33,6 +37,11 @@ class PeerGroup(models.Model):
     # Set for kind=network only; deleting the network removes its group and results.
     network = models.ForeignKey(
         Network, null=True, blank=True, on_delete=models.CASCADE, related_name="peer_groups"
+    )
+    # Set for kind=nearest_neighbours only: the council whose neighbours these are. Its
+    # results are shown to that council alone.
+    owner = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.CASCADE, related_name="neighbour_groups"
     )
     members = models.ManyToManyField(Council, related_name="peer_groups", blank=True)
     # When the group's definition or membership last changed (not when it was last checked),
@@ -47,10 +56,20 @@ class PeerGroup(models.Model):
                 | (~Q(kind=PeerGroupKind.NETWORK) & Q(network__isnull=True)),
                 name="peer_group_network_iff_kind_network",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=PeerGroupKind.NEAREST_NEIGHBOURS, owner__isnull=False)
+                | (~Q(kind=PeerGroupKind.NEAREST_NEIGHBOURS) & Q(owner__isnull=True)),
+                name="peer_group_owner_iff_nearest_neighbours",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SuppressionReason(models.TextChoices):
+    TOO_SMALL = "too_small", "Fewer councils than the minimum"
+    OVERLAP = "overlap", "Too close to another published group"
 
 
 _FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
@@ -77,6 +96,10 @@ class BenchmarkResult(models.Model):
     )
     councils = models.PositiveIntegerField()
     suppressed = models.BooleanField()
+    # Why, when suppressed: too few councils, or too close to another published group.
+    suppression_reason = models.CharField(
+        max_length=12, choices=SuppressionReason.choices, blank=True
+    )
     mean = _figure()
     median = _figure()
     q1 = _figure()
@@ -115,3 +138,58 @@ class BenchmarkResult(models.Model):
     def __str__(self) -> str:
         subject = self.dimension.code if self.dimension is not None else "overall"
         return f"{self.round}, {self.peer_group}: {subject}"
+
+
+class CouncilPosition(models.Model):
+    """Where one council stands in one published group: shown to that council only."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="+")
+    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="positions")
+    # Null means the overall score.
+    dimension = models.ForeignKey(
+        Dimension, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(max_digits=3, decimal_places=2)
+    # 1 is the highest score; councils with the same score share the better rank.
+    rank = models.PositiveIntegerField()
+    councils = models.PositiveIntegerField()
+    # Share of the group's other councils with a lower score, 0 to 100.
+    percentile = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["round_id", "council_id", "peer_group_id", "dimension_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "peer_group", "dimension", "council"],
+                condition=Q(dimension__isnull=False),
+                name="position_one_per_dimension",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "peer_group", "council"],
+                condition=Q(dimension__isnull=True),
+                name="position_one_overall",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "council"], name="position_round_council")]
+
+    def __str__(self) -> str:
+        return f"{self.council} in {self.peer_group}: {self.rank} of {self.councils}"
+
+
+class BenchmarkRun(models.Model):
+    """When a round's results were last built, and from which inputs.
+
+    `fingerprint` is a hash of the signed-off scores and group memberships the results were
+    built from; the nightly reconcile rebuilds any round whose inputs no longer match.
+    """
+
+    round = models.OneToOneField(
+        AssessmentRound, on_delete=models.CASCADE, related_name="benchmark_run"
+    )
+    fingerprint = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.round} at {self.computed_at:%Y-%m-%d %H:%M}"
