@@ -1,21 +1,27 @@
 """Peer groups: explicit sets of councils to compare with, built from the register and networks.
 
 `peer_groups_build` is safe to run any number of times: it computes every group from the
-register and makes the database match it.
+register and makes the database match it. benchmarks/README.md describes every kind of group,
+including the nearest-neighbour formula.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from councils.models import Council, CouncilType, Nation, Network, Tier
+from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
 
 from .models import PeerGroup, PeerGroupKind
+from .neighbours import nearest_neighbours
 
 # The kinds peer_groups_build owns: a group of one of these kinds that it no longer produces
 # (a region that has gone from the register, say) is deleted, with its results.
@@ -25,8 +31,31 @@ BUILT_KINDS = (
     PeerGroupKind.COUNCIL_TYPE,
     PeerGroupKind.TIER,
     PeerGroupKind.REGION,
+    PeerGroupKind.POPULATION_BAND,
+    PeerGroupKind.DEPRIVATION,
+    PeerGroupKind.RURALITY,
+    PeerGroupKind.NEAREST_NEIGHBOURS,
     PeerGroupKind.NETWORK,
 )
+
+BANDS = 5
+NEIGHBOURS = 15
+# The register marks the City of London and the Isles of Scilly this way in `notes`. Their tiny
+# resident populations make them outliers on every measure, so they are left out of population
+# bands, deprivation quintiles and nearest neighbours (they stay in the other groups).
+SUI_GENERIS_NOTE = "Sui generis"
+
+_TIER_COUNCILS = {
+    Tier.UNITARY: "Single-tier councils",
+    Tier.UPPER: "County councils",
+    Tier.LOWER: "District councils",
+    Tier.NI_DISTRICT: "Northern Ireland councils",
+}
+
+# Bulk writes of many ids are chunked, to stay far below any database's parameter limit.
+_CHUNK = 500
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,37 +63,192 @@ class _GroupSpec:
     slug: str
     name: str
     kind: str
-    members: set[int]
+    members: set[int] = field(default_factory=set)
     network_id: int | None = None
+    owner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Council:
+    pk: int
+    gss_code: str
+    short_name: str
+    nation: str
+    council_type: str
+    tier: str
+    region: str
+    population: int
+    deprivation_score: Decimal
+    density: Decimal
+    rurality: str
+    notes: str
+
+    @property
+    def sui_generis(self) -> bool:
+        return self.notes.startswith(SUI_GENERIS_NOTE)
+
+
+def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
+    """Cut an ordered sequence into `parts` consecutive runs as equal in size as possible.
+
+    The first len(items) % parts runs get one item more, so 22 items in 5 parts are 5, 5, 4,
+    4, 4. With fewer items than parts, the last runs are empty.
+    """
+    size, extra = divmod(len(items), parts)
+    runs = []
+    start = 0
+    for part in range(parts):
+        end = start + size + (1 if part < extra else 0)
+        runs.append(list(items[start:end]))
+        start = end
+    return runs
+
+
+def _by(councils: Iterable[_Council], attribute: str) -> dict[str, list[_Council]]:
+    grouped: dict[str, list[_Council]] = defaultdict(list)
+    for council in councils:
+        grouped[getattr(council, attribute)].append(council)
+    return grouped
+
+
+def _population_band_specs(councils: list[_Council]) -> list[_GroupSpec]:
+    specs = []
+    for tier, members in sorted(_by(councils, "tier").items()):
+        ordered = sorted(members, key=lambda c: (c.population, c.gss_code))
+        for band, run in enumerate(split_evenly(ordered, BANDS), start=1):
+            if not run:
+                continue
+            low, high = run[0].population, run[-1].population
+            span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+            specs.append(
+                _GroupSpec(
+                    slug=f"population-{slugify(tier)}-{band}",
+                    name=f"{_TIER_COUNCILS[Tier(tier)]}, population band {band} of {BANDS} "
+                    f"({span})",
+                    kind=PeerGroupKind.POPULATION_BAND,
+                    members={c.pk for c in run},
+                )
+            )
+    return specs
+
+
+def _deprivation_specs(councils: list[_Council]) -> list[_GroupSpec]:
+    specs = []
+    for nation, members in sorted(_by(councils, "nation").items()):
+        # Quintile 1 is the most deprived, as in the register: highest score first.
+        ordered = sorted(members, key=lambda c: (-c.deprivation_score, c.gss_code))
+        for quintile, run in enumerate(split_evenly(ordered, BANDS), start=1):
+            if not run:
+                continue
+            note = {1: " (most deprived)", BANDS: " (least deprived)"}.get(quintile, "")
+            specs.append(
+                _GroupSpec(
+                    slug=f"deprivation-{slugify(nation)}-{quintile}",
+                    name=f"{Nation(nation).label}, deprivation quintile {quintile} of {BANDS}"
+                    f"{note}",
+                    kind=PeerGroupKind.DEPRIVATION,
+                    members={c.pk for c in run},
+                )
+            )
+    return specs
+
+
+def _features(council: _Council) -> tuple[float, float, float]:
+    if council.population <= 0 or council.density <= 0:
+        raise ValueError(
+            f"{council.gss_code} needs a positive population and density for nearest neighbours"
+        )
+    return (
+        math.log(council.population),
+        float(council.deprivation_score),
+        math.log(council.density),
+    )
+
+
+def _neighbour_specs(councils: list[_Council]) -> list[_GroupSpec]:
+    specs = []
+    for _tier, members in sorted(_by(councils, "tier").items()):
+        by_code = {c.gss_code: c for c in members}
+        neighbours = nearest_neighbours(
+            {code: _features(c) for code, c in by_code.items()}, k=NEIGHBOURS
+        )
+        for code, nearest in neighbours.items():
+            if not nearest:  # alone in its tier: nothing to compare with
+                continue
+            council = by_code[code]
+            noun = "neighbour" if len(nearest) == 1 else "neighbours"
+            specs.append(
+                _GroupSpec(
+                    slug=f"neighbours-{slugify(code)}",
+                    name=f"{council.short_name} and its {len(nearest)} nearest {noun}",
+                    kind=PeerGroupKind.NEAREST_NEIGHBOURS,
+                    members={council.pk} | {by_code[other].pk for other in nearest},
+                    owner_id=council.pk,
+                )
+            )
+    return specs
 
 
 def _group_specs() -> list[_GroupSpec]:
-    """Every group the register defines, with its member council ids (two queries)."""
-    councils = list(Council.objects.values_list("pk", "nation", "council_type", "tier", "region"))
+    """Every group the register and networks define, with its member council ids.
+
+    Three queries, however many councils: the councils, the network memberships, the networks.
+    """
+    councils = [
+        _Council(*row)
+        for row in Council.objects.order_by("gss_code").values_list(
+            "pk",
+            "gss_code",
+            "short_name",
+            "nation",
+            "council_type",
+            "tier",
+            "region",
+            "population",
+            "deprivation_score",
+            "density_per_km2",
+            "rurality",
+            "notes",
+        )
+    ]
     specs: dict[str, _GroupSpec] = {}
 
     def add(slug: str, name: str, kind: str, council_id: int) -> None:
-        spec = specs.setdefault(slug, _GroupSpec(slug=slug, name=name, kind=kind, members=set()))
+        spec = specs.setdefault(slug, _GroupSpec(slug=slug, name=name, kind=kind))
         spec.members.add(council_id)
 
-    for pk, nation, council_type, tier, region in councils:
-        add("all", "All UK councils", PeerGroupKind.ALL, pk)
+    for c in councils:
+        add("all", "All UK councils", PeerGroupKind.ALL, c.pk)
         add(
-            f"nation-{slugify(nation)}",
-            f"Councils in {Nation(nation).label}",
+            f"nation-{slugify(c.nation)}",
+            f"Councils in {Nation(c.nation).label}",
             PeerGroupKind.NATION,
-            pk,
+            c.pk,
         )
         add(
-            f"type-{slugify(council_type)}",
-            f"Council type: {CouncilType(council_type).label}",
+            f"type-{slugify(c.council_type)}",
+            f"Council type: {CouncilType(c.council_type).label}",
             PeerGroupKind.COUNCIL_TYPE,
-            pk,
+            c.pk,
         )
-        add(f"tier-{slugify(tier)}", f"Tier: {Tier(tier).label}", PeerGroupKind.TIER, pk)
+        add(f"tier-{slugify(c.tier)}", f"Tier: {Tier(c.tier).label}", PeerGroupKind.TIER, c.pk)
         # Outside England the register's "region" is the nation itself, already a group.
-        if nation == Nation.ENGLAND and region:
-            add(f"region-{slugify(region)}", f"{region} region", PeerGroupKind.REGION, pk)
+        if c.nation == Nation.ENGLAND and c.region:
+            add(f"region-{slugify(c.region)}", f"{c.region} region", PeerGroupKind.REGION, c.pk)
+        add(
+            f"rurality-{slugify(c.rurality)}",
+            f"Rurality: {Rurality(c.rurality).label}",
+            PeerGroupKind.RURALITY,
+            c.pk,
+        )
+
+    comparable = [c for c in councils if not c.sui_generis]
+    for spec in (
+        _population_band_specs(comparable)
+        + _deprivation_specs(comparable)
+        + _neighbour_specs(comparable)
+    ):
+        specs[spec.slug] = spec
 
     members_by_network: dict[int, set[int]] = defaultdict(set)
     for network_id, council_id in Network.members.through.objects.values_list(
@@ -82,42 +266,84 @@ def _group_specs() -> list[_GroupSpec]:
     return list(specs.values())
 
 
+def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
 def peer_groups_build() -> int:
     """Create or update every peer group the register defines, with exactly its members.
 
     Groups: all UK councils; each nation; each council type; each tier; each English region;
-    every Network. A group is only touched (and its `updated_at` moved on) when its name or
-    membership changed, and groups of these kinds that the register no longer defines are
-    deleted with their results. Returns the number of groups built.
+    population bands within each tier; deprivation quintiles within each nation; each rurality
+    class; each council's nearest neighbours; every Network. A group is only touched (and its
+    `updated_at` moved on) when its name, definition or membership changed, and groups of these
+    kinds that the register no longer defines are deleted with their results. Reads take five
+    queries and writes are bulk, so the number of queries does not grow council by council; a
+    run that finds nothing to change writes nothing. Returns the number of groups built.
     """
     specs = _group_specs()
     now = timezone.now()
+    through = PeerGroup.members.through
     with transaction.atomic():
-        existing = {group.slug: group for group in PeerGroup.objects.filter(kind__in=BUILT_KINDS)}
+        existing = {
+            slug: (pk, name, kind, network_id, owner_id)
+            for pk, slug, name, kind, network_id, owner_id in PeerGroup.objects.filter(
+                kind__in=BUILT_KINDS
+            ).values_list("pk", "slug", "name", "kind", "network_id", "owner_id")
+        }
         current_members: dict[int, set[int]] = defaultdict(set)
-        for group_id, council_id in PeerGroup.members.through.objects.filter(
+        for group_id, council_id in through.objects.filter(
             peergroup__kind__in=BUILT_KINDS
         ).values_list("peergroup_id", "council_id"):
             current_members[group_id].add(council_id)
 
+        created: list[tuple[PeerGroup, _GroupSpec]] = []
+        updated: list[PeerGroup] = []
+        # Groups whose member rows are replaced, with the members they should have.
+        refill: list[tuple[PeerGroup, _GroupSpec]] = []
         for spec in specs:
-            group = existing.pop(spec.slug, None)
-            if group is None:
-                group = PeerGroup(slug=spec.slug)
-            elif (
-                group.name == spec.name
-                and group.kind == spec.kind
-                and group.network_id == spec.network_id
-                and current_members[group.pk] == spec.members
-            ):
-                continue
-            group.name = spec.name
-            group.kind = spec.kind
-            group.network_id = spec.network_id
-            group.updated_at = now
-            group.full_clean(exclude=["members"])
-            group.save()
-            group.members.set(spec.members)
+            row = existing.pop(spec.slug, None)
+            definition = (spec.name, spec.kind, spec.network_id, spec.owner_id)
+            if row is not None and row[1:] == definition:
+                if current_members[row[0]] == spec.members:
+                    continue
+            group = PeerGroup(
+                pk=row[0] if row is not None else None,
+                slug=spec.slug,
+                name=spec.name,
+                kind=spec.kind,
+                network_id=spec.network_id,
+                owner_id=spec.owner_id,
+                updated_at=now,
+            )
+            # Field checks only. The unique slug, the check constraints and the foreign keys
+            # (ids just read from the database) are the database's to enforce: asking it group
+            # by group would cost a query each.
+            group.full_clean(
+                exclude=["members", "network", "owner"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            if row is None:
+                created.append((group, spec))
+            else:
+                updated.append(group)
+                if current_members[row[0]] != spec.members:
+                    refill.append((group, spec))
 
-        PeerGroup.objects.filter(pk__in=[group.pk for group in existing.values()]).delete()
+        stale = [pk for pk, *_ in existing.values()]
+        for chunk in _chunks(stale):
+            PeerGroup.objects.filter(pk__in=chunk).delete()
+        PeerGroup.objects.bulk_create([group for group, _ in created])
+        PeerGroup.objects.bulk_update(updated, ["name", "kind", "network", "owner", "updated_at"])
+        for chunk in _chunks([group.pk for group, _ in refill]):
+            through.objects.filter(peergroup_id__in=chunk).delete()
+        through.objects.bulk_create(
+            [
+                through(peergroup_id=group.pk, council_id=council_id)
+                for group, spec in created + refill
+                for council_id in sorted(spec.members)
+            ]
+        )
     return len(specs)
