@@ -48,7 +48,7 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 worker: install
-	$(VENV)/bin/celery -A config worker -l INFO
+	$(VENV)/bin/celery -A config worker -Q celery,benchmarks -l INFO
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO

@@ -466,10 +466,10 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
 def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionScore]:
     """The chief executive approves: the assessment is frozen and its scores recorded.
 
-    The benchmark rebuild is queued only after the sign-off has committed, so a broker
-    that is down can neither block nor lose a sign-off (the nightly reconcile catches up).
+    The council's benchmark update is queued only after the sign-off has committed, so a
+    broker that is down can neither block nor lose a sign-off (the nightly reconcile catches up).
     """
-    from benchmarks.tasks import rebuild_round_benchmarks
+    from benchmarks.tasks import update_benchmarks_for_council
 
     _require_role(by, assessment.council, [CouncilRole.EXECUTIVE])
     _require_editable(assessment)
@@ -486,13 +486,15 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
             return_comment="",
         )
         scores = scores_freeze(assessment=assessment)
-        enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
+        enqueue_after_commit(
+            update_benchmarks_for_council, assessment.round_id, assessment.council_id
+        )
     return scores
 
 
 def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
     """Staff reopen a signed-off assessment; its frozen scores are withdrawn until sign-off."""
-    from benchmarks.tasks import rebuild_round_benchmarks
+    from benchmarks.tasks import update_benchmarks_for_council
 
     _require_staff(by)
     reason = reason.strip()
@@ -511,7 +513,9 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
             signed_off_by=None,
         )
         DimensionScore.objects.filter(assessment=assessment).delete()
-        enqueue_after_commit(rebuild_round_benchmarks, assessment.round_id)
+        enqueue_after_commit(
+            update_benchmarks_for_council, assessment.round_id, assessment.council_id
+        )
 
 
 # Scores ---------------------------------------------------------------------------------------

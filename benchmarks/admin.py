@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import BenchmarkResult, PeerGroup
+from .models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,7 +25,7 @@ class PeerGroupAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug", "kind", "member_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "kind", "network", "updated_at", "members")
+    fields = ("name", "slug", "kind", "network", "owner", "updated_at", "members")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PeerGroup]:
         return super().get_queryset(request).annotate(member_count=Count("members"))
@@ -43,15 +43,34 @@ class BenchmarkResultAdmin(ReadOnlyAdmin):
         "round",
         "councils",
         "suppressed",
+        "suppression_reason",
         "median",
         "q1",
         "q3",
         "computed_at",
     )
-    list_filter = ("round", "peer_group__kind", "suppressed")
+    list_filter = ("round", "peer_group__kind", "suppressed", "suppression_reason")
     list_select_related = ("round", "peer_group", "dimension")
     search_fields = ("peer_group__name", "peer_group__slug")
 
     @admin.display(description="Dimension")
     def subject(self, obj: BenchmarkResult) -> str:
         return obj.dimension.name if obj.dimension is not None else "Overall"
+
+
+@admin.register(CouncilPosition)
+class CouncilPositionAdmin(ReadOnlyAdmin):
+    list_display = ("council", "peer_group", "subject", "round", "score", "rank", "councils")
+    list_filter = ("round", "peer_group__kind")
+    list_select_related = ("council", "round", "peer_group", "dimension")
+    search_fields = ("council__name", "peer_group__name", "peer_group__slug")
+
+    @admin.display(description="Dimension")
+    def subject(self, obj: CouncilPosition) -> str:
+        return obj.dimension.name if obj.dimension is not None else "Overall"
+
+
+@admin.register(BenchmarkRun)
+class BenchmarkRunAdmin(ReadOnlyAdmin):
+    list_display = ("round", "computed_at", "seconds", "fingerprint")
+    list_select_related = ("round",)

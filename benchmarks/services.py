@@ -1,30 +1,189 @@
-"""Writes for peer groups and benchmark results.
+"""Writes for benchmark results: a round's full rebuild, the incremental update after one
+council's sign-off or reopening, and the reconcile that catches up any round left behind.
 
-Both services are safe to run any number of times: they compute the whole answer from the
-register or the frozen scores and make the database match it.
+All of them are safe to run any number of times: they compute the answer from the frozen
+scores and the peer groups and make the database match it. The rules for what is published
+live in `publication` (which groups) and `statistics` (which figures); this module only reads
+the inputs and writes the rows. (Peer groups are built in `peer_groups`.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentRound, AssessmentStatus, Dimension, DimensionScore
+from assessments.models import (
+    Assessment,
+    AssessmentRound,
+    AssessmentStatus,
+    Dimension,
+    DimensionScore,
+)
 from assessments.scoring import overall_score
 
-from .models import BenchmarkResult, PeerGroup
-from .statistics import Summary, summarise
+from . import publication
+from .models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
+from .statistics import Summary, positions, summarise
 
 DEFAULT_MIN_GROUP = 5
+# Group ids per DELETE ... IN (...): below SQLite's 999 bound parameters.
+_DELETE_CHUNK = 500
+
+# A dimension id, or None for the overall score.
+Subject = int | None
+# One signed-off score: (council id, dimension id, score).
+ScoreRow = tuple[int, int, Decimal]
 
 
 def min_group_size() -> int:
     """BENCHMARK_MIN_GROUP: the fewest councils a group needs before anything is published."""
     return int(getattr(settings, "BENCHMARK_MIN_GROUP", DEFAULT_MIN_GROUP))
+
+
+# Inputs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Every peer group (kind, slug, owner) and its member councils, with a digest of both."""
+
+    min_group: int
+    info: dict[int, tuple[str, str, int | None]]
+    members: dict[int, frozenset[int]]
+    digest: str
+
+
+def _load_groups(*, min_group: int) -> _Groups:
+    """Two queries, whatever the number of groups and councils."""
+    info: dict[int, tuple[str, str, int | None]] = {
+        pk: (kind, slug, owner_id)
+        for pk, kind, slug, owner_id in PeerGroup.objects.values_list(
+            "pk", "kind", "slug", "owner_id"
+        )
+    }
+    collected: dict[int, set[int]] = defaultdict(set)
+    for group_id, council_id in PeerGroup.members.through.objects.values_list(
+        "peergroup_id", "council_id"
+    ):
+        collected[group_id].add(council_id)
+    members = {pk: frozenset(collected.get(pk, ())) for pk in info}
+    digest = hashlib.sha256()
+    # Besides the memberships, what else changes the results: the minimum, and each group's
+    # kind, slug and owner (priority and visibility), so a new empty group counts too.
+    digest.update(f"min_group\t{min_group}\n".encode())
+    for pk in sorted(info):
+        kind, slug, owner_id = info[pk]
+        digest.update(f"group\t{pk}\t{kind}\t{slug}\t{owner_id}\n".encode())
+    for pk in sorted(members):
+        for council_id in sorted(members[pk]):
+            digest.update(f"member\t{pk}\t{council_id}\n".encode())
+    return _Groups(min_group=min_group, info=info, members=members, digest=digest.hexdigest())
+
+
+def _fingerprint(groups: _Groups, dimension_ids: Iterable[int], rows: Iterable[ScoreRow]) -> str:
+    """sha256 over the sorted inputs of a round's results: the group digest (memberships and
+    the rest, above), the round's dimensions and the sorted signed-off scores."""
+    digest = hashlib.sha256()
+    digest.update(f"groups\t{groups.digest}\n".encode())
+    for dimension_id in sorted(dimension_ids):
+        digest.update(f"dimension\t{dimension_id}\n".encode())
+    for council_id, dimension_id, score in sorted(rows, key=lambda row: row[:2]):
+        digest.update(f"score\t{council_id}\t{dimension_id}\t{score:.2f}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    round_id: int
+    groups: _Groups
+    dimension_ids: list[int]
+    rows: list[ScoreRow]
+
+    @property
+    def subjects(self) -> list[Subject]:
+        return [*self.dimension_ids, None]
+
+    def fingerprint(self, rows: Iterable[ScoreRow] | None = None) -> str:
+        return _fingerprint(self.groups, self.dimension_ids, self.rows if rows is None else rows)
+
+
+def _signed_off_rows(*, round_id: int, dimension_ids: list[int]) -> list[ScoreRow]:
+    """(council, dimension, score) of signed-off assessments, leaving out dimensions with no
+    score (no level was given): they count neither there nor in the overall score."""
+    found = DimensionScore.objects.filter(
+        round_id=round_id,
+        assessment__status=AssessmentStatus.SIGNED_OFF,
+        dimension_id__in=dimension_ids,
+        score__isnull=False,
+    ).values_list("council_id", "dimension_id", "score")
+    return [(council, dimension, score) for council, dimension, score in found if score is not None]
+
+
+def _lock_and_load(round_id: int) -> _Inputs:
+    """Lock the round, then read everything its results depend on (five queries).
+
+    The lock serialises every rebuild and update of one round, and the inputs are read only
+    once it is held: whichever job writes last has read last, so a job queued by an earlier
+    sign-off can never overwrite a newer result.
+    """
+    assessment_round = AssessmentRound.objects.select_for_update().get(pk=round_id)
+    dimension_ids = list(
+        Dimension.objects.filter(framework_id=assessment_round.framework_id)
+        .order_by("order")
+        .values_list("pk", flat=True)
+    )
+    rows = _signed_off_rows(round_id=round_id, dimension_ids=dimension_ids)
+    groups = _load_groups(min_group=min_group_size())
+    return _Inputs(round_id=round_id, groups=groups, dimension_ids=dimension_ids, rows=rows)
+
+
+# Computation (in memory) ----------------------------------------------------------------------
+
+
+def _scores_by_subject(
+    rows: Iterable[ScoreRow], dimension_ids: Sequence[int]
+) -> dict[Subject, dict[int, Decimal]]:
+    """{dimension id, or None for overall: {council id: score}}. A council's overall score is
+    the mean of the dimension scores it has (assessments.scoring.overall_score)."""
+    scores: dict[Subject, dict[int, Decimal]] = {pk: {} for pk in dimension_ids}
+    by_council: dict[int, list[Decimal]] = defaultdict(list)
+    for council_id, dimension_id, score in rows:
+        scores[dimension_id][council_id] = score
+        by_council[council_id].append(score)
+    overall: dict[int, Decimal] = {}
+    for council_id, council_scores in by_council.items():
+        council_overall = overall_score(council_scores)
+        if council_overall is not None:
+            overall[council_id] = council_overall
+    scores[None] = overall
+    return scores
+
+
+def _decisions(
+    groups: _Groups, scores: dict[Subject, dict[int, Decimal]]
+) -> dict[Subject, dict[int, publication.Decision]]:
+    """The publication decision of every group for every subject, over effective members."""
+    decisions = {}
+    for subject, subject_scores in scores.items():
+        candidates = {
+            pk: publication.Candidate(
+                kind=kind,
+                slug=slug,
+                owner=owner_id,
+                members=frozenset(c for c in groups.members[pk] if c in subject_scores),
+            )
+            for pk, (kind, slug, owner_id) in groups.info.items()
+        }
+        decisions[subject] = publication.decide(candidates, min_group=groups.min_group)
+    return decisions
 
 
 def _summary_fields(summary: Summary) -> dict[str, object]:
@@ -47,86 +206,233 @@ def _summary_fields(summary: Summary) -> dict[str, object]:
     }
 
 
-def _signed_off_scores(
-    *, round_id: int, dimension_ids: list[int]
-) -> dict[int | None, dict[int, Decimal]]:
-    """{dimension id, or None for overall: {council id: score}} from one query.
+def _build_rows(
+    inputs: _Inputs,
+    scores: dict[Subject, dict[int, Decimal]],
+    decisions: dict[Subject, dict[int, publication.Decision]],
+    *,
+    group_ids: Iterable[int],
+) -> tuple[list[BenchmarkResult], list[CouncilPosition]]:
+    """A result row for each of these groups and each subject; position rows for each council
+    in each published one."""
+    computed_at = timezone.now()
+    results: list[BenchmarkResult] = []
+    council_positions: list[CouncilPosition] = []
+    min_group = inputs.groups.min_group
+    for group_id in group_ids:
+        members = sorted(inputs.groups.members[group_id])
+        for subject in inputs.subjects:
+            subject_scores = scores[subject]
+            effective = {c: subject_scores[c] for c in members if c in subject_scores}
+            decision = decisions[subject][group_id]
+            if decision.published:
+                summary = summarise(list(effective.values()), min_group=min_group)
+                council_positions.extend(
+                    CouncilPosition(
+                        round_id=inputs.round_id,
+                        peer_group_id=group_id,
+                        dimension_id=subject,
+                        council_id=council_id,
+                        score=position.score,
+                        rank=position.rank,
+                        councils=position.councils,
+                        percentile=position.percentile,
+                    )
+                    for council_id, position in positions(effective).items()
+                )
+            else:
+                summary = Summary(councils=len(effective), suppressed=True)
+            results.append(
+                BenchmarkResult(
+                    round_id=inputs.round_id,
+                    peer_group_id=group_id,
+                    dimension_id=subject,
+                    computed_at=computed_at,
+                    suppression_reason=decision.reason,
+                    **_summary_fields(summary),
+                )
+            )
+    return results, council_positions
 
-    Only signed-off assessments, and only scores that exist: a dimension with no score is left
-    out of the council's overall score and of that dimension's statistics.
-    """
-    scores: dict[int | None, dict[int, Decimal]] = {pk: {} for pk in dimension_ids}
-    by_council: dict[int, list[Decimal]] = defaultdict(list)
-    rows = DimensionScore.objects.filter(
-        round_id=round_id,
-        assessment__status=AssessmentStatus.SIGNED_OFF,
-        dimension_id__in=dimension_ids,
-    ).values_list("council_id", "dimension_id", "score")
-    for council_id, dimension_id, score in rows:
-        if score is None:  # no level was given in this dimension
-            continue
-        scores[dimension_id][council_id] = score
-        by_council[council_id].append(score)
-    overall: dict[int, Decimal] = {}
-    for council_id, council_scores in by_council.items():
-        council_overall = overall_score(council_scores)
-        if council_overall is not None:
-            overall[council_id] = council_overall
-    scores[None] = overall
-    return scores
+
+# Writes ---------------------------------------------------------------------------------------
+
+
+def _record_run(inputs: _Inputs, *, started: float) -> None:
+    fields = {
+        "fingerprint": inputs.fingerprint(),
+        "computed_at": timezone.now(),
+        "seconds": round(time.perf_counter() - started, 6),
+    }
+    if not BenchmarkRun.objects.filter(round_id=inputs.round_id).update(**fields):
+        BenchmarkRun.objects.create(round_id=inputs.round_id, **fields)
+
+
+def _rebuild_locked(inputs: _Inputs, *, started: float) -> int:
+    scores = _scores_by_subject(inputs.rows, inputs.dimension_ids)
+    decisions = _decisions(inputs.groups, scores)
+    results, council_positions = _build_rows(
+        inputs, scores, decisions, group_ids=sorted(inputs.groups.info)
+    )
+    BenchmarkResult.objects.filter(round_id=inputs.round_id).delete()
+    CouncilPosition.objects.filter(round_id=inputs.round_id).delete()
+    BenchmarkResult.objects.bulk_create(results)
+    CouncilPosition.objects.bulk_create(council_positions)
+    _record_run(inputs, started=started)
+    return len(results)
 
 
 def benchmarks_rebuild(*, round_id: int) -> int:
-    """Recompute every benchmark result of a round and replace the old ones at once.
+    """Recompute every benchmark result and council position of a round, replacing the old.
 
-    Only signed-off assessments count. For each peer group, and for each dimension of the
-    round's framework and the overall score (the mean of a council's dimension scores that
-    exist, assessments.scoring.overall_score), the scores of the group's member councils are
-    summarised with BENCHMARK_MIN_GROUP suppression (see statistics.summarise). Every group
-    gets a row for every dimension and the overall score, suppressed when it has too few.
+    Only signed-off assessments count. For each peer group and each dimension of the round's
+    framework and the overall score (the mean of a council's dimension scores that exist,
+    assessments.scoring.overall_score), the publication rule (publication.decide) says whether
+    the group may be published; a published group gets its figures (statistics.summarise) and
+    a position row per member council with a score (statistics.positions); a suppressed one
+    only its count and the reason. Every group gets a row for every subject.
 
     The old rows are deleted and the new ones inserted in one transaction, so readers see the
-    old set or the new one, never a mix. The query count does not depend on the number of
-    groups or councils (apart from the database's insert batch size). Running it twice gives
-    the same rows. Returns the number of rows written.
+    old set or the new one, never a mix; the round's BenchmarkRun records the fingerprint of
+    the inputs. The query count does not depend on the number of groups or councils (apart
+    from the database's insert batch size). Running it twice gives the same rows. Returns the
+    number of result rows written.
     """
-    min_group = min_group_size()
+    started = time.perf_counter()
     with transaction.atomic():
-        # Lock the round so that rebuilds of one round run one after another, and read the
-        # scores only once the lock is held: whichever rebuild writes last has read last,
-        # so a rebuild queued by an earlier sign-off cannot overwrite a newer result.
-        assessment_round = AssessmentRound.objects.select_for_update().get(pk=round_id)
-        dimension_ids = list(
-            Dimension.objects.filter(framework_id=assessment_round.framework_id)
-            .order_by("order")
-            .values_list("pk", flat=True)
-        )
-        scores = _signed_off_scores(round_id=round_id, dimension_ids=dimension_ids)
+        inputs = _lock_and_load(round_id)
+        return _rebuild_locked(inputs, started=started)
 
-        members: dict[int, list[int]] = defaultdict(list)
-        for group_id, council_id in PeerGroup.members.through.objects.values_list(
-            "peergroup_id", "council_id"
+
+def _only_this_council_changed(inputs: _Inputs, run: BenchmarkRun, council_id: int) -> bool:
+    """Whether the round's stored rows were built from the current inputs but for this
+    council's scores.
+
+    The stored rows are exactly those of `run.fingerprint`. Two possibilities are checked
+    against it: the council had no signed-off scores (before a sign-off), or it had the
+    scores its stored positions still show (before a reopening). A match proves every other
+    council's scores, and the groups, are the same as now.
+    """
+    others = [row for row in inputs.rows if row[0] != council_id]
+    if inputs.fingerprint(others) == run.fingerprint:
+        return True
+    shown = dict(
+        CouncilPosition.objects.filter(
+            round_id=inputs.round_id, council_id=council_id, dimension_id__isnull=False
+        ).values_list("dimension_id", "score")
+    )
+    recovered = others + [
+        (council_id, dimension_id, score) for dimension_id, score in shown.items()
+    ]
+    return bool(shown) and inputs.fingerprint(recovered) == run.fingerprint
+
+
+def benchmarks_update_for_council(*, round_id: int, council_id: int) -> int:
+    """Bring a round's results up to date after one council's sign-off or reopening.
+
+    Only the rows that can have changed are rewritten. A council's scores change the effective
+    members only of the groups containing it, and whether two groups are too close depends
+    only on their own effective members. But publication is decided in priority order, so a
+    group that does not contain the council can still change when it is compared with one
+    that does (a region gains a council and is now far enough from a network), or through a
+    chain (a group newly published blocks a later one). So every group's decision is
+    recomputed in memory, and the rows rewritten are those of the groups containing the
+    council and of the groups whose decision (stored in their rows) changed for any subject.
+    Every other row is provably unchanged and keeps its id.
+
+    That needs the stored rows to have been built from the current inputs but for this
+    council, which is checked against the round's BenchmarkRun fingerprint
+    (_only_this_council_changed). If the stored results already match the current inputs
+    (this job ran before, or a rebuild got there first), nothing is written. If they were
+    built from other inputs too (another sign-off whose job has not run yet, rebuilt groups)
+    or never built, this does a full rebuild instead. Either way the rows equal
+    benchmarks_rebuild's. One transaction, under the same round lock as the rebuild. Returns
+    the number of result rows written.
+    """
+    started = time.perf_counter()
+    with transaction.atomic():
+        inputs = _lock_and_load(round_id)
+        run = BenchmarkRun.objects.filter(round_id=round_id).first()
+        if run is not None and run.fingerprint == inputs.fingerprint():
+            return 0
+        if run is None or not _only_this_council_changed(inputs, run, council_id):
+            return _rebuild_locked(inputs, started=started)
+
+        scores = _scores_by_subject(inputs.rows, inputs.dimension_ids)
+        decisions = _decisions(inputs.groups, scores)
+        changed = {pk for pk, members in inputs.groups.members.items() if council_id in members}
+        unseen = {(pk, subject) for pk in inputs.groups.info for subject in inputs.subjects}
+        for pk, subject, reason in BenchmarkResult.objects.filter(round_id=round_id).values_list(
+            "peer_group_id", "dimension_id", "suppression_reason"
         ):
-            members[group_id].append(council_id)
-        group_ids = PeerGroup.objects.order_by("pk").values_list("pk", flat=True)
+            unseen.discard((pk, subject))
+            if decisions[subject][pk].reason != reason:
+                changed.add(pk)
+        changed.update(pk for pk, _ in unseen)
 
-        computed_at = timezone.now()
-        results = []
-        for group_id in group_ids:
-            group_members = members[group_id]
-            for subject in [*dimension_ids, None]:
-                subject_scores = scores[subject]
-                values = [subject_scores[c] for c in group_members if c in subject_scores]
-                results.append(
-                    BenchmarkResult(
-                        round_id=round_id,
-                        peer_group_id=group_id,
-                        dimension_id=subject,
-                        computed_at=computed_at,
-                        **_summary_fields(summarise(values, min_group=min_group)),
-                    )
-                )
-
-        BenchmarkResult.objects.filter(round_id=round_id).delete()
+        group_ids = sorted(changed)
+        results, council_positions = _build_rows(inputs, scores, decisions, group_ids=group_ids)
+        for start in range(0, len(group_ids), _DELETE_CHUNK):
+            chunk = group_ids[start : start + _DELETE_CHUNK]
+            BenchmarkResult.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
+            CouncilPosition.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
         BenchmarkResult.objects.bulk_create(results)
-    return len(results)
+        CouncilPosition.objects.bulk_create(council_positions)
+        _record_run(inputs, started=started)
+        return len(results)
+
+
+def _stale_rounds() -> list[int]:
+    """Rounds whose results are not those of their current inputs (a fixed number of queries).
+
+    A round is stale when its BenchmarkRun fingerprint differs from its inputs' now, or when
+    it has no run but has signed-off assessments or results to correct.
+    """
+    runs = dict(BenchmarkRun.objects.values_list("round_id", "fingerprint"))
+    candidates = set(runs)
+    candidates |= set(
+        Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+    candidates |= set(BenchmarkResult.objects.values_list("round_id", flat=True).distinct())
+    if not candidates:
+        return []
+    frameworks = dict(
+        AssessmentRound.objects.filter(pk__in=candidates).values_list("pk", "framework_id")
+    )
+    dimensions: dict[int, list[int]] = defaultdict(list)
+    for framework_id, pk in Dimension.objects.filter(
+        framework_id__in=set(frameworks.values())
+    ).values_list("framework_id", "pk"):
+        dimensions[framework_id].append(pk)
+    rows: dict[int, list[ScoreRow]] = defaultdict(list)
+    for round_id, council_id, dimension_id, score in DimensionScore.objects.filter(
+        round_id__in=list(frameworks),
+        assessment__status=AssessmentStatus.SIGNED_OFF,
+        score__isnull=False,
+    ).values_list("round_id", "council_id", "dimension_id", "score"):
+        if score is not None:
+            rows[round_id].append((council_id, dimension_id, score))
+    groups = _load_groups(min_group=min_group_size())
+    stale = []
+    for round_id, framework_id in frameworks.items():
+        dimension_ids = dimensions[framework_id]
+        current = [row for row in rows[round_id] if row[1] in dimension_ids]
+        if runs.get(round_id) != _fingerprint(groups, dimension_ids, current):
+            stale.append(round_id)
+    return sorted(stale)
+
+
+def benchmarks_reconcile() -> list[int]:
+    """Rebuild every round whose inputs changed since its results were last computed.
+
+    This is the catch-up for jobs that never ran: a sign-off made while the broker was down,
+    a worker lost for good, peer groups rebuilt, BENCHMARK_MIN_GROUP changed. Each stale round
+    is rebuilt in its own transaction (benchmarks_rebuild). A second run right after finds
+    nothing to do. Returns the ids of the rounds rebuilt, in order.
+    """
+    stale = _stale_rounds()
+    for round_id in stale:
+        benchmarks_rebuild(round_id=round_id)
+    return stale

@@ -1,13 +1,15 @@
 """Peer-group statistics, as pure functions over plain data (standard library only, no ORM).
 
 The database gives a list of scores, one per council, each a Decimal from 1 to 5; `summarise`
-turns them into the figures a benchmark publishes, applying the suppression rules. All rounding
-is decimal and half up to two places (2.345 -> 2.35), never Python's float rounding.
+turns them into the figures a benchmark publishes, applying the suppression rules, and
+`positions` gives each council its rank and percentile in a group. All rounding is decimal and
+half up to two places (2.345 -> 2.35), never Python's float rounding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -134,3 +136,43 @@ def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
         maximum=_round(ordered[-1]) if extremes else None,
         level_counts=level_counts,
     )
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one council stands in one group, for one dimension (or the overall score)."""
+
+    score: Decimal
+    rank: int
+    councils: int
+    percentile: Decimal
+
+
+def positions(scores: Mapping[int, Decimal]) -> dict[int, Position]:
+    """Each council's rank and percentile among `scores` ({council id: score}, one group).
+
+    - rank: 1 for the highest score; councils with the same score share the better rank
+      (scores 4, 3, 3, 2 rank 1, 2, 2, 4), that is 1 + the number of strictly higher scores;
+    - percentile: the share of the group's *other* councils with a strictly lower score,
+      x 100, rounded half up to 2 places (the lowest is 0, the highest 100 unless tied). A
+      group of one council has no others: 0;
+    - score, rounded to 2 places; councils: the group's size.
+
+    Publication is decided elsewhere: call this only for a published group. ValueError for a
+    score that is not a finite Decimal from 1 to 5.
+    """
+    values = list(scores.values())
+    _check(values)
+    ordered = sorted(values)
+    count = len(ordered)
+    result = {}
+    for council, score in scores.items():
+        lower = bisect_left(ordered, score)
+        higher = count - bisect_right(ordered, score)
+        with localcontext() as context:
+            context.prec = _PRECISION
+            share = Decimal(0) if count == 1 else Decimal(100 * lower) / (count - 1)
+        result[council] = Position(
+            score=_round(score), rank=1 + higher, councils=count, percentile=_round(share)
+        )
+    return result

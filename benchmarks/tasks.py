@@ -1,10 +1,28 @@
+"""Benchmark jobs: each takes ids and calls one service (routed to the "benchmarks" queue).
+
+acks_late + reject_on_worker_lost: a worker killed mid-job leaves the message on the queue and
+the job runs again. That is harmless: every service here computes its answer from the current
+inputs in one transaction, so a half-done run left nothing behind and a second run writes the
+same rows (or nothing, when the round is already up to date).
+"""
+
 from celery import shared_task
 
 from . import services
 
 
-# acks_late + reject_on_worker_lost: a worker killed mid-rebuild leaves the message on the
-# queue, and running the rebuild again is harmless because it replaces the round's results.
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rebuild_round_benchmarks(round_id: int) -> int:
     return services.benchmarks_rebuild(round_id=round_id)
+
+
+# Queued by assessments after a sign-off or a reopening has committed.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def update_benchmarks_for_council(round_id: int, council_id: int) -> int:
+    return services.benchmarks_update_for_council(round_id=round_id, council_id=council_id)
+
+
+# Nightly, from CELERY_BEAT_SCHEDULE: catches up any job that never ran.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reconcile_benchmarks() -> list[int]:
+    return services.benchmarks_reconcile()

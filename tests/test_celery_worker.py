@@ -44,10 +44,11 @@ def worker_database_url() -> str:
 
 
 @pytest.fixture
-def queued_tasks():
+def queued_tasks(settings):
     """Send tasks through the broker (test settings run them eagerly) on a private queue.
 
     The private queue keeps a worker someone left running on the same Redis from taking them.
+    Benchmark jobs, routed to their own queue in production, go to the same private queue.
     """
     redis_url()  # skips, or fails in CI, without a Redis server
     broker = celery_app.conf.broker_url or ""
@@ -55,6 +56,7 @@ def queued_tasks():
     saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = f"portal-test-{uuid.uuid4().hex[:12]}"
+    settings.BENCHMARKS_QUEUE = celery_app.conf.task_default_queue
     try:
         yield celery_app.conf.task_default_queue
     finally:

@@ -20,8 +20,9 @@ def run(*args: str) -> str:
 def test_build_peer_groups():
     CouncilFactory()
 
-    assert "Built 5 peer groups." in run("build_peer_groups")
-    assert PeerGroup.objects.count() == 5  # all, nation, type, tier, region
+    assert "Built 8 peer groups." in run("build_peer_groups")
+    # all, nation, type, tier, region, population band, deprivation, rurality
+    assert PeerGroup.objects.count() == 8
 
 
 def test_compute_benchmarks_for_every_round_with_a_sign_off():
@@ -33,7 +34,7 @@ def test_compute_benchmarks_for_every_round_with_a_sign_off():
 
     output = run("compute_benchmarks")
 
-    assert f"{signed}: 10 results." in output
+    assert f"{signed}: 16 results." in output
     assert "for 1 round." in output
     assert set(BenchmarkResult.objects.values_list("round", flat=True)) == {signed.pk}
 
@@ -44,9 +45,9 @@ def test_compute_benchmarks_for_one_round_by_slug_or_id():
     CouncilFactory()
     run("build_peer_groups")
 
-    assert "10 results" in run("compute_benchmarks", "--round", round_.slug)
-    assert "10 results" in run("compute_benchmarks", "--round", str(round_.pk))
-    assert BenchmarkResult.objects.filter(round=round_).count() == 10
+    assert "16 results" in run("compute_benchmarks", "--round", round_.slug)
+    assert "16 results" in run("compute_benchmarks", "--round", str(round_.pk))
+    assert BenchmarkResult.objects.filter(round=round_).count() == 16
 
 
 def test_compute_benchmarks_refuses_an_unknown_round():

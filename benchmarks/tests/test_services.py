@@ -1,3 +1,4 @@
+import math
 import random
 from decimal import Decimal
 
@@ -6,12 +7,18 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.models import AssessmentStatus
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from assessments.models import Assessment, AssessmentStatus, DimensionScore
+from benchmarks.models import (
+    BenchmarkResult,
+    BenchmarkRun,
+    CouncilPosition,
+    PeerGroup,
+    PeerGroupKind,
+)
 from benchmarks.peer_groups import peer_groups_build
-from benchmarks.services import benchmarks_rebuild
+from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
 from benchmarks.statistics import percentile
-from benchmarks.tasks import rebuild_round_benchmarks
+from benchmarks.tasks import rebuild_round_benchmarks, update_benchmarks_for_council
 from councils.models import Council, CouncilType, Nation, Tier
 from councils.tests.factories import CouncilFactory, NetworkFactory
 
@@ -78,8 +85,19 @@ def test_peer_groups_build_makes_every_group_with_exact_members(register):
         "network-north-east": {r["hartlepool"], r["middlesbrough"]},
         "network-empty": set(),
     }
-    assert count == len(expected)
-    assert set(PeerGroup.objects.values_list("slug", flat=True)) == set(expected)
+    # The size-, deprivation-, rurality- and neighbour-based kinds are tested in
+    # test_peer_groups.py; here, the register's own categories and the networks.
+    register_kinds = [
+        PeerGroupKind.ALL,
+        PeerGroupKind.NATION,
+        PeerGroupKind.COUNCIL_TYPE,
+        PeerGroupKind.TIER,
+        PeerGroupKind.REGION,
+        PeerGroupKind.NETWORK,
+    ]
+    built = PeerGroup.objects.filter(kind__in=register_kinds)
+    assert count == PeerGroup.objects.count() >= len(expected)
+    assert set(built.values_list("slug", flat=True)) == set(expected)
     for slug, councils in expected.items():
         assert members(slug) == councils, slug
     network_group = PeerGroup.objects.get(slug="network-north-east")
@@ -298,25 +316,45 @@ def test_rebuild_is_all_or_nothing(sector, monkeypatch):
     assert snapshot(round_) == before
 
 
+def split_queries(run) -> tuple[int, int]:
+    """(queries other than INSERTs, INSERTs) that run() makes."""
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    inserts = sum(q["sql"].lstrip().upper().startswith("INSERT") for q in captured)
+    return len(captured) - inserts, inserts
+
+
+def insert_batches() -> int:
+    """How many INSERTs the current results and positions need: one per table, except where
+    the database limits the parameters of one query (SQLite: 999)."""
+    total = 0
+    for model in (BenchmarkResult, CouncilPosition):
+        rows = model.objects.count()
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        total += math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * rows))
+    return total
+
+
 def test_rebuild_query_count_does_not_grow_with_groups(sector):
     round_, lead, data, councils = sector
     for council in councils:
         scored_assessment(council=council, round=round_, scores={lead: "2.0", data: "3.0"})
+    benchmarks_rebuild(round_id=round_.pk)  # the first also creates the round's run row
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            benchmarks_rebuild(round_id=round_.pk)
-        return len(captured.captured_queries)
+    def rebuild() -> None:
+        benchmarks_rebuild(round_id=round_.pk)
 
-    few = queries()
+    few, _ = split_queries(rebuild)
     for n in range(8):
         NetworkFactory(members=councils[n % 5 :])
     peer_groups_build()
-    many = queries()
+    many, inserts = split_queries(rebuild)
 
     assert PeerGroup.objects.count() >= 14
-    # Lock the round, dimensions, scores, memberships, groups, delete, insert (+ savepoints).
-    assert many == few <= 9
+    # Lock the round, dimensions, scores, groups, memberships, delete results, delete
+    # positions, update the run (+ savepoints), whatever the number of groups and councils.
+    assert many == few <= 10
+    assert inserts == insert_batches()
 
 
 def test_one_result_per_round_group_and_dimension(sector):
@@ -364,3 +402,315 @@ def test_percentiles_agree_with_postgresql_percentile_cont(size):
 
     ours = [percentile(values, fraction) for fraction in fractions]
     assert ours == pytest.approx([Decimal(str(e)) for e in expected], abs=Decimal("1e-9"))
+
+
+# Incremental update after one council's sign-off or reopening ------------------------------
+
+RESULT_FIELDS = ("councils", "suppressed", "suppression_reason", *FIGURES, "level_counts")
+POSITION_FIELDS = ("score", "rank", "councils", "percentile")
+
+
+def everything(round_) -> tuple[dict, dict]:
+    """Every result and position of the round, keyed, without ids or times."""
+    results = {
+        (row[0], row[1]): row[2:]
+        for row in BenchmarkResult.objects.filter(round=round_).values_list(
+            "peer_group_id", "dimension_id", *RESULT_FIELDS
+        )
+    }
+    positions = {
+        (row[0], row[1], row[2]): row[3:]
+        for row in CouncilPosition.objects.filter(round=round_).values_list(
+            "peer_group_id", "dimension_id", "council_id", *POSITION_FIELDS
+        )
+    }
+    return results, positions
+
+
+def row_ids(round_) -> set[tuple[str, int]]:
+    return {
+        ("r", pk)
+        for pk in BenchmarkResult.objects.filter(round=round_).values_list("pk", flat=True)
+    } | {
+        ("p", pk)
+        for pk in CouncilPosition.objects.filter(round=round_).values_list("pk", flat=True)
+    }
+
+
+def make_group(slug: str, kind: str, councils, owner=None) -> PeerGroup:
+    group = PeerGroup.objects.create(slug=slug, name=slug, kind=kind, owner=owner)
+    group.members.set(councils)
+    return group
+
+
+def sign_off(council, round_, scores) -> None:
+    """What assessment_sign_off leaves behind (after a reopening too)."""
+    Assessment.objects.filter(council=council, round=round_).delete()
+    scored_assessment(council=council, round=round_, scores=scores)
+
+
+def reopen(council, round_) -> None:
+    """What assessment_reopen leaves behind."""
+    Assessment.objects.filter(council=council, round=round_).update(
+        status=AssessmentStatus.IN_PROGRESS
+    )
+    DimensionScore.objects.filter(council=council, round=round_).delete()
+
+
+def reason(round_, group: PeerGroup, dimension=None) -> str:
+    return BenchmarkResult.objects.get(
+        round=round_, peer_group=group, dimension=dimension
+    ).suppression_reason
+
+
+@pytest.fixture
+def neighbourhood(settings):
+    """k = 3; a newcomer n and eleven others p1..p11, all but n signed off and rebuilt.
+
+    - all: everyone; region: n, p1..p5; near: p1..p3; far: p6..p11; n's neighbours: n, p1,
+      p2, p6 (private to n).
+    - Before n signs off, the region (p1..p5) is two councils away from `near`, so `near`
+      is suppressed as OVERLAP; with n the region is three away and `near` is published,
+      though it does not contain n.
+    """
+    settings.BENCHMARK_MIN_GROUP = 3
+    round_ = AssessmentRoundFactory()
+    lead = DimensionFactory(framework=round_.framework, order=1)
+    data = DimensionFactory(framework=round_.framework, order=2)
+    n, *others = [CouncilFactory() for _ in range(12)]
+    p = dict(enumerate(others, start=1))
+    groups = {
+        "all": make_group("all", PeerGroupKind.ALL, [n, *others]),
+        "region": make_group("region-y", PeerGroupKind.REGION, [n, p[1], p[2], p[3], p[4], p[5]]),
+        "near": make_group("rurality-near", PeerGroupKind.RURALITY, [p[1], p[2], p[3]]),
+        "far": make_group("rurality-far", PeerGroupKind.RURALITY, others[5:]),
+        "neighbours": make_group(
+            "nn-n", PeerGroupKind.NEAREST_NEIGHBOURS, [n, p[1], p[2], p[6]], owner=n
+        ),
+    }
+    leads = ["1.2", "2.7", "3.3", "4.8", "2.1", "3.9", "1.5", "4.4", "2.9", "3.6", "5.0"]
+    for index, council in p.items():
+        scores = {lead: leads[index - 1], data: None if index == 7 else "3.5"}
+        scored_assessment(council=council, round=round_, scores=scores)
+    benchmarks_rebuild(round_id=round_.pk)
+    return round_, lead, data, n, p, groups
+
+
+def test_incremental_after_a_sign_off_equals_a_full_rebuild(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    assert reason(round_, groups["near"], lead) == "overlap"
+    total = BenchmarkResult.objects.filter(round=round_).count()
+    far_rows = {
+        ("r", pk)
+        for pk in BenchmarkResult.objects.filter(peer_group=groups["far"]).values_list(
+            "pk", flat=True
+        )
+    }
+    sign_off(n, round_, {lead: "4.5", data: "2.0"})
+
+    written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+    incremental = everything(round_)
+    kept = row_ids(round_)
+    benchmarks_rebuild(round_id=round_.pk)
+
+    assert incremental == everything(round_)
+    # `near` does not contain n but changed: it is published now, so it was rewritten.
+    assert reason(round_, groups["near"], lead) == ""
+    # Rewritten: all, region, neighbours (contain n) and near (decision changed); not far.
+    assert written == 4 * 3 < total
+    assert far_rows <= kept
+
+
+def test_incremental_after_a_reopening_equals_a_full_rebuild(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    sign_off(n, round_, {lead: "4.5", data: "2.0"})
+    benchmarks_rebuild(round_id=round_.pk)
+    assert reason(round_, groups["near"], lead) == ""
+    total = BenchmarkResult.objects.filter(round=round_).count()
+    reopen(n, round_)
+
+    written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+    incremental = everything(round_)
+    benchmarks_rebuild(round_id=round_.pk)
+
+    assert incremental == everything(round_)
+    assert reason(round_, groups["near"], lead) == "overlap"
+    assert not CouncilPosition.objects.filter(round=round_, council=n).exists()
+    # n's old scores were recovered from its positions, so this was incremental too.
+    assert written == 4 * 3 < total
+
+
+def test_incremental_records_the_run_and_a_second_run_changes_nothing(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    sign_off(n, round_, {lead: "2.0", data: "2.0"})
+
+    benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+    run = BenchmarkRun.objects.get(round=round_)
+    before, ids = everything(round_), row_ids(round_)
+    # A redelivered job finds the results already match the inputs.
+    assert update_benchmarks_for_council.delay(round_.pk, n.pk).get() == 0
+
+    assert (everything(round_), row_ids(round_)) == (before, ids)
+    assert BenchmarkRun.objects.get(round=round_).computed_at == run.computed_at
+    benchmarks_rebuild(round_id=round_.pk)
+    assert BenchmarkRun.objects.get(round=round_).fingerprint == run.fingerprint
+
+
+def test_incremental_falls_back_to_a_full_rebuild_when_other_inputs_changed(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    total = BenchmarkResult.objects.filter(round=round_).count()
+    # Two changes, but only n's job runs (the other's was lost with the broker, say).
+    sign_off(n, round_, {lead: "2.0", data: "2.0"})
+    reopen(p[8], round_)
+
+    assert benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk) == total
+    incremental = everything(round_)
+    assert benchmarks_update_for_council(round_id=round_.pk, council_id=p[8].pk) == 0
+    benchmarks_rebuild(round_id=round_.pk)
+    assert incremental == everything(round_)
+
+
+def test_incremental_without_a_previous_run_rebuilds(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    BenchmarkRun.objects.all().delete()
+    sign_off(n, round_, {lead: "2.0", data: "2.0"})
+
+    written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+
+    assert written == BenchmarkResult.objects.filter(round=round_).count()
+    assert BenchmarkRun.objects.filter(round=round_).exists()
+
+
+def test_incremental_is_all_or_nothing(neighbourhood, monkeypatch):
+    round_, lead, data, n, p, groups = neighbourhood
+    before = everything(round_)
+    fingerprint = BenchmarkRun.objects.get(round=round_).fingerprint
+    sign_off(n, round_, {lead: "2.0", data: "2.0"})
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(CouncilPosition.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+
+    assert everything(round_) == before
+    assert BenchmarkRun.objects.get(round=round_).fingerprint == fingerprint
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_equals_full_rebuild_through_random_sign_offs_and_reopenings(settings, seed):
+    rng = random.Random(seed)
+    settings.BENCHMARK_MIN_GROUP = rng.choice([2, 3, 4])
+    round_ = AssessmentRoundFactory()
+    dimensions = [DimensionFactory(framework=round_.framework, order=i) for i in (1, 2)]
+    councils = [CouncilFactory() for _ in range(18)]
+    make_group("all", PeerGroupKind.ALL, councils)
+    kinds = [PeerGroupKind.NATION, PeerGroupKind.TIER, PeerGroupKind.REGION, PeerGroupKind.RURALITY]
+    previous: list = []
+    for index in range(9):
+        if previous and rng.random() < 0.6:
+            # Close to an earlier group, as overlapping groups are in the register.
+            base = set(rng.choice(previous))
+            members = base ^ set(rng.sample(councils, rng.randint(1, 3)))
+        else:
+            members = set(rng.sample(councils, rng.randint(2, 14)))
+        previous.append(members)
+        make_group(f"g{index}", rng.choice(kinds), members)
+    for index, owner in enumerate(rng.sample(councils, 4)):
+        members = {owner, *rng.sample(councils, rng.randint(3, 7))}
+        make_group(f"nn-{index}", PeerGroupKind.NEAREST_NEIGHBOURS, members, owner=owner)
+
+    def scores():
+        return {d: rng.choice([None, "1.0", "2.5", "3.0", "3.5", "4.8"]) for d in dimensions}
+
+    signed = set(rng.sample(range(len(councils)), 10))
+    for index in signed:
+        sign_off(councils[index], round_, scores())
+    benchmarks_rebuild(round_id=round_.pk)
+
+    incremental_runs = 0
+    for _ in range(8):
+        index = rng.randrange(len(councils))
+        if index in signed:
+            reopen(councils[index], round_)
+            signed.discard(index)
+        else:
+            sign_off(councils[index], round_, scores())
+            signed.add(index)
+        total = BenchmarkResult.objects.filter(round=round_).count()
+        written = benchmarks_update_for_council(round_id=round_.pk, council_id=councils[index].pk)
+        incremental_runs += written < total
+        incremental = everything(round_)
+        benchmarks_rebuild(round_id=round_.pk)
+        assert incremental == everything(round_)
+    assert incremental_runs > 0
+
+
+def test_incremental_query_count_does_not_grow_with_groups(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    sign_off(n, round_, {lead: "2.0", data: "2.0"})
+    few, _ = split_queries(
+        lambda: benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+    )
+    others = list(p.values())
+    for index in range(30):
+        make_group(f"many-{index}", PeerGroupKind.RURALITY, [n, *others[index % 6 :]])
+    benchmarks_rebuild(round_id=round_.pk)
+    reopen(p[1], round_)
+    many, _ = split_queries(
+        lambda: benchmarks_update_for_council(round_id=round_.pk, council_id=p[1].pk)
+    )
+
+    # Lock the round, dimensions, scores, groups, memberships, the run, the stored decisions;
+    # delete results and positions; update the run (+ savepoints). A reopening also reads the
+    # council's old positions, to check the stored rows were built from everything else as
+    # it is now.
+    assert few <= 12
+    assert many == few + 1
+
+
+def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
+    personas, settings, django_capture_on_commit_callbacks
+):
+    # Through the assessment services, with the queued job run at once (eager Celery).
+    from assessments import services as assessment_services
+    from assessments.models import AnswerStatus, Question
+    from assessments.services import AgreedInput
+    from assessments.tests.factories import AssessmentRoundFactory as RoundWithQuestions
+
+    settings.BENCHMARK_MIN_GROUP = 1
+    round_ = RoundWithQuestions()
+    group = make_group("region-north-east", PeerGroupKind.REGION, [personas.council_a])
+    benchmarks_rebuild(round_id=round_.pk)
+    assessment = assessment_services.assessment_start(
+        council=personas.council_a, round=round_, by=personas.lead_a
+    )
+    assessment_services.agreed_answers_save(
+        assessment=assessment,
+        answers={
+            q.pk: AgreedInput(AnswerStatus.ANSWERED, 3, "", 0)
+            for q in Question.objects.filter(framework=round_.framework)
+        },
+        by=personas.lead_a,
+    )
+    assessment_services.assessment_submit(assessment=assessment, by=personas.lead_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_services.assessment_sign_off(assessment=assessment, by=personas.executive_a)
+
+    overall = BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=None)
+    assert (overall.councils, overall.suppressed, overall.mean) == (1, False, Decimal("3.00"))
+    assert CouncilPosition.objects.filter(round=round_, council=personas.council_a).count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_services.assessment_reopen(
+            assessment=assessment, by=personas.staff, reason="Wrong figures"
+        )
+
+    overall = BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=None)
+    assert (overall.councils, overall.suppression_reason) == (0, "too_small")
+    assert not CouncilPosition.objects.filter(round=round_).exists()
+    fingerprint = BenchmarkRun.objects.get(round=round_).fingerprint
+    benchmarks_rebuild(round_id=round_.pk)
+    assert BenchmarkRun.objects.get(round=round_).fingerprint == fingerprint

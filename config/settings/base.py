@@ -118,7 +118,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "15 * * * *": at minute 15 past every hour.
         "schedule": crontab(minute="15"),
     },
+    "benchmarks-reconcile": {
+        "task": "benchmarks.tasks.reconcile_benchmarks",
+        # crontab.guru "30 2 * * *": at 02:30 every day (London time, which exists and
+        # happens once on both clock-change nights).
+        "schedule": crontab(hour="2", minute="30"),
+    },
 }
+# Benchmark recomputes go to their own queue, so a long rebuild never holds up an email;
+# workers consume both (`celery worker -Q celery,benchmarks`). The router reads the queue name
+# when each task is sent, so a test can point benchmark jobs at its own private queue.
+BENCHMARKS_QUEUE = "benchmarks"
+
+
+def _route_task(name: str, *args: object, **kwargs: object) -> dict[str, str] | None:
+    if name.startswith("benchmarks.tasks."):
+        from django.conf import settings
+
+        return {"queue": settings.BENCHMARKS_QUEUE}
+    return None
+
+
+CELERY_TASK_ROUTES = (_route_task,)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

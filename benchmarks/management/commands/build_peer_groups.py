@@ -8,7 +8,8 @@ from benchmarks.peer_groups import peer_groups_build
 class Command(BaseCommand):
     help = (
         "Create or update the peer groups (all UK councils, nations, council types, tiers, "
-        "English regions and networks) from the council register. Safe to run again."
+        "English regions, population bands, deprivation quintiles, rurality, nearest "
+        "neighbours and networks) from the council register. Safe to run again."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
