@@ -93,6 +93,15 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # With acks_late, a job whose worker died unacknowledged goes back on the queue after
+    # this many seconds. Longer than any job runs, or a slow job would be run twice at once.
+    _VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _VISIBILITY_TIMEOUT,
+        # Look for such jobs every few seconds, not kombu's default of about 100.
+        "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": 1,
+    }
     CELERY_TASK_ALWAYS_EAGER = False
     CACHES = {
         "default": {

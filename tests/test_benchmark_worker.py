@@ -1,0 +1,166 @@
+"""Benchmarks computed by a real Celery worker through Redis: after a sign-off, and after a
+worker is killed in the middle of a recompute."""
+
+import signal
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from assessments import services
+from assessments.models import AnswerStatus, Question
+from assessments.services import AgreedInput
+from assessments.tests.factories import AssessmentRoundFactory
+from benchmarks.models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
+from benchmarks.peer_groups import peer_groups_build
+from benchmarks.services import benchmarks_rebuild
+from benchmarks.tests.factories import scored_assessment
+from councils.tests.factories import CouncilFactory
+from tests.support import require
+
+pytestmark = [pytest.mark.worker]
+
+
+def _wait_for(check, *, timeout: float = 60, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"Timed out after {timeout} s waiting for {what}")
+
+
+def _round_with_peers(personas, peers: int = 5):
+    """A round in which `peers` other councils have signed off, with peer groups built."""
+    round_ = AssessmentRoundFactory()
+    dimensions = list(round_.framework.dimensions.all())
+    for n in range(peers):
+        council = CouncilFactory(gss_code=f"E0690000{n}", short_name=f"Peer {n}")
+        scored_assessment(
+            council=council, round=round_, scores={d: f"{2 + n % 3}.0" for d in dimensions}
+        )
+    peer_groups_build()
+    return round_
+
+
+def _sign_off_council_a(personas, round_) -> None:
+    assessment = services.assessment_start(
+        council=personas.council_a, round=round_, by=personas.lead_a
+    )
+    services.agreed_answers_save(
+        assessment=assessment,
+        answers={
+            q.pk: AgreedInput(AnswerStatus.ANSWERED, 4, "", 0)
+            for q in Question.objects.filter(framework=round_.framework)
+        },
+        by=personas.lead_a,
+    )
+    services.assessment_submit(assessment=assessment, by=personas.lead_a)
+    # Commits, then queues the council's benchmark update for the worker.
+    services.assessment_sign_off(assessment=assessment, by=personas.executive_a)
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_a_sign_off_makes_the_councils_results_appear(start_worker, personas):
+    start_worker()
+    round_ = _round_with_peers(personas)
+    everyone = PeerGroup.objects.get(kind="all")
+    _sign_off_council_a(personas, round_)
+
+    _wait_for(
+        lambda: CouncilPosition.objects.filter(
+            round=round_, council=personas.council_a, peer_group=everyone, dimension=None
+        ).exists(),
+        what="the worker to place council A in the all-UK group",
+    )
+    overall = BenchmarkResult.objects.get(round=round_, peer_group=everyone, dimension=None)
+    assert (overall.councils, overall.suppressed) == (6, False)
+    position = CouncilPosition.objects.get(
+        round=round_, council=personas.council_a, peer_group=everyone, dimension=None
+    )
+    # Council A agreed level 4 everywhere; its peers score 2, 3, 4, 2 and 3.
+    assert (position.rank, position.councils) == (1, 6)
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
+    start_worker, personas
+):
+    # Holding the round's row lock keeps the worker inside the job; SQLite has no row locks.
+    require(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL row locks (DATABASE_URL=postgres://...)",
+    )
+    round_ = _round_with_peers(personas, peers=6)
+    from benchmarks.tasks import rebuild_round_benchmarks
+
+    first = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
+    holder_ready, release = threading.Event(), threading.Event()
+
+    def hold_round_lock() -> None:
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("BEGIN")
+                cursor.execute(
+                    "SELECT id FROM assessments_assessmentround WHERE id = %s FOR UPDATE",
+                    [round_.pk],
+                )
+                holder_ready.set()
+                release.wait(60)
+                cursor.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    holder = threading.Thread(target=hold_round_lock)
+    holder.start()
+    try:
+        assert holder_ready.wait(10)
+        rebuild_round_benchmarks.delay(round_.pk)
+        _wait_for(
+            lambda: "rebuild_round_benchmarks" in first.output() and "received" in first.output(),
+            what="the first worker to take the job",
+        )
+        time.sleep(1)  # it is now waiting for the lock, inside the job
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=10)
+    finally:
+        release.set()
+        holder.join(10)
+    assert not BenchmarkRun.objects.filter(round=round_).exists()
+
+    # The job was never acknowledged, so Redis hands it to the next worker.
+    second = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
+    _wait_for(
+        lambda: BenchmarkRun.objects.filter(round=round_).exists(),
+        timeout=90,
+        what="the redelivered job to finish on the second worker",
+    )
+    assert "succeeded" in second.output()
+    after_redelivery = sorted(
+        BenchmarkResult.objects.filter(round=round_).values_list(
+            "peer_group_id", "dimension_id", "councils", "suppressed", "mean", "median"
+        ),
+        key=str,
+    )
+    benchmarks_rebuild(round_id=round_.pk)
+    fresh = sorted(
+        BenchmarkResult.objects.filter(round=round_).values_list(
+            "peer_group_id", "dimension_id", "councils", "suppressed", "mean", "median"
+        ),
+        key=str,
+    )
+    assert after_redelivery == fresh
+    assert BenchmarkRun.objects.filter(round=round_).count() == 1
+
+
+def test_benchmark_jobs_are_acknowledged_only_when_done():
+    from benchmarks import tasks
+
+    for task in (
+        tasks.rebuild_round_benchmarks,
+        tasks.update_benchmarks_for_council,
+        tasks.reconcile_benchmarks,
+    ):
+        assert task.acks_late and task.reject_on_worker_lost, task.name
