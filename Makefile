@@ -58,3 +58,4 @@ clean:
 
 bench: install
 	$(MANAGE) bench
+	.ci/with-postgres $(MANAGE) bench_benchmarks --sizes $${BENCH_SIZES:-1,10,100}
