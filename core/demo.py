@@ -8,9 +8,8 @@ from django.db import transaction
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
 from assessments.demo import demo_assessments_load
-from assessments.models import AssessmentRound
 from benchmarks.peer_groups import peer_groups_build
-from benchmarks.services import benchmarks_rebuild
+from benchmarks.services import benchmarks_reconcile
 from councils.models import Council, Network
 
 DEMO_PASSWORD = "portal-demo-2026"
@@ -91,6 +90,6 @@ def demo_data_load() -> DemoData:
         )
     # Peer groups follow the register and networks; benchmarks follow the signed-off scores.
     peer_groups_build()
-    for round_id in AssessmentRound.objects.filter(is_demo=True).values_list("pk", flat=True):
-        benchmarks_rebuild(round_id=round_id)
+    # Rebuilds only the rounds whose scores or groups changed, so a re-run is quick.
+    benchmarks_reconcile()
     return DemoData(logins=logins, summary=summary)
