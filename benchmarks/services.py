@@ -9,15 +9,18 @@ the inputs and writes the rows. (Peer groups are built in `peer_groups`.)
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import (
@@ -212,12 +215,12 @@ def _build_rows(
     decisions: dict[Subject, dict[int, publication.Decision]],
     *,
     group_ids: Iterable[int],
-) -> tuple[list[BenchmarkResult], list[CouncilPosition]]:
+) -> tuple[list[BenchmarkResult], list[tuple[Any, ...]]]:
     """A result row for each of these groups and each subject; position rows for each council
     in each published one."""
     computed_at = timezone.now()
     results: list[BenchmarkResult] = []
-    council_positions: list[CouncilPosition] = []
+    council_positions: list[tuple[Any, ...]] = []
     min_group = inputs.groups.min_group
     for group_id in group_ids:
         members = sorted(inputs.groups.members[group_id])
@@ -227,16 +230,18 @@ def _build_rows(
             decision = decisions[subject][group_id]
             if decision.published:
                 summary = summarise(list(effective.values()), min_group=min_group)
+                # Plain tuples in POSITION_COLUMNS order: tens of thousands of rows per round,
+                # too many to build as model instances (see _insert_positions).
                 council_positions.extend(
-                    CouncilPosition(
-                        round_id=inputs.round_id,
-                        peer_group_id=group_id,
-                        dimension_id=subject,
-                        council_id=council_id,
-                        score=position.score,
-                        rank=position.rank,
-                        councils=position.councils,
-                        percentile=position.percentile,
+                    (
+                        inputs.round_id,
+                        group_id,
+                        subject,
+                        council_id,
+                        position.score,
+                        position.rank,
+                        position.councils,
+                        position.percentile,
                     )
                     for council_id, position in positions(effective).items()
                 )
@@ -256,6 +261,45 @@ def _build_rows(
 
 
 # Writes ---------------------------------------------------------------------------------------
+
+POSITION_COLUMNS = (
+    "round_id",
+    "peer_group_id",
+    "dimension_id",
+    "council_id",
+    "score",
+    "rank",
+    "councils",
+    "percentile",
+)
+
+
+def _insert_positions(rows: list[tuple[Any, ...]]) -> None:
+    """Insert position rows without the ORM: COPY on PostgreSQL, executemany elsewhere.
+
+    A rebuild writes one row per council per published group per subject (about 60,000 for
+    the real sector), and building and compiling a model instance for each cost most of the
+    rebuild's time.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(CouncilPosition._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in POSITION_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            # An empty unquoted CSV field is NULL (the overall score has no dimension).
+            csv.writer(buffer).writerows(["" if v is None else v for v in row] for row in rows)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(POSITION_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                rows,
+            )
 
 
 def _record_run(inputs: _Inputs, *, started: float) -> None:
@@ -277,7 +321,7 @@ def _rebuild_locked(inputs: _Inputs, *, started: float) -> int:
     BenchmarkResult.objects.filter(round_id=inputs.round_id).delete()
     CouncilPosition.objects.filter(round_id=inputs.round_id).delete()
     BenchmarkResult.objects.bulk_create(results)
-    CouncilPosition.objects.bulk_create(council_positions)
+    _insert_positions(council_positions)
     _record_run(inputs, started=started)
     return len(results)
 
@@ -377,7 +421,7 @@ def benchmarks_update_for_council(*, round_id: int, council_id: int) -> int:
             BenchmarkResult.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
             CouncilPosition.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
         BenchmarkResult.objects.bulk_create(results)
-        CouncilPosition.objects.bulk_create(council_positions)
+        _insert_positions(council_positions)
         _record_run(inputs, started=started)
         return len(results)
 
