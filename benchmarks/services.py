@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from assessments.models import (
@@ -189,24 +191,46 @@ def _decisions(
     return decisions
 
 
-def _summary_fields(summary: Summary) -> dict[str, object]:
-    return {
-        "councils": summary.councils,
-        "suppressed": summary.suppressed,
-        "mean": summary.mean,
-        "median": summary.median,
-        "q1": summary.q1,
-        "q3": summary.q3,
-        "p10": summary.p10,
-        "p90": summary.p90,
-        "minimum": summary.minimum,
-        "maximum": summary.maximum,
-        "level_counts": (
-            None
-            if summary.level_counts is None
-            else {str(level): count for level, count in summary.level_counts.items()}
-        ),
-    }
+RESULT_COLUMNS = (
+    "round_id",
+    "peer_group_id",
+    "dimension_id",
+    "computed_at",
+    "suppression_reason",
+    "councils",
+    "suppressed",
+    "mean",
+    "median",
+    "q1",
+    "q3",
+    "p10",
+    "p90",
+    "minimum",
+    "maximum",
+    "level_counts",
+)
+
+
+def _summary_values(summary: Summary) -> tuple[Any, ...]:
+    """The summary's columns, in RESULT_COLUMNS order from "councils" on."""
+    level_counts = (
+        None
+        if summary.level_counts is None
+        else json.dumps({str(level): count for level, count in summary.level_counts.items()})
+    )
+    return (
+        summary.councils,
+        summary.suppressed,
+        summary.mean,
+        summary.median,
+        summary.q1,
+        summary.q3,
+        summary.p10,
+        summary.p90,
+        summary.minimum,
+        summary.maximum,
+        level_counts,
+    )
 
 
 def _build_rows(
@@ -215,11 +239,11 @@ def _build_rows(
     decisions: dict[Subject, dict[int, publication.Decision]],
     *,
     group_ids: Iterable[int],
-) -> tuple[list[BenchmarkResult], list[tuple[Any, ...]]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """A result row for each of these groups and each subject; position rows for each council
     in each published one."""
     computed_at = timezone.now()
-    results: list[BenchmarkResult] = []
+    results: list[tuple[Any, ...]] = []
     council_positions: list[tuple[Any, ...]] = []
     min_group = inputs.groups.min_group
     for group_id in group_ids:
@@ -231,7 +255,7 @@ def _build_rows(
             if decision.published:
                 summary = summarise(list(effective.values()), min_group=min_group)
                 # Plain tuples in POSITION_COLUMNS order: tens of thousands of rows per round,
-                # too many to build as model instances (see _insert_positions).
+                # too many to build as model instances (see _insert_rows).
                 council_positions.extend(
                     (
                         inputs.round_id,
@@ -248,14 +272,8 @@ def _build_rows(
             else:
                 summary = Summary(councils=len(effective), suppressed=True)
             results.append(
-                BenchmarkResult(
-                    round_id=inputs.round_id,
-                    peer_group_id=group_id,
-                    dimension_id=subject,
-                    computed_at=computed_at,
-                    suppression_reason=decision.reason,
-                    **_summary_fields(summary),
-                )
+                (inputs.round_id, group_id, subject, computed_at, decision.reason)
+                + _summary_values(summary)
             )
     return results, council_positions
 
@@ -274,32 +292,32 @@ POSITION_COLUMNS = (
 )
 
 
-def _insert_positions(rows: list[tuple[Any, ...]]) -> None:
-    """Insert position rows without the ORM: COPY on PostgreSQL, executemany elsewhere.
+_NULL = "\\N"
 
-    A rebuild writes one row per council per published group per subject (about 60,000 for
-    the real sector), and building and compiling a model instance for each cost most of the
-    rebuild's time.
+
+def _insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows without the ORM: COPY on PostgreSQL, one executemany elsewhere.
+
+    A rebuild writes a result row per group and subject and a position row per council per
+    published group and subject (about 4,500 and 60,000 for the real sector); building and
+    compiling a model instance for each cost most of the rebuild's time. Rows are plain
+    tuples in `columns` order, with JSON already dumped to text.
     """
     if not rows:
         return
-    table = connection.ops.quote_name(CouncilPosition._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in POSITION_COLUMNS)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
-            # An empty unquoted CSV field is NULL (the overall score has no dimension).
-            csv.writer(buffer).writerows(["" if v is None else v for v in row] for row in rows)
+            # \N marks NULL (the overall score has no dimension), so "" stays an empty string.
+            csv.writer(buffer).writerows([_NULL if v is None else v for v in row] for row in rows)
             buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
-            )
+            copy = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
+            cursor.cursor.copy_expert(copy, buffer)
         else:
-            placeholders = ", ".join(["%s"] * len(POSITION_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                rows,
-            )
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 def _record_run(inputs: _Inputs, *, started: float) -> None:
@@ -320,8 +338,8 @@ def _rebuild_locked(inputs: _Inputs, *, started: float) -> int:
     )
     BenchmarkResult.objects.filter(round_id=inputs.round_id).delete()
     CouncilPosition.objects.filter(round_id=inputs.round_id).delete()
-    BenchmarkResult.objects.bulk_create(results)
-    _insert_positions(council_positions)
+    _insert_rows(BenchmarkResult, RESULT_COLUMNS, results)
+    _insert_rows(CouncilPosition, POSITION_COLUMNS, council_positions)
     _record_run(inputs, started=started)
     return len(results)
 
@@ -420,8 +438,8 @@ def benchmarks_update_for_council(*, round_id: int, council_id: int) -> int:
             chunk = group_ids[start : start + _DELETE_CHUNK]
             BenchmarkResult.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
             CouncilPosition.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
-        BenchmarkResult.objects.bulk_create(results)
-        _insert_positions(council_positions)
+        _insert_rows(BenchmarkResult, RESULT_COLUMNS, results)
+        _insert_rows(CouncilPosition, POSITION_COLUMNS, council_positions)
         _record_run(inputs, started=started)
         return len(results)
 

@@ -1,4 +1,3 @@
-import math
 import random
 import re
 from decimal import Decimal
@@ -308,10 +307,15 @@ def test_rebuild_is_all_or_nothing(sector, monkeypatch):
     before = snapshot(round_)
     scored_assessment(council=CouncilFactory(), round=round_, scores={lead: "5.0", data: "5.0"})
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("database went away")
+    real_insert = services._insert_rows
 
-    monkeypatch.setattr(BenchmarkResult.objects, "bulk_create", fail)
+    def fail_on_positions(model, columns, rows):
+        # The results are already in when the positions fail.
+        if model is CouncilPosition:
+            raise RuntimeError("database went away")
+        real_insert(model, columns, rows)
+
+    monkeypatch.setattr(services, "_insert_rows", fail_on_positions)
     with pytest.raises(RuntimeError):
         benchmarks_rebuild(round_id=round_.pk)
 
@@ -331,15 +335,11 @@ def split_queries(run) -> tuple[int, int]:
 
 
 def insert_batches() -> int:
-    """How many INSERTs the current results and positions need: results in batches where the
-    database limits the parameters of one query (SQLite: 999); positions in one statement
-    (COPY, or one executemany)."""
-    rows = BenchmarkResult.objects.count()
-    fields = [f for f in BenchmarkResult._meta.concrete_fields if not f.primary_key]
-    batches = math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * rows))
-    # On PostgreSQL positions go in by COPY, which Django's query log does not see.
-    logged = connection.vendor != "postgresql" and CouncilPosition.objects.exists()
-    return batches + (1 if logged else 0)
+    """How many INSERTs the current results and positions need: one statement per table
+    (one executemany; on PostgreSQL a COPY, which Django's query log does not see)."""
+    if connection.vendor == "postgresql":
+        return 0
+    return sum(1 for model in (BenchmarkResult, CouncilPosition) if model.objects.exists())
 
 
 def test_rebuild_query_count_does_not_grow_with_groups(sector):
@@ -597,7 +597,14 @@ def test_incremental_is_all_or_nothing(neighbourhood, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_insert_positions", fail)
+    real_insert = services._insert_rows
+
+    def fail_on_positions(model, columns, rows):
+        if model is CouncilPosition:
+            fail()
+        real_insert(model, columns, rows)
+
+    monkeypatch.setattr(services, "_insert_rows", fail_on_positions)
     with pytest.raises(RuntimeError):
         benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
 
