@@ -9,9 +9,7 @@ import pytest
 from django.db import connection, connections
 
 from assessments import services
-from assessments.models import AnswerStatus, Question
-from assessments.services import AgreedInput
-from assessments.tests.factories import AssessmentRoundFactory
+from assessments.tests.factories import AssessmentRoundFactory, submitted_assessment
 from benchmarks.models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.services import benchmarks_rebuild
@@ -45,18 +43,9 @@ def _round_with_peers(personas, peers: int = 5):
 
 
 def _sign_off_council_a(personas, round_) -> None:
-    assessment = services.assessment_start(
-        council=personas.council_a, round=round_, by=personas.lead_a
+    assessment = submitted_assessment(
+        council=personas.council_a, round=round_, lead=personas.lead_a, level=4
     )
-    services.agreed_answers_save(
-        assessment=assessment,
-        answers={
-            q.pk: AgreedInput(AnswerStatus.ANSWERED, 4, "", 0)
-            for q in Question.objects.filter(framework=round_.framework)
-        },
-        by=personas.lead_a,
-    )
-    services.assessment_submit(assessment=assessment, by=personas.lead_a)
     # Commits, then queues the council's benchmark update for the worker.
     services.assessment_sign_off(assessment=assessment, by=personas.executive_a)
 

@@ -6,9 +6,8 @@ from django.core import mail
 from accounts import services as account_services
 from accounts.models import CouncilRole, Invitation
 from assessments import services
-from assessments.models import AnswerStatus, AssessmentStatus, DimensionScore, Question
-from assessments.services import AgreedInput
-from assessments.tests.factories import AssessmentRoundFactory
+from assessments.models import AssessmentStatus, DimensionScore
+from assessments.tests.factories import AssessmentRoundFactory, submitted_assessment
 from config.celery import app as celery_app
 
 
@@ -45,19 +44,9 @@ def broker_down():
 def test_sign_off_is_recorded_when_the_broker_is_down(
     personas, broker_down, django_capture_on_commit_callbacks
 ):
-    round_ = AssessmentRoundFactory()
-    assessment = services.assessment_start(
-        council=personas.council_a, round=round_, by=personas.lead_a
+    assessment = submitted_assessment(
+        council=personas.council_a, round=AssessmentRoundFactory(), lead=personas.lead_a
     )
-    services.agreed_answers_save(
-        assessment=assessment,
-        answers={
-            q.pk: AgreedInput(AnswerStatus.ANSWERED, 3, "", 0)
-            for q in Question.objects.filter(framework=round_.framework)
-        },
-        by=personas.lead_a,
-    )
-    services.assessment_submit(assessment=assessment, by=personas.lead_a)
     # The queued rebuild fails to reach the broker after the commit; the sign-off stands.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.assessment_sign_off(assessment=assessment, by=personas.executive_a)

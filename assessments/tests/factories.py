@@ -70,3 +70,22 @@ class AssessmentFactory(DjangoModelFactory):
 
     council = factory.SubFactory(CouncilFactory)
     round = factory.SubFactory(AssessmentRoundFactory)
+
+
+def submitted_assessment(*, council, round: AssessmentRound, lead, level: int = 3) -> Assessment:
+    """The council's assessment, started, agreed (every question at `level`) and submitted by
+    its lead through the services, ready for the chief executive's sign-off."""
+    from assessments import services
+    from assessments.models import AnswerStatus
+
+    assessment = services.assessment_start(council=council, round=round, by=lead)
+    services.agreed_answers_save(
+        assessment=assessment,
+        answers={
+            q.pk: services.AgreedInput(AnswerStatus.ANSWERED, level, "", 0)
+            for q in Question.objects.filter(framework=round.framework)
+        },
+        by=lead,
+    )
+    services.assessment_submit(assessment=assessment, by=lead)
+    return assessment

@@ -689,26 +689,16 @@ def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
 ):
     # Through the assessment services, with the queued job run at once (eager Celery).
     from assessments import services as assessment_services
-    from assessments.models import AnswerStatus, Question
-    from assessments.services import AgreedInput
     from assessments.tests.factories import AssessmentRoundFactory as RoundWithQuestions
+    from assessments.tests.factories import submitted_assessment
 
     settings.BENCHMARK_MIN_GROUP = 1
     round_ = RoundWithQuestions()
     group = make_group("region-north-east", PeerGroupKind.REGION, [personas.council_a])
     benchmarks_rebuild(round_id=round_.pk)
-    assessment = assessment_services.assessment_start(
-        council=personas.council_a, round=round_, by=personas.lead_a
+    assessment = submitted_assessment(
+        council=personas.council_a, round=round_, lead=personas.lead_a, level=3
     )
-    assessment_services.agreed_answers_save(
-        assessment=assessment,
-        answers={
-            q.pk: AgreedInput(AnswerStatus.ANSWERED, 3, "", 0)
-            for q in Question.objects.filter(framework=round_.framework)
-        },
-        by=personas.lead_a,
-    )
-    assessment_services.assessment_submit(assessment=assessment, by=personas.lead_a)
 
     with django_capture_on_commit_callbacks(execute=True):
         assessment_services.assessment_sign_off(assessment=assessment, by=personas.executive_a)
