@@ -4,7 +4,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from assessments import services
 from assessments.models import (
+    AnswerStatus,
     Assessment,
     AssessmentRound,
     Dimension,
@@ -14,6 +16,7 @@ from assessments.models import (
     Question,
     RoundStatus,
 )
+from assessments.services import AnswerInput
 from councils.tests.factories import CouncilFactory
 
 
@@ -75,9 +78,6 @@ class AssessmentFactory(DjangoModelFactory):
 def submitted_assessment(*, council, round: AssessmentRound, lead, level: int = 3) -> Assessment:
     """The council's assessment, started, agreed (every question at `level`) and submitted by
     its lead through the services, ready for the chief executive's sign-off."""
-    from assessments import services
-    from assessments.models import AnswerStatus
-
     assessment = services.assessment_start(council=council, round=round, by=lead)
     services.agreed_answers_save(
         assessment=assessment,
@@ -89,3 +89,16 @@ def submitted_assessment(*, council, round: AssessmentRound, lead, level: int = 
     )
     services.assessment_submit(assessment=assessment, by=lead)
     return assessment
+
+
+def level(n: int, **extra) -> AnswerInput:
+    """An officer's answer giving level n."""
+    return AnswerInput(status=AnswerStatus.ANSWERED, level=n, **extra)
+
+
+def dims(assessment: Assessment) -> list[Dimension]:
+    return list(Dimension.objects.filter(framework=assessment.round.framework).order_by("order"))
+
+
+def questions(dimension: Dimension) -> list[Question]:
+    return list(dimension.questions.order_by("order"))

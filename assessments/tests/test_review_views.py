@@ -23,21 +23,15 @@ from assessments.models import (
     RoundStatus,
 )
 from assessments.services import AgreedInput, AnswerInput
-from assessments.tests.factories import AssessmentRoundFactory, small_framework
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    dims,
+    level,
+    questions,
+    small_framework,
+)
 
 NA = AnswerInput(status=AnswerStatus.NOT_APPLICABLE)
-
-
-def level(n: int, **extra) -> AnswerInput:
-    return AnswerInput(status=AnswerStatus.ANSWERED, level=n, **extra)
-
-
-def dims(assessment) -> list[Dimension]:
-    return list(Dimension.objects.filter(framework=assessment.round.framework).order_by("order"))
-
-
-def questions(dimension) -> list[Question]:
-    return list(dimension.questions.order_by("order"))
 
 
 def url(name: str, assessment, *args) -> str:
@@ -90,16 +84,6 @@ def error_summary(response) -> str:
     html = response.content.decode()
     found = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S)
     return found.group(0) if found else ""
-
-
-@pytest.fixture
-def round_(db) -> AssessmentRound:
-    return AssessmentRoundFactory()
-
-
-@pytest.fixture
-def assessment(personas, round_):
-    return services.assessment_start(council=personas.council_a, round=round_, by=personas.lead_a)
 
 
 @pytest.fixture

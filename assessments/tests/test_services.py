@@ -14,37 +14,20 @@ from assessments.models import (
     AuditEvent,
     Dimension,
     DimensionScore,
-    Question,
     ResponseStatus,
     RoundStatus,
 )
 from assessments.services import AgreedInput, AnswerInput, AssessmentError, StaleAgreedAnswers
-from assessments.tests.factories import AssessmentRoundFactory, small_framework
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    dims,
+    level,
+    questions,
+    small_framework,
+)
 
 NA = AnswerInput(status=AnswerStatus.NOT_APPLICABLE)
 DK = AnswerInput(status=AnswerStatus.DONT_KNOW)
-
-
-def level(n: int, **extra) -> AnswerInput:
-    return AnswerInput(status=AnswerStatus.ANSWERED, level=n, **extra)
-
-
-@pytest.fixture
-def round_(db) -> AssessmentRound:
-    return AssessmentRoundFactory()
-
-
-@pytest.fixture
-def assessment(personas, round_):
-    return services.assessment_start(council=personas.council_a, round=round_, by=personas.lead_a)
-
-
-def dims(assessment) -> list[Dimension]:
-    return list(Dimension.objects.filter(framework=assessment.round.framework).order_by("order"))
-
-
-def questions(dimension) -> list[Question]:
-    return list(dimension.questions.order_by("order"))
 
 
 def agree(assessment, question, by, value, *, expected_version=0, rationale=""):

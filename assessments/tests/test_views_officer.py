@@ -14,7 +14,6 @@ from assessments.models import (
     Answer,
     AnswerStatus,
     Assessment,
-    AssessmentRound,
     Dimension,
     DimensionAssignment,
     Question,
@@ -22,25 +21,7 @@ from assessments.models import (
     RoundStatus,
 )
 from assessments.services import AgreedInput, AnswerInput
-from assessments.tests.factories import AssessmentRoundFactory, small_framework
-
-
-@pytest.fixture
-def round_(db) -> AssessmentRound:
-    return AssessmentRoundFactory()
-
-
-@pytest.fixture
-def assessment(personas, round_) -> Assessment:
-    return services.assessment_start(council=personas.council_a, round=round_, by=personas.lead_a)
-
-
-def dims(assessment) -> list[Dimension]:
-    return list(Dimension.objects.filter(framework=assessment.round.framework).order_by("order"))
-
-
-def questions(dimension) -> list[Question]:
-    return list(dimension.questions.order_by("order"))
+from assessments.tests.factories import AssessmentRoundFactory, dims, questions, small_framework
 
 
 def url(name: str, assessment, *args) -> str:
