@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
+from .models import BenchmarkResult, BenchmarkRun, PeerGroup
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,25 +52,17 @@ class BenchmarkResultAdmin(ReadOnlyAdmin):
     list_filter = ("round", "peer_group__kind", "suppressed", "suppression_reason")
     list_select_related = ("round", "peer_group", "dimension")
     search_fields = ("peer_group__name", "peer_group__slug")
+    # The distribution places single councils; it is for each council's own view only.
+    exclude = ("distribution",)
 
     @admin.display(description="Dimension")
     def subject(self, obj: BenchmarkResult) -> str:
         return obj.dimension.name if obj.dimension is not None else "Overall"
 
 
-@admin.register(CouncilPosition)
-class CouncilPositionAdmin(ReadOnlyAdmin):
-    list_display = ("council", "peer_group", "subject", "round", "score", "rank", "councils")
-    list_filter = ("round", "peer_group__kind")
-    list_select_related = ("council", "round", "peer_group", "dimension")
-    search_fields = ("council__name", "peer_group__name", "peer_group__slug")
-
-    @admin.display(description="Dimension")
-    def subject(self, obj: CouncilPosition) -> str:
-        return obj.dimension.name if obj.dimension is not None else "Overall"
-
-
 @admin.register(BenchmarkRun)
 class BenchmarkRunAdmin(ReadOnlyAdmin):
-    list_display = ("round", "computed_at", "seconds", "fingerprint")
+    list_display = ("round", "computed_at", "seconds", "basis")
+    # The scores of every council by name: not for a list page or a detail page either.
+    exclude = ("council_scores",)
     list_select_related = ("round",)

@@ -79,6 +79,15 @@ def _figure() -> models.DecimalField:
     return models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
 
 
+class BenchmarkResultQuerySet(models.QuerySet["BenchmarkResult"]):
+    def published(self) -> BenchmarkResultQuerySet:
+        return self.filter(suppressed=False)
+
+    def containing(self, council_id: int) -> BenchmarkResultQuerySet:
+        """Results of the groups the council is a member of."""
+        return self.filter(peer_group__members=council_id)
+
+
 class BenchmarkResult(models.Model):
     """The distribution of one dimension's scores (or the overall score) in one peer group.
 
@@ -110,7 +119,13 @@ class BenchmarkResult(models.Model):
     maximum = _figure()
     # {"1": count, ..., "5": count} by level band; null when suppressed. JSON keys are strings.
     level_counts = models.JSONField(null=True, blank=True)
+    # {"3.4": count, ...}: how many member councils have each score; null when suppressed.
+    # Never shown to anyone: it places one council in the group for that council alone
+    # (statistics.position_in), without reading the other councils' scores.
+    distribution = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField()
+
+    objects = BenchmarkResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_id", "peer_group_id", "dimension_id"]
@@ -129,7 +144,11 @@ class BenchmarkResult(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(suppressed=False)
-                | Q(level_counts__isnull=True, **{f"{name}__isnull": True for name in _FIGURES}),
+                | Q(
+                    level_counts__isnull=True,
+                    distribution__isnull=True,
+                    **{f"{name}__isnull": True for name in _FIGURES},
+                ),
                 name="benchmark_suppressed_has_no_figures",
             ),
         ]
@@ -140,54 +159,21 @@ class BenchmarkResult(models.Model):
         return f"{self.round}, {self.peer_group}: {subject}"
 
 
-class CouncilPosition(models.Model):
-    """Where one council stands in one published group: shown to that council only."""
-
-    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="+")
-    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="positions")
-    # Null means the overall score.
-    dimension = models.ForeignKey(
-        Dimension, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
-    score = models.DecimalField(max_digits=3, decimal_places=2)
-    # 1 is the highest score; councils with the same score share the better rank.
-    rank = models.PositiveIntegerField()
-    councils = models.PositiveIntegerField()
-    # Share of the group's other councils with a lower score, 0 to 100.
-    percentile = models.DecimalField(max_digits=5, decimal_places=2)
-
-    class Meta:
-        ordering = ["round_id", "council_id", "peer_group_id", "dimension_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["round", "peer_group", "dimension", "council"],
-                condition=Q(dimension__isnull=False),
-                name="position_one_per_dimension",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "peer_group", "council"],
-                condition=Q(dimension__isnull=True),
-                name="position_one_overall",
-            ),
-        ]
-        indexes = [models.Index(fields=["round", "council"], name="position_round_council")]
-
-    def __str__(self) -> str:
-        return f"{self.council} in {self.peer_group}: {self.rank} of {self.councils}"
-
-
 class BenchmarkRun(models.Model):
     """When a round's results were last built, and from which inputs.
 
-    `fingerprint` is a hash of the signed-off scores and group memberships the results were
-    built from; the nightly reconcile rebuilds any round whose inputs no longer match.
+    `basis` is a sha256 of everything the results depend on except the scores: the peer
+    groups and their members, the round's dimensions and the minimum group size.
+    `council_scores` is the signed-off scores they were built from, {council id: "dimension
+    id:score,..."}. Comparing both with the current inputs tells the incremental update which
+    councils changed, and the nightly reconcile which rounds are out of date.
     """
 
     round = models.OneToOneField(
         AssessmentRound, on_delete=models.CASCADE, related_name="benchmark_run"
     )
-    fingerprint = models.CharField(max_length=64)
+    basis = models.CharField(max_length=64, default="")
+    council_scores = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)
 

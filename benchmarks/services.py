@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -35,8 +34,8 @@ from assessments.models import (
 from assessments.scoring import overall_score
 
 from . import publication
-from .models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
-from .statistics import Summary, positions, summarise
+from .models import BenchmarkResult, BenchmarkRun, PeerGroup
+from .statistics import Summary, distribution, summarise
 
 DEFAULT_MIN_GROUP = 5
 # Group ids per DELETE ... IN (...): below SQLite's 999 bound parameters.
@@ -80,29 +79,47 @@ def _load_groups(*, min_group: int) -> _Groups:
     ):
         collected[group_id].add(council_id)
     members = {pk: frozenset(collected.get(pk, ())) for pk in info}
-    digest = hashlib.sha256()
     # Besides the memberships, what else changes the results: the minimum, and each group's
     # kind, slug and owner (priority and visibility), so a new empty group counts too.
-    digest.update(f"min_group\t{min_group}\n".encode())
+    lines = [f"min_group\t{min_group}"]
     for pk in sorted(info):
         kind, slug, owner_id = info[pk]
-        digest.update(f"group\t{pk}\t{kind}\t{slug}\t{owner_id}\n".encode())
-    for pk in sorted(members):
-        for council_id in sorted(members[pk]):
-            digest.update(f"member\t{pk}\t{council_id}\n".encode())
-    return _Groups(min_group=min_group, info=info, members=members, digest=digest.hexdigest())
+        lines.append(f"group\t{pk}\t{kind}\t{slug}\t{owner_id}")
+        lines.append("members\t" + ",".join(map(str, sorted(members[pk]))))
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return _Groups(min_group=min_group, info=info, members=members, digest=digest)
 
 
-def _fingerprint(groups: _Groups, dimension_ids: Iterable[int], rows: Iterable[ScoreRow]) -> str:
-    """sha256 over the sorted inputs of a round's results: the group digest (memberships and
-    the rest, above), the round's dimensions and the sorted signed-off scores."""
-    digest = hashlib.sha256()
-    digest.update(f"groups\t{groups.digest}\n".encode())
-    for dimension_id in sorted(dimension_ids):
-        digest.update(f"dimension\t{dimension_id}\n".encode())
-    for council_id, dimension_id, score in sorted(rows, key=lambda row: row[:2]):
-        digest.update(f"score\t{council_id}\t{dimension_id}\t{score:.2f}\n".encode())
-    return digest.hexdigest()
+def _basis(groups: _Groups, dimension_ids: Iterable[int]) -> str:
+    """sha256 of everything a round's results depend on but the scores: the groups (their
+    digest, above) and the round's dimensions."""
+    dimensions = ",".join(map(str, sorted(dimension_ids)))
+    return hashlib.sha256(f"{groups.digest}\ndimensions\t{dimensions}".encode()).hexdigest()
+
+
+def snapshot_key(council_id: int) -> str:
+    """A council's key in BenchmarkRun.council_scores: "c12", not "12", because a JSON key
+    lookup in the database (queries.council_positions) takes a number for an array index."""
+    return f"c{council_id}"
+
+
+def _snapshot(rows: Iterable[ScoreRow]) -> dict[str, str]:
+    """The scores as BenchmarkRun.council_scores keeps them: {snapshot_key(council id):
+    "dimension id:score,..."} in order of dimension id."""
+    by_council: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for council_id, dimension_id, score in rows:
+        by_council[council_id].append((dimension_id, score))
+    return {
+        snapshot_key(council_id): snapshot_text(found) for council_id, found in by_council.items()
+    }
+
+
+def snapshot_text(scores: Iterable[tuple[int, Decimal]]) -> str:
+    return ",".join(f"{dimension}:{score:.2f}" for dimension, score in sorted(scores))
+
+
+def _changed_councils(before: dict[str, str], now: dict[str, str]) -> set[int]:
+    return {int(c[1:]) for c in before.keys() | now.keys() if before.get(c) != now.get(c)}
 
 
 @dataclass(frozen=True)
@@ -116,8 +133,9 @@ class _Inputs:
     def subjects(self) -> list[Subject]:
         return [*self.dimension_ids, None]
 
-    def fingerprint(self, rows: Iterable[ScoreRow] | None = None) -> str:
-        return _fingerprint(self.groups, self.dimension_ids, self.rows if rows is None else rows)
+    @property
+    def basis(self) -> str:
+        return _basis(self.groups, self.dimension_ids)
 
 
 def _signed_off_rows(*, round_id: int, dimension_ids: list[int]) -> list[ScoreRow]:
@@ -175,19 +193,25 @@ def _scores_by_subject(
 def _decisions(
     groups: _Groups, scores: dict[Subject, dict[int, Decimal]]
 ) -> dict[Subject, dict[int, publication.Decision]]:
-    """The publication decision of every group for every subject, over effective members."""
+    """The publication decision of every group for every subject, over effective members.
+
+    The decisions depend only on which councils have a score, so subjects scored by the same
+    councils (usually all of them: a signed-off council has a score for every dimension)
+    share one computation.
+    """
     decisions = {}
+    done: dict[frozenset[int], dict[int, publication.Decision]] = {}
     for subject, subject_scores in scores.items():
-        candidates = {
-            pk: publication.Candidate(
-                kind=kind,
-                slug=slug,
-                owner=owner_id,
-                members=frozenset(c for c in groups.members[pk] if c in subject_scores),
-            )
-            for pk, (kind, slug, owner_id) in groups.info.items()
-        }
-        decisions[subject] = publication.decide(candidates, min_group=groups.min_group)
+        scored = frozenset(subject_scores)
+        if scored not in done:
+            candidates = {
+                pk: publication.Candidate(
+                    kind=kind, slug=slug, owner=owner_id, members=groups.members[pk] & scored
+                )
+                for pk, (kind, slug, owner_id) in groups.info.items()
+            }
+            done[scored] = publication.decide(candidates, min_group=groups.min_group)
+        decisions[subject] = done[scored]
     return decisions
 
 
@@ -208,15 +232,21 @@ RESULT_COLUMNS = (
     "minimum",
     "maximum",
     "level_counts",
+    "distribution",
 )
 
 
-def _summary_values(summary: Summary) -> tuple[Any, ...]:
-    """The summary's columns, in RESULT_COLUMNS order from "councils" on."""
+def _summary_values(summary: Summary, counts: dict[Decimal, int] | None) -> tuple[Any, ...]:
+    """The summary's columns and the distribution, in RESULT_COLUMNS order from "councils" on
+    (JSON as text)."""
+    # JSON by hand: json.dumps cost as much as the statistics for thousands of tiny objects.
     level_counts = (
         None
         if summary.level_counts is None
-        else json.dumps({str(level): count for level, count in summary.level_counts.items()})
+        else "{" + ", ".join(f'"{k}": {n}' for k, n in summary.level_counts.items()) + "}"
+    )
+    distribution_json = (
+        None if counts is None else "{" + ", ".join(f'"{k}": {n}' for k, n in counts.items()) + "}"
     )
     return (
         summary.councils,
@@ -230,6 +260,7 @@ def _summary_values(summary: Summary) -> tuple[Any, ...]:
         summary.minimum,
         summary.maximum,
         level_counts,
+        distribution_json,
     )
 
 
@@ -239,58 +270,32 @@ def _build_rows(
     decisions: dict[Subject, dict[int, publication.Decision]],
     *,
     group_ids: Iterable[int],
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A result row for each of these groups and each subject; position rows for each council
-    in each published one."""
+) -> list[tuple[Any, ...]]:
+    """A result row, as a plain tuple in RESULT_COLUMNS order, for each of these groups and
+    each subject: thousands of rows per round, too many to build as model instances."""
     computed_at = timezone.now()
     results: list[tuple[Any, ...]] = []
-    council_positions: list[tuple[Any, ...]] = []
     min_group = inputs.groups.min_group
     for group_id in group_ids:
-        members = sorted(inputs.groups.members[group_id])
+        members = inputs.groups.members[group_id]
         for subject in inputs.subjects:
             subject_scores = scores[subject]
-            effective = {c: subject_scores[c] for c in members if c in subject_scores}
+            values = [subject_scores[c] for c in members if c in subject_scores]
             decision = decisions[subject][group_id]
             if decision.published:
-                summary = summarise(list(effective.values()), min_group=min_group)
-                # Plain tuples in POSITION_COLUMNS order: tens of thousands of rows per round,
-                # too many to build as model instances (see _insert_rows).
-                council_positions.extend(
-                    (
-                        inputs.round_id,
-                        group_id,
-                        subject,
-                        council_id,
-                        position.score,
-                        position.rank,
-                        position.councils,
-                        position.percentile,
-                    )
-                    for council_id, position in positions(effective).items()
-                )
+                summary = summarise(values, min_group=min_group)
+                counts = distribution(values)
             else:
-                summary = Summary(councils=len(effective), suppressed=True)
+                summary = Summary(councils=len(values), suppressed=True)
+                counts = None
             results.append(
                 (inputs.round_id, group_id, subject, computed_at, decision.reason)
-                + _summary_values(summary)
+                + _summary_values(summary, counts)
             )
-    return results, council_positions
+    return results
 
 
 # Writes ---------------------------------------------------------------------------------------
-
-POSITION_COLUMNS = (
-    "round_id",
-    "peer_group_id",
-    "dimension_id",
-    "council_id",
-    "score",
-    "rank",
-    "councils",
-    "percentile",
-)
-
 
 _NULL = "\\N"
 
@@ -298,10 +303,9 @@ _NULL = "\\N"
 def _insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert rows without the ORM: COPY on PostgreSQL, one executemany elsewhere.
 
-    A rebuild writes a result row per group and subject and a position row per council per
-    published group and subject (about 4,500 and 60,000 for the real sector); building and
-    compiling a model instance for each cost most of the rebuild's time. Rows are plain
-    tuples in `columns` order, with JSON already dumped to text.
+    A rebuild writes a result row per group and subject (about 4,600 for the real sector);
+    building and compiling a model instance for each cost more than computing them. Rows are
+    plain tuples in `columns` order, with JSON already dumped to text.
     """
     if not rows:
         return
@@ -320,9 +324,10 @@ def _insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[An
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
-def _record_run(inputs: _Inputs, *, started: float) -> None:
+def _record_run(inputs: _Inputs, snapshot: dict[str, str], *, started: float) -> None:
     fields = {
-        "fingerprint": inputs.fingerprint(),
+        "basis": inputs.basis,
+        "council_scores": snapshot,
         "computed_at": timezone.now(),
         "seconds": round(time.perf_counter() - started, 6),
     }
@@ -333,32 +338,28 @@ def _record_run(inputs: _Inputs, *, started: float) -> None:
 def _rebuild_locked(inputs: _Inputs, *, started: float) -> int:
     scores = _scores_by_subject(inputs.rows, inputs.dimension_ids)
     decisions = _decisions(inputs.groups, scores)
-    results, council_positions = _build_rows(
-        inputs, scores, decisions, group_ids=sorted(inputs.groups.info)
-    )
+    results = _build_rows(inputs, scores, decisions, group_ids=sorted(inputs.groups.info))
     BenchmarkResult.objects.filter(round_id=inputs.round_id).delete()
-    CouncilPosition.objects.filter(round_id=inputs.round_id).delete()
     _insert_rows(BenchmarkResult, RESULT_COLUMNS, results)
-    _insert_rows(CouncilPosition, POSITION_COLUMNS, council_positions)
-    _record_run(inputs, started=started)
+    _record_run(inputs, _snapshot(inputs.rows), started=started)
     return len(results)
 
 
 def benchmarks_rebuild(*, round_id: int) -> int:
-    """Recompute every benchmark result and council position of a round, replacing the old.
+    """Recompute every benchmark result of a round, replacing the old.
 
     Only signed-off assessments count. For each peer group and each dimension of the round's
     framework and the overall score (the mean of a council's dimension scores that exist,
     assessments.scoring.overall_score), the publication rule (publication.decide) says whether
-    the group may be published; a published group gets its figures (statistics.summarise) and
-    a position row per member council with a score (statistics.positions); a suppressed one
-    only its count and the reason. Every group gets a row for every subject.
+    the group may be published; a published group gets its figures (statistics.summarise)
+    and its distribution of scores, from which each member council alone is shown its rank
+    and percentile (queries.council_positions); a suppressed one only its count and the
+    reason. Every group gets a row for every subject.
 
     The old rows are deleted and the new ones inserted in one transaction, so readers see the
-    old set or the new one, never a mix; the round's BenchmarkRun records the fingerprint of
-    the inputs. The query count does not depend on the number of groups or councils (apart
-    from the database's insert batch size). Running it twice gives the same rows. Returns the
-    number of result rows written.
+    old set or the new one, never a mix; the round's BenchmarkRun records the inputs. The
+    query count does not depend on the number of groups or councils. Running it twice gives
+    the same rows. Returns the number of result rows written.
     """
     started = time.perf_counter()
     with transaction.atomic():
@@ -366,63 +367,46 @@ def benchmarks_rebuild(*, round_id: int) -> int:
         return _rebuild_locked(inputs, started=started)
 
 
-def _only_this_council_changed(inputs: _Inputs, run: BenchmarkRun, council_id: int) -> bool:
-    """Whether the round's stored rows were built from the current inputs but for this
-    council's scores.
-
-    The stored rows are exactly those of `run.fingerprint`. Two possibilities are checked
-    against it: the council had no signed-off scores (before a sign-off), or it had the
-    scores its stored positions still show (before a reopening). A match proves every other
-    council's scores, and the groups, are the same as now.
-    """
-    others = [row for row in inputs.rows if row[0] != council_id]
-    if inputs.fingerprint(others) == run.fingerprint:
-        return True
-    shown = dict(
-        CouncilPosition.objects.filter(
-            round_id=inputs.round_id, council_id=council_id, dimension_id__isnull=False
-        ).values_list("dimension_id", "score")
-    )
-    recovered = others + [
-        (council_id, dimension_id, score) for dimension_id, score in shown.items()
-    ]
-    return bool(shown) and inputs.fingerprint(recovered) == run.fingerprint
-
-
 def benchmarks_update_for_council(*, round_id: int, council_id: int) -> int:
-    """Bring a round's results up to date after one council's sign-off or reopening.
+    """Bring a round's results up to date after a council's sign-off or reopening.
 
-    Only the rows that can have changed are rewritten. A council's scores change the effective
-    members only of the groups containing it, and whether two groups are too close depends
-    only on their own effective members. But publication is decided in priority order, so a
-    group that does not contain the council can still change when it is compared with one
-    that does (a region gains a council and is now far enough from a network), or through a
-    chain (a group newly published blocks a later one). So every group's decision is
-    recomputed in memory, and the rows rewritten are those of the groups containing the
-    council and of the groups whose decision (stored in their rows) changed for any subject.
-    Every other row is provably unchanged and keeps its id.
+    Only the rows that can have changed are recomputed and rewritten. The round's BenchmarkRun
+    says which scores the stored rows were built from, so the councils whose scores changed
+    since are known: `council_id`, and any other whose own job has not run yet. A council's
+    scores change the effective members only of the groups containing it, and whether two
+    groups are too close depends only on their own effective members. But publication is
+    decided in priority order, so a group that contains no changed council can still change
+    when it is compared with one that does (a region gains a council and is now far enough
+    from a network), or through a chain (a group newly published blocks a later one). So
+    every group's decision is recomputed in memory (cheap), and the rows rewritten are those
+    of the groups containing a changed council and of the groups whose decision (stored in
+    their rows) changed for any subject. Every other row is provably unchanged and keeps its
+    id.
 
-    That needs the stored rows to have been built from the current inputs but for this
-    council, which is checked against the round's BenchmarkRun fingerprint
-    (_only_this_council_changed). If the stored results already match the current inputs
-    (this job ran before, or a rebuild got there first), nothing is written. If they were
-    built from other inputs too (another sign-off whose job has not run yet, rebuilt groups)
-    or never built, this does a full rebuild instead. Either way the rows equal
-    benchmarks_rebuild's. One transaction, under the same round lock as the rebuild. Returns
-    the number of result rows written.
+    If the stored results already match the current scores (this job ran before, or a rebuild
+    got there first), nothing is written. If anything but the scores changed (peer groups
+    rebuilt, the minimum group size), or the round was never computed, this does a full
+    rebuild. Either way the rows equal benchmarks_rebuild's. One transaction, under the same
+    round lock as the rebuild. Returns the number of result rows written.
     """
     started = time.perf_counter()
     with transaction.atomic():
         inputs = _lock_and_load(round_id)
         run = BenchmarkRun.objects.filter(round_id=round_id).first()
-        if run is not None and run.fingerprint == inputs.fingerprint():
-            return 0
-        if run is None or not _only_this_council_changed(inputs, run, council_id):
+        if run is None or run.basis != inputs.basis:
             return _rebuild_locked(inputs, started=started)
+        snapshot = _snapshot(inputs.rows)
+        changed_councils = _changed_councils(run.council_scores, snapshot)
+        if not changed_councils:
+            return 0
 
         scores = _scores_by_subject(inputs.rows, inputs.dimension_ids)
         decisions = _decisions(inputs.groups, scores)
-        changed = {pk for pk, members in inputs.groups.members.items() if council_id in members}
+        changed = {
+            pk
+            for pk, members in inputs.groups.members.items()
+            if not members.isdisjoint(changed_councils)
+        }
         unseen = {(pk, subject) for pk in inputs.groups.info for subject in inputs.subjects}
         for pk, subject, reason in BenchmarkResult.objects.filter(round_id=round_id).values_list(
             "peer_group_id", "dimension_id", "suppression_reason"
@@ -433,24 +417,27 @@ def benchmarks_update_for_council(*, round_id: int, council_id: int) -> int:
         changed.update(pk for pk, _ in unseen)
 
         group_ids = sorted(changed)
-        results, council_positions = _build_rows(inputs, scores, decisions, group_ids=group_ids)
+        results = _build_rows(inputs, scores, decisions, group_ids=group_ids)
         for start in range(0, len(group_ids), _DELETE_CHUNK):
             chunk = group_ids[start : start + _DELETE_CHUNK]
             BenchmarkResult.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
-            CouncilPosition.objects.filter(round_id=round_id, peer_group_id__in=chunk).delete()
         _insert_rows(BenchmarkResult, RESULT_COLUMNS, results)
-        _insert_rows(CouncilPosition, POSITION_COLUMNS, council_positions)
-        _record_run(inputs, started=started)
+        _record_run(inputs, snapshot, started=started)
         return len(results)
 
 
 def _stale_rounds() -> list[int]:
     """Rounds whose results are not those of their current inputs (a fixed number of queries).
 
-    A round is stale when its BenchmarkRun fingerprint differs from its inputs' now, or when
-    it has no run but has signed-off assessments or results to correct.
+    A round is stale when its BenchmarkRun's basis or scores differ from its inputs' now, or
+    when it has no run but has signed-off assessments or results to correct.
     """
-    runs = dict(BenchmarkRun.objects.values_list("round_id", "fingerprint"))
+    runs = {
+        round_id: (basis, council_scores)
+        for round_id, basis, council_scores in BenchmarkRun.objects.values_list(
+            "round_id", "basis", "council_scores"
+        )
+    }
     candidates = set(runs)
     candidates |= set(
         Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
@@ -481,7 +468,7 @@ def _stale_rounds() -> list[int]:
     for round_id, framework_id in frameworks.items():
         dimension_ids = dimensions[framework_id]
         current = [row for row in rows[round_id] if row[1] in dimension_ids]
-        if runs.get(round_id) != _fingerprint(groups, dimension_ids, current):
+        if runs.get(round_id) != (_basis(groups, dimension_ids), _snapshot(current)):
             stale.append(round_id)
     return sorted(stale)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -19,6 +19,11 @@ LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
 
 _TWO_PLACES = Decimal("0.01")
 _WHOLE = Decimal(1)
+_TENTH, _QUARTER, _HALF, _THREE_QUARTERS, _NINE_TENTHS = (
+    Decimal(f) for f in ("0.1", "0.25", "0.5", "0.75", "0.9")
+)
+# The lower edge of each level band above the first: 1.5 starts level 2, and so on.
+_BAND_EDGES = tuple(Decimal(level) - Decimal("0.5") for level in LEVELS[1:])
 # Percentiles and means are exact in this precision for any realistic group size, so the only
 # rounding is the final half-up quantize (no double rounding).
 _PRECISION = 60
@@ -55,6 +60,23 @@ def _check(values: Sequence[Decimal]) -> None:
             raise ValueError(f"A score must be a finite Decimal, not {value!r}.")
         if not MIN_LEVEL <= value <= MAX_LEVEL:
             raise ValueError(f"A score must be from 1 to 5, not {value}.")
+
+
+def _sorted_scores(values: Sequence[Decimal]) -> list[Decimal]:
+    """The values in ascending order, checked as `_check` does but faster for many values:
+    once sorted, only the two ends need comparing with 1 and 5 (an infinity sorts to an end,
+    and ordering a NaN raises InvalidOperation)."""
+    for value in values:
+        if not isinstance(value, Decimal):
+            raise ValueError(f"A score must be a finite Decimal, not {value!r}.")
+    try:
+        ordered = sorted(values)
+        if ordered and not (MIN_LEVEL <= ordered[0] and ordered[-1] <= MAX_LEVEL):
+            _check([ordered[0], ordered[-1]])
+    except InvalidOperation:
+        _check(values)
+        raise  # not reached: _check finds the NaN
+    return ordered
 
 
 def percentile(ordered: Sequence[Decimal], fraction: Decimal) -> Decimal:
@@ -105,33 +127,32 @@ def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
     """
     if min_group < 1:
         raise ValueError(f"min_group must be at least 1, not {min_group}.")
-    _check(values)
-    count = len(values)
+    ordered = _sorted_scores(values)
+    count = len(ordered)
     if count < min_group:
         return Summary(councils=count, suppressed=True)
 
-    ordered = sorted(values)
     with localcontext() as context:
         context.prec = _PRECISION
         mean = _round(sum(ordered, Decimal(0)) / count)
 
-    def at(fraction: str) -> Decimal:
-        return _round(percentile(ordered, Decimal(fraction)))
+    def at(fraction: Decimal) -> Decimal:
+        return _round(percentile(ordered, fraction))
 
-    level_counts = dict.fromkeys(LEVELS, 0)
-    for value in ordered:
-        level_counts[level_of(value)] += 1
+    # Bands by bisection over the sorted values (level_of for each value, without the loop).
+    edges = [0, *(bisect_left(ordered, edge) for edge in _BAND_EDGES), count]
+    level_counts = {level: edges[i + 1] - edges[i] for i, level in enumerate(LEVELS)}
 
     extremes = count >= 2 * min_group
     return Summary(
         councils=count,
         suppressed=False,
         mean=mean,
-        median=at("0.5"),
-        q1=at("0.25"),
-        q3=at("0.75"),
-        p10=at("0.1") if extremes else None,
-        p90=at("0.9") if extremes else None,
+        median=at(_HALF),
+        q1=at(_QUARTER),
+        q3=at(_THREE_QUARTERS),
+        p10=at(_TENTH) if extremes else None,
+        p90=at(_NINE_TENTHS) if extremes else None,
         minimum=_round(ordered[0]) if extremes else None,
         maximum=_round(ordered[-1]) if extremes else None,
         level_counts=level_counts,
@@ -148,8 +169,27 @@ class Position:
     percentile: Decimal
 
 
-def positions(scores: Mapping[int, Decimal]) -> dict[int, Position]:
-    """Each council's rank and percentile among `scores` ({council id: score}, one group).
+def distribution(values: Sequence[Decimal]) -> dict[Decimal, int]:
+    """How many councils have each score: {score: count}, in ascending order of score.
+
+    Stored with a published group's result, never shown: it is what `position_in` needs to
+    place one council in the group without the other councils' scores. ValueError as for
+    `summarise`.
+    """
+    ordered = _sorted_scores(values)
+    counts: dict[Decimal, int] = {}
+    start = 0
+    # A handful of distinct scores among many values: jump over each run of equal ones.
+    while start < len(ordered):
+        end = bisect_right(ordered, ordered[start], lo=start)
+        counts[ordered[start]] = end - start
+        start = end
+    return counts
+
+
+def position_in(counts: Mapping[Decimal, int], score: Decimal) -> Position:
+    """Where a council with `score` stands in a group whose scores are `counts` (see
+    `distribution`; the council's own score is one of them).
 
     - rank: 1 for the highest score; councils with the same score share the better rank
       (scores 4, 3, 3, 2 rank 1, 2, 2, 4), that is 1 + the number of strictly higher scores;
@@ -158,21 +198,27 @@ def positions(scores: Mapping[int, Decimal]) -> dict[int, Position]:
       group of one council has no others: 0;
     - score, rounded to 2 places; councils: the group's size.
 
-    Publication is decided elsewhere: call this only for a published group. ValueError for a
-    score that is not a finite Decimal from 1 to 5.
+    ValueError if `score` is not among the counts, or is not a finite Decimal from 1 to 5.
     """
-    values = list(scores.values())
-    _check(values)
-    ordered = sorted(values)
-    count = len(ordered)
-    result = {}
-    for council, score in scores.items():
-        lower = bisect_left(ordered, score)
-        higher = count - bisect_right(ordered, score)
-        with localcontext() as context:
-            context.prec = _PRECISION
-            share = Decimal(0) if count == 1 else Decimal(100 * lower) / (count - 1)
-        result[council] = Position(
-            score=_round(score), rank=1 + higher, councils=count, percentile=_round(share)
-        )
-    return result
+    _check([score])
+    if counts.get(score, 0) < 1:
+        raise ValueError(f"The score {score} is not one of the group's.")
+    count = lower = higher = 0
+    for value, number in counts.items():
+        count += number
+        if value < score:
+            lower += number
+        elif value > score:
+            higher += number
+    with localcontext() as context:
+        context.prec = _PRECISION
+        share = Decimal(0) if count == 1 else Decimal(100 * lower) / (count - 1)
+    return Position(score=_round(score), rank=1 + higher, councils=count, percentile=_round(share))
+
+
+def positions(scores: Mapping[int, Decimal]) -> dict[int, Position]:
+    """Each council's rank and percentile among `scores` ({council id: score}, one group), as
+    `position_in` gives them. Publication is decided elsewhere: use this only for a published
+    group. ValueError for a score that is not a finite Decimal from 1 to 5."""
+    counts = distribution(list(scores.values()))
+    return {council: position_in(counts, score) for council, score in scores.items()}

@@ -4,14 +4,16 @@ worker is killed in the middle of a recompute."""
 import signal
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
 
 from assessments import services
 from assessments.tests.factories import AssessmentRoundFactory, submitted_assessment
-from benchmarks.models import BenchmarkResult, BenchmarkRun, CouncilPosition, PeerGroup
+from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup
 from benchmarks.peer_groups import peer_groups_build
+from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import scored_assessment
 from councils.tests.factories import CouncilFactory
@@ -58,18 +60,19 @@ def test_a_sign_off_makes_the_councils_results_appear(start_worker, personas):
     _sign_off_council_a(personas, round_)
 
     _wait_for(
-        lambda: CouncilPosition.objects.filter(
-            round=round_, council=personas.council_a, peer_group=everyone, dimension=None
+        lambda: BenchmarkResult.objects.filter(
+            round=round_, peer_group=everyone, dimension=None, councils=6
         ).exists(),
-        what="the worker to place council A in the all-UK group",
+        what="the worker to count council A in the all-UK group",
     )
     overall = BenchmarkResult.objects.get(round=round_, peer_group=everyone, dimension=None)
     assert (overall.councils, overall.suppressed) == (6, False)
-    position = CouncilPosition.objects.get(
-        round=round_, council=personas.council_a, peer_group=everyone, dimension=None
-    )
-    # Council A agreed level 4 everywhere; its peers score 2, 3, 4, 2 and 3.
-    assert (position.rank, position.councils) == (1, 6)
+    # Council A agreed level 4 everywhere; its peers score 2, 3, 4, 2 and 3 (overall too).
+    assert overall.distribution == {"2.0": 2, "3.0": 2, "4.0": 2}
+    positions = council_positions(round_id=round_.pk, council_id=personas.council_a.pk)
+    position = positions[(everyone.pk, None)]
+    # Tied with one peer at the top; four of the five others are lower.
+    assert (position.rank, position.councils, position.percentile) == (1, 6, Decimal("80.00"))
 
 
 @pytest.mark.usefixtures("transactional_db")

@@ -1,13 +1,19 @@
-"""Each council's rank and percentile in the groups it belongs to: only in published groups."""
+"""Each council's rank and percentile in the groups it belongs to: only in published groups,
+computed on demand from the council's own scores and each group's stored distribution."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
-from benchmarks.models import BenchmarkResult, CouncilPosition, PeerGroup, PeerGroupKind
-from benchmarks.services import benchmarks_rebuild
-from benchmarks.statistics import Position, positions
+from assessments.models import Assessment, AssessmentStatus, DimensionScore
+from assessments.scoring import overall_score
+from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
+from benchmarks.queries import council_positions
+from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
+from benchmarks.statistics import Position, distribution, position_in, positions
 from councils.tests.factories import CouncilFactory
 
 from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
@@ -17,7 +23,7 @@ def d(value: str) -> Decimal:
     return Decimal(value)
 
 
-# Pure ------------------------------------------------------------------------------------------
+# Pure: positions ------------------------------------------------------------------------------
 
 
 def test_ranks_share_the_better_place_on_ties_and_percentiles_count_strictly_lower():
@@ -59,17 +65,130 @@ def test_a_group_of_one_has_no_others():
 
 
 def test_rejects_scores_outside_one_to_five():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="from 1 to 5"):
         positions({1: d("0.5")})
 
 
-# Stored ----------------------------------------------------------------------------------------
+# Pure: distribution and position_in ------------------------------------------------------------
+
+
+def test_distribution_counts_each_score_in_ascending_order():
+    found = distribution([d("3.0"), d("1.5"), d("4.0"), d("3.0"), d("1.5"), d("3.0")])
+
+    assert found == {d("1.5"): 2, d("3.0"): 3, d("4.0"): 1}
+    assert list(found) == [d("1.5"), d("3.0"), d("4.0")]
+
+
+def test_distribution_treats_equal_scores_as_one_whatever_their_places():
+    # 3.0 and 3.00 are the same score (the database's two places and one place).
+    assert distribution([d("3.0"), d("3.00"), d("2.5")]) == {d("2.5"): 1, d("3.0"): 2}
+
+
+def test_distribution_of_nothing_is_empty():
+    assert distribution([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([d("3.0"), d("0.9")], "from 1 to 5"),
+        ([d("5.01"), d("3.0")], "from 1 to 5"),
+        ([d("3.0"), d("NaN")], "finite Decimal"),
+        ([d("NaN")], "finite Decimal"),
+        ([d("Infinity"), d("2.0")], "finite Decimal"),
+        ([3.0], "finite Decimal"),
+        ([d("2.0"), 3], "finite Decimal"),
+    ],
+)
+def test_distribution_rejects_what_is_not_a_score(values, message):
+    with pytest.raises(ValueError, match=message):
+        distribution(values)
+
+
+def test_position_in_hand_computed():
+    counts = {d("1.0"): 1, d("2.0"): 1, d("3.0"): 2, d("4.0"): 1}
+
+    # Among 1, 2, 3, 3, 4: one higher (rank 2), two of the four others lower (50 %).
+    assert position_in(counts, d("3.0")) == Position(
+        score=d("3.00"), rank=2, councils=5, percentile=d("50.00")
+    )
+    assert position_in(counts, d("4.0")) == Position(
+        score=d("4.00"), rank=1, councils=5, percentile=d("100.00")
+    )
+    assert position_in(counts, d("1.0")) == Position(
+        score=d("1.00"), rank=5, councils=5, percentile=d("0.00")
+    )
+    # 3 is 3.0, whatever its places.
+    assert position_in(counts, d("3")) == position_in(counts, d("3.00"))
+
+
+def test_position_in_does_not_depend_on_the_order_of_the_counts():
+    ascending = {d("1.0"): 2, d("2.5"): 1, d("4.0"): 3}
+    scrambled = {d("4.0"): 3, d("1.0"): 2, d("2.5"): 1}
+
+    for score in ascending:
+        assert position_in(scrambled, score) == position_in(ascending, score)
+    # 2.5: three higher, two of the five others lower.
+    assert position_in(scrambled, d("2.5")) == Position(
+        score=d("2.50"), rank=4, councils=6, percentile=d("40.00")
+    )
+
+
+def test_position_in_a_group_of_one():
+    assert position_in({d("2.5"): 1}, d("2.5")) == Position(
+        score=d("2.50"), rank=1, councils=1, percentile=d("0.00")
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "score", "message"),
+    [
+        ({d("3.0"): 2}, d("3.5"), "not one of the group's"),
+        ({d("3.0"): 2, d("3.5"): 0}, d("3.5"), "not one of the group's"),
+        ({}, d("3.0"), "not one of the group's"),
+        ({d("3.0"): 2}, d("0.5"), "from 1 to 5"),
+        ({d("3.0"): 2}, d("5.5"), "from 1 to 5"),
+        ({d("3.0"): 2}, d("NaN"), "finite Decimal"),
+        ({d("3.0"): 2}, 3.0, "finite Decimal"),
+    ],
+)
+def test_position_in_rejects_a_score_that_is_not_the_groups(counts, score, message):
+    with pytest.raises(ValueError, match=message):
+        position_in(counts, score)
+
+
+scores = st.integers(min_value=10, max_value=50).map(lambda tenths: Decimal(tenths) / 10)
+
+
+@given(st.lists(scores, min_size=1, max_size=40))
+def test_position_in_a_distribution_is_the_position_among_the_scores(values):
+    counts = distribution(values)
+    expected = positions(dict(enumerate(values)))
+
+    assert sum(counts.values()) == len(values)
+    assert list(counts) == sorted(set(values))
+    for index, value in enumerate(values):
+        found = position_in(counts, value)
+        assert found == expected[index]
+        # And by brute force, from the definition.
+        higher = sum(other > value for other in values)
+        lower = sum(other < value for other in values)
+        share = 0 if len(values) == 1 else Decimal(100 * lower) / (len(values) - 1)
+        assert found.rank == 1 + higher
+        assert found.councils == len(values)
+        assert abs(found.percentile - share) <= Decimal("0.005")
+
+
+# Stored: council_positions ---------------------------------------------------------------------
 
 
 def make_group(slug: str, kind: str, councils, owner=None) -> PeerGroup:
     group = PeerGroup.objects.create(slug=slug, name=slug, kind=kind, owner=owner)
     group.members.set(councils)
     return group
+
+
+LEADS = ["4.0", "3.0", "3.0", "2.0", "1.5", "1.0"]
 
 
 @pytest.fixture
@@ -82,7 +201,7 @@ def scored(db, settings):
     lead = DimensionFactory(framework=round_.framework, order=1)
     data = DimensionFactory(framework=round_.framework, order=2)
     councils = [CouncilFactory() for _ in range(6)]
-    for council, score in zip(councils, ["4.0", "3.0", "3.0", "2.0", "1.5", "1.0"], strict=True):
+    for council, score in zip(councils, LEADS, strict=True):
         data_score = None if score == "1.0" else "3.0"
         scored_assessment(council=council, round=round_, scores={lead: score, data: data_score})
     groups = {
@@ -98,36 +217,62 @@ def scored(db, settings):
     return round_, lead, data, councils, groups
 
 
-def position_rows(round_, group, dimension):
+def positions_of(round_, council) -> dict:
+    """council_positions, with the group's slug for its id and as plain tuples."""
+    slugs = dict(PeerGroup.objects.values_list("pk", "slug"))
     return {
-        p.council: (p.score, p.rank, p.councils, p.percentile)
-        for p in CouncilPosition.objects.filter(round=round_, peer_group=group, dimension=dimension)
+        (slugs[group_id], subject): (p.score, p.rank, p.councils, p.percentile)
+        for (group_id, subject), p in council_positions(
+            round_id=round_.pk, council_id=council.pk
+        ).items()
     }
 
 
-def test_positions_in_a_published_group_hand_computed(scored):
+def test_positions_in_published_groups_hand_computed(scored):
     round_, lead, data, councils, groups = scored
     a, b, c, e, f, g = councils
+    # Overall scores (one place, half up): a 3.5, b 3.0, c 3.0, e 2.5, f 2.3 (2.25), g 1.0.
 
-    assert position_rows(round_, groups["tier"], lead) == {
-        a: (d("4.00"), 1, 6, d("100.00")),  # 5 of 5 others lower
-        b: (d("3.00"), 2, 6, d("60.00")),  # 3 of 5
-        c: (d("3.00"), 2, 6, d("60.00")),
-        e: (d("2.00"), 4, 6, d("40.00")),  # 2 of 5
-        f: (d("1.50"), 5, 6, d("20.00")),  # 1 of 5
-        g: (d("1.00"), 6, 6, d("0.00")),
+    assert positions_of(round_, a) == {
+        # Six lead scores: 5 of 5 others lower.
+        ("tier-unitary", lead.pk): (d("4.00"), 1, 6, d("100.00")),
+        # Five data scores (g has none), all 3.0: everyone first, nobody lower.
+        ("tier-unitary", data.pk): (d("3.00"), 1, 5, d("0.00")),
+        ("tier-unitary", None): (d("3.50"), 1, 6, d("100.00")),
+        # The region is published for data only (g has no data score: it equals the tier).
+        ("region-x", data.pk): (d("3.00"), 1, 5, d("0.00")),
+        # The first three: lead 4, 3, 3; overall 3.5, 3.0, 3.0. Their data is too close.
+        ("rurality-urban", lead.pk): (d("4.00"), 1, 3, d("100.00")),
+        ("rurality-urban", None): (d("3.50"), 1, 3, d("100.00")),
+        ("nn-0", lead.pk): (d("4.00"), 1, 3, d("100.00")),
+        ("nn-0", None): (d("3.50"), 1, 3, d("100.00")),
     }
-    # Only councils with a score count: g has no data score, so five councils, all tied.
-    assert position_rows(round_, groups["tier"], data) == {
-        council: (d("3.00"), 1, 5, d("0.00")) for council in (a, b, c, e, f)
+    assert positions_of(round_, b) == {
+        ("tier-unitary", lead.pk): (d("3.00"), 2, 6, d("60.00")),  # 3 of 5 lower
+        ("tier-unitary", data.pk): (d("3.00"), 1, 5, d("0.00")),
+        ("tier-unitary", None): (d("3.00"), 2, 6, d("60.00")),  # 2.5, 2.3, 1.0
+        ("region-x", data.pk): (d("3.00"), 1, 5, d("0.00")),
+        ("rurality-urban", lead.pk): (d("3.00"), 2, 3, d("0.00")),  # tied with c, below a
+        ("rurality-urban", None): (d("3.00"), 2, 3, d("0.00")),
+        ("nn-0", lead.pk): (d("3.00"), 2, 3, d("0.00")),
+        ("nn-0", None): (d("3.00"), 2, 3, d("0.00")),
     }
-    # Overall scores: means of the dimension scores each council has, to one place.
-    overall = position_rows(round_, groups["tier"], None)
-    assert overall[a] == (d("3.50"), 1, 6, d("100.00"))
-    assert overall[g] == (d("1.00"), 6, 6, d("0.00"))
+    # Not in the first three; its own two-council group is too small.
+    assert positions_of(round_, e) == {
+        ("tier-unitary", lead.pk): (d("2.00"), 4, 6, d("40.00")),
+        ("tier-unitary", data.pk): (d("3.00"), 1, 5, d("0.00")),
+        ("tier-unitary", None): (d("2.50"), 4, 6, d("40.00")),
+        ("region-x", data.pk): (d("3.00"), 1, 5, d("0.00")),
+    }
+    assert positions_of(round_, f)[("tier-unitary", None)] == (d("2.30"), 5, 6, d("20.00"))
+    # g has no data score, and is only in the tier.
+    assert positions_of(round_, g) == {
+        ("tier-unitary", lead.pk): (d("1.00"), 6, 6, d("0.00")),
+        ("tier-unitary", None): (d("1.00"), 6, 6, d("0.00")),
+    }
 
 
-def test_positions_exactly_for_published_groups_per_dimension(scored):
+def test_positions_exactly_for_published_groups_containing_the_council(scored):
     round_, lead, data, councils, groups = scored
 
     def reason(group: str, dimension) -> str:
@@ -142,34 +287,176 @@ def test_positions_exactly_for_published_groups_per_dimension(scored):
     assert [reason(g, data) for g in groups] == ["", "", "overlap", "too_small", "overlap"]
     assert [reason(g, None) for g in groups] == ["", "overlap", "", "too_small", ""]
 
-    for result in BenchmarkResult.objects.filter(round=round_):
-        stored = CouncilPosition.objects.filter(
-            round=round_, peer_group=result.peer_group, dimension=result.dimension
+    # Every council's own scores, as the fixture gave them.
+    own: dict = {}
+    for council, score in zip(councils, LEADS, strict=True):
+        dimensions = {lead.pk: d(score)} if score == "1.0" else {lead.pk: d(score), data.pk: d("3")}
+        own[council.pk] = {**dimensions, None: overall_score(dimensions.values())}
+
+    expected: dict = {council.pk: {} for council in councils}
+    for result in BenchmarkResult.objects.filter(round=round_, suppressed=False):
+        subject = result.dimension_id
+        members = result.peer_group.members.values_list("pk", flat=True)
+        group_scores = {c: own[c][subject] for c in members if subject in own[c]}
+        assert len(group_scores) == result.councils
+        for council_id, position in positions(group_scores).items():
+            expected[council_id][(result.peer_group_id, subject)] = position
+
+    for council in councils:
+        found = council_positions(round_id=round_.pk, council_id=council.pk)
+        assert found == expected[council.pk], council
+    # Nothing in a suppressed group, for anyone.
+    suppressed = set(
+        BenchmarkResult.objects.filter(round=round_, suppressed=True).values_list(
+            "peer_group_id", "dimension_id"
         )
-        assert stored.count() == (0 if result.suppressed else result.councils), result
-        assert result.suppressed == bool(result.suppression_reason)
+    )
+    assert len(suppressed) == 7  # lead 2, data 3, overall 2
+    for council in councils:
+        assert not suppressed & set(council_positions(round_id=round_.pk, council_id=council.pk))
 
 
-def test_rebuild_replaces_positions(scored):
+def test_the_neighbour_group_appears_only_for_councils_in_it(scored):
     round_, lead, data, councils, groups = scored
-    before = set(CouncilPosition.objects.values_list("pk", flat=True))
-    count = len(before)
+    neighbours = groups["neighbours"].pk
 
+    for council in councils[:3]:  # the owner and its two neighbours
+        found = council_positions(round_id=round_.pk, council_id=council.pk)
+        assert {key for key in found if key[0] == neighbours} == {
+            (neighbours, lead.pk),
+            (neighbours, None),
+        }
+    for council in councils[3:]:
+        found = council_positions(round_id=round_.pk, council_id=council.pk)
+        assert not [key for key in found if key[0] == neighbours]
+
+
+def test_no_positions_for_a_council_that_is_not_signed_off(scored):
+    round_, lead, data, councils, groups = scored
+    # A member of the tier, with frozen scores equal to others' (so each is in the tier's
+    # distribution), but only submitted: it does not count.
+    submitted = CouncilFactory()
+    groups["tier"].members.add(submitted)
+    scored_assessment(
+        council=submitted,
+        round=round_,
+        scores={lead: "3.0", data: "3.0"},
+        status=AssessmentStatus.SUBMITTED,
+    )
     benchmarks_rebuild(round_id=round_.pk)
 
-    after = set(CouncilPosition.objects.values_list("pk", flat=True))
-    assert len(after) == count
-    assert not before & after
+    assert council_positions(round_id=round_.pk, council_id=submitted.pk) == {}
+    # A signed-off council that is in no group, and a council with nothing at all.
+    loner = CouncilFactory()
+    scored_assessment(council=loner, round=round_, scores={lead: "3.0", data: "3.0"})
+    assert council_positions(round_id=round_.pk, council_id=loner.pk) == {}
+    assert council_positions(round_id=round_.pk, council_id=CouncilFactory().pk) == {}
 
 
-def test_staff_can_see_positions_and_runs_in_the_admin(client, personas, scored):
+def test_a_reopened_council_has_no_positions(scored):
+    round_, lead, data, councils, groups = scored
+    b = councils[1]
+    assert council_positions(round_id=round_.pk, council_id=b.pk)
+    # What assessment_reopen leaves behind.
+    Assessment.objects.filter(council=b, round=round_).update(status=AssessmentStatus.IN_PROGRESS)
+    DimensionScore.objects.filter(council=b, round=round_).delete()
+
+    assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
+    benchmarks_update_for_council(round_id=round_.pk, council_id=b.pk)
+    assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
+
+
+@pytest.mark.parametrize(
+    "lead_score",
+    [
+        "4.8",  # a score nobody else has
+        "3.0",  # a score others have: the tier's distribution already contains it
+    ],
+)
+def test_results_not_yet_updated_give_no_position_rather_than_a_wrong_one(scored, lead_score):
+    round_, lead, data, councils, groups = scored
+    late = CouncilFactory()
+    groups["tier"].members.add(late)
+    benchmarks_rebuild(round_id=round_.pk)  # the new member, before it signs off
+    # It signs off; its job has not run yet.
+    scored_assessment(council=late, round=round_, scores={lead: lead_score, data: "3.0"})
+
+    assert council_positions(round_id=round_.pk, council_id=late.pk) == {}
+
+    benchmarks_update_for_council(round_id=round_.pk, council_id=late.pk)
+    found = council_positions(round_id=round_.pk, council_id=late.pk)
+    tier = groups["tier"].pk
+    assert set(found) == {(tier, lead.pk), (tier, data.pk), (tier, None)}
+    assert found[(tier, lead.pk)].councils == 7
+    assert found[(tier, lead.pk)].rank == (1 if lead_score == "4.8" else 2)
+
+
+def test_a_council_signed_off_again_with_new_scores_waits_for_its_update(scored):
+    round_, lead, data, councils, groups = scored
+    b = councils[1]
+    # Reopened and signed off again, lead 3.0 -> 4.0 (a's score), before any job has run.
+    Assessment.objects.filter(council=b, round=round_).delete()
+    scored_assessment(council=b, round=round_, scores={lead: "4.0", data: "3.0"})
+
+    assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
+
+    benchmarks_update_for_council(round_id=round_.pk, council_id=b.pk)
+    found = council_positions(round_id=round_.pk, council_id=b.pk)
+    assert found[(groups["tier"].pk, lead.pk)] == Position(
+        score=d("4.00"),
+        rank=1,
+        councils=6,
+        percentile=d("80.00"),  # 4 of 5 lower
+    )
+
+
+def test_council_positions_query_count_does_not_grow_with_groups(scored, django_assert_num_queries):
+    round_, lead, data, councils, groups = scored
+    a = councils[0]
+    # Own scores, the scores the results were built from, the published results.
+    with django_assert_num_queries(3):
+        few = council_positions(round_id=round_.pk, council_id=a.pk)
+    for index in range(30):
+        make_group(f"many-{index}", PeerGroupKind.RURALITY, councils[: 3 + index % 4])
+    benchmarks_rebuild(round_id=round_.pk)
+
+    with django_assert_num_queries(3):
+        many = council_positions(round_id=round_.pk, council_id=a.pk)
+    assert len(many) > len(few) + 30
+
+
+def test_staff_can_see_results_and_runs_in_the_admin_but_not_what_places_councils(
+    client, personas, scored
+):
+    round_, lead, data, councils, groups = scored
     client.force_login(personas.staff)
+    run = BenchmarkRun.objects.get(round=round_)
+    # Council a's scores as the run keeps them, and a published result's distribution.
+    a_scores = run.council_scores[f"c{councils[0].pk}"]
+    assert a_scores == f"{lead.pk}:4.00,{data.pk}:3.00"
+    published = BenchmarkResult.objects.get(round=round_, peer_group=groups["tier"], dimension=lead)
+    assert published.distribution == {"1.0": 1, "1.5": 1, "2.0": 1, "3.0": 2, "4.0": 1}
 
-    for model in ("councilposition", "benchmarkrun"):
+    # (the field kept off the pages, one shown beside it)
+    fields = {
+        "benchmarkrun": ("council_scores", "basis"),
+        "benchmarkresult": ("distribution", "level_counts"),
+    }
+    for model, (hidden, shown) in fields.items():
         changelist = client.get(reverse(f"admin:benchmarks_{model}_changelist"))
         assert changelist.status_code == 200, model
-        obj = changelist.context["cl"].result_list[0]
+        obj = published if model == "benchmarkresult" else run
         detail = client.get(reverse(f"admin:benchmarks_{model}_change", args=[obj.pk]))
         assert detail.status_code == 200
         assert not detail.context["has_change_permission"]
         assert client.get(reverse(f"admin:benchmarks_{model}_add")).status_code == 403
+
+        form = detail.context["adminform"]
+        on_page = {*form.readonly_fields, *form.form.fields}
+        assert shown in on_page, model
+        assert hidden not in on_page, model
+        for page in (changelist, detail):
+            content = page.content.decode()
+            assert hidden.replace("_", " ").capitalize() not in content, model
+            assert a_scores not in content
+            assert '"3.0": 2' not in content and "&quot;3.0&quot;: 2" not in content

@@ -38,7 +38,7 @@ def rounds(db, settings):
 
 def run_ids() -> dict[int, tuple]:
     return {
-        run.round_id: (run.pk, run.fingerprint, run.computed_at)
+        run.round_id: (run.pk, run.basis, run.council_scores, run.computed_at)
         for run in BenchmarkRun.objects.all()
     }
 
@@ -61,6 +61,10 @@ def test_rebuilds_only_the_round_whose_scores_changed_then_nothing(rounds):
     assert run_ids()[first.pk] == untouched
     result = BenchmarkResult.objects.get(round=second, peer_group=group, dimension=None)
     assert (result.councils, result.mean) == (4, Decimal("3.50"))
+    # The run now records the late council's scores; the groups (the basis) did not change.
+    run = BenchmarkRun.objects.get(round=second)
+    assert run.council_scores[f"c{councils[3].pk}"] == f"{dimension.pk}:5.00"
+    assert run.basis == untouched[1]
     assert benchmarks_reconcile() == []
 
 
@@ -71,6 +75,19 @@ def test_a_reopening_whose_job_never_ran_is_caught_up(rounds):
 
     assert benchmarks_reconcile() == [first.pk]
     assert BenchmarkResult.objects.get(round=first, peer_group=group, dimension=None).councils == 2
+    assert f"c{councils[0].pk}" not in BenchmarkRun.objects.get(round=first).council_scores
+    assert benchmarks_reconcile() == []
+
+
+def test_a_score_changed_in_place_is_caught_up(rounds):
+    first, second, empty, dimension, councils, group = rounds
+    # Same councils, same count: only a score differs from what the results were built from.
+    DimensionScore.objects.filter(round=first, council=councils[0]).update(score=Decimal("4.5"))
+
+    assert benchmarks_reconcile() == [first.pk]
+    result = BenchmarkResult.objects.get(round=first, peer_group=group, dimension=None)
+    assert result.distribution == {"3.0": 2, "4.5": 1}
+    assert benchmarks_reconcile() == []
 
 
 def test_a_round_with_a_sign_off_but_no_run_is_built(rounds):
@@ -94,8 +111,11 @@ def test_results_without_a_run_are_rebuilt_once(rounds):
 def test_changed_memberships_and_minimum_rebuild_every_built_round(rounds, settings):
     first, second, empty, dimension, councils, group = rounds
     group.members.remove(councils[0])
+    scores = {pk: council_scores for pk, _, council_scores, _ in run_ids().values()}
 
     assert benchmarks_reconcile() == sorted([first.pk, second.pk])
+    # Only the basis differed: the scores the results are built from are the same.
+    assert {pk: council_scores for pk, _, council_scores, _ in run_ids().values()} == scores
     assert benchmarks_reconcile() == []
 
     settings.BENCHMARK_MIN_GROUP = 3

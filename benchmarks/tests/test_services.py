@@ -8,17 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, DimensionScore
+from assessments.scoring import overall_score
 from benchmarks import services
-from benchmarks.models import (
-    BenchmarkResult,
-    BenchmarkRun,
-    CouncilPosition,
-    PeerGroup,
-    PeerGroupKind,
-)
+from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from benchmarks.peer_groups import peer_groups_build
+from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
-from benchmarks.statistics import percentile
+from benchmarks.statistics import Position, distribution, percentile
 from benchmarks.tasks import rebuild_round_benchmarks, update_benchmarks_for_council
 from councils.models import Council, CouncilType, Nation, Tier
 from councils.tests.factories import CouncilFactory, NetworkFactory
@@ -185,7 +181,9 @@ def snapshot(round_) -> list[tuple]:
     return list(
         BenchmarkResult.objects.filter(round=round_)
         .order_by("peer_group_id", "dimension_id")
-        .values_list("peer_group_id", "dimension_id", "councils", "suppressed", *FIGURES)
+        .values_list(
+            "peer_group_id", "dimension_id", "councils", "suppressed", *FIGURES, "distribution"
+        )
     )
 
 
@@ -224,6 +222,8 @@ def test_rebuild_counts_only_signed_off_assessments(sector):
     # Three councils is fewer than twice the minimum of two: no extremes.
     assert (by_lead.minimum, by_lead.maximum, by_lead.p10, by_lead.p90) == (None,) * 4
     assert by_lead.level_counts == {"1": 1, "2": 1, "3": 0, "4": 1, "5": 0}
+    # How many councils have each score, for placing each of them (never shown).
+    assert by_lead.distribution == {"1.0": 1, "2.0": 1, "4.0": 1}
 
     # Council c has no data score, so only a and b count there.
     by_data = result(round_, "region-north-east", data)
@@ -236,6 +236,7 @@ def test_rebuild_counts_only_signed_off_assessments(sector):
     assert overall.mean == Decimal("2.67")
     assert overall.median == Decimal("2.50")
     assert overall.level_counts == {"1": 0, "2": 1, "3": 1, "4": 1, "5": 0}
+    assert overall.distribution == {"1.5": 1, "2.5": 1, "4.0": 1}
 
 
 def test_small_group_is_suppressed_but_keeps_its_count(sector):
@@ -252,6 +253,7 @@ def test_small_group_is_suppressed_but_keeps_its_count(sector):
     assert (small.councils, small.suppressed) == (1, True)
     assert all(getattr(small, name) is None for name in FIGURES)
     assert small.level_counts is None
+    assert small.distribution is None
     assert not result(round_, "all", lead).suppressed
     # A group with no signed-off council still gets its rows, suppressed.
     empty = result(round_, "network-not-yet")
@@ -304,22 +306,21 @@ def test_rebuild_is_all_or_nothing(sector, monkeypatch):
     for council in councils:
         scored_assessment(council=council, round=round_, scores={lead: "2.0", data: "2.0"})
     benchmarks_rebuild(round_id=round_.pk)
-    before = snapshot(round_)
-    scored_assessment(council=CouncilFactory(), round=round_, scores={lead: "5.0", data: "5.0"})
+    before = snapshot(round_), run_state(round_)
+    newcomer = CouncilFactory()
+    PeerGroup.objects.get(slug="all").members.add(newcomer)
+    scored_assessment(council=newcomer, round=round_, scores={lead: "5.0", data: "5.0"})
 
-    real_insert = services._insert_rows
+    def fail_after_writing(*args, **kwargs):
+        # The new results are already in when recording the run fails.
+        assert result(round_, "all", lead).councils == 6
+        raise RuntimeError("database went away")
 
-    def fail_on_positions(model, columns, rows):
-        # The results are already in when the positions fail.
-        if model is CouncilPosition:
-            raise RuntimeError("database went away")
-        real_insert(model, columns, rows)
-
-    monkeypatch.setattr(services, "_insert_rows", fail_on_positions)
+    monkeypatch.setattr(services, "_record_run", fail_after_writing)
     with pytest.raises(RuntimeError):
         benchmarks_rebuild(round_id=round_.pk)
 
-    assert snapshot(round_) == before
+    assert (snapshot(round_), run_state(round_)) == before
 
 
 def split_queries(run) -> tuple[int, int]:
@@ -335,11 +336,20 @@ def split_queries(run) -> tuple[int, int]:
 
 
 def insert_batches() -> int:
-    """How many INSERTs the current results and positions need: one statement per table
-    (one executemany; on PostgreSQL a COPY, which Django's query log does not see)."""
+    """How many INSERTs the current results need: one statement (one executemany; on
+    PostgreSQL a COPY, which Django's query log does not see)."""
     if connection.vendor == "postgresql":
         return 0
-    return sum(1 for model in (BenchmarkResult, CouncilPosition) if model.objects.exists())
+    return 1 if BenchmarkResult.objects.exists() else 0
+
+
+def run_state(round_) -> tuple:
+    """What the round's BenchmarkRun says the results were built from, and when."""
+    return (
+        BenchmarkRun.objects.filter(round=round_)
+        .values_list("basis", "council_scores", "computed_at")
+        .get()
+    )
 
 
 def test_rebuild_query_count_does_not_grow_with_groups(sector):
@@ -358,9 +368,9 @@ def test_rebuild_query_count_does_not_grow_with_groups(sector):
     many, inserts = split_queries(rebuild)
 
     assert PeerGroup.objects.count() >= 14
-    # Lock the round, dimensions, scores, groups, memberships, delete results, delete
-    # positions, update the run (+ savepoints), whatever the number of groups and councils.
-    assert many == few <= 10
+    # Lock the round, dimensions, scores, groups, memberships, delete results, update the
+    # run (+ savepoints), whatever the number of groups and councils.
+    assert many == few <= 9
     assert inserts == insert_batches()
 
 
@@ -413,35 +423,28 @@ def test_percentiles_agree_with_postgresql_percentile_cont(size):
 
 # Incremental update after one council's sign-off or reopening ------------------------------
 
-RESULT_FIELDS = ("councils", "suppressed", "suppression_reason", *FIGURES, "level_counts")
-POSITION_FIELDS = ("score", "rank", "councils", "percentile")
+RESULT_FIELDS = (
+    "councils",
+    "suppressed",
+    "suppression_reason",
+    *FIGURES,
+    "level_counts",
+    "distribution",
+)
 
 
-def everything(round_) -> tuple[dict, dict]:
-    """Every result and position of the round, keyed, without ids or times."""
-    results = {
+def everything(round_) -> dict:
+    """Every result of the round, distribution included, keyed, without ids or times."""
+    return {
         (row[0], row[1]): row[2:]
         for row in BenchmarkResult.objects.filter(round=round_).values_list(
             "peer_group_id", "dimension_id", *RESULT_FIELDS
         )
     }
-    positions = {
-        (row[0], row[1], row[2]): row[3:]
-        for row in CouncilPosition.objects.filter(round=round_).values_list(
-            "peer_group_id", "dimension_id", "council_id", *POSITION_FIELDS
-        )
-    }
-    return results, positions
 
 
-def row_ids(round_) -> set[tuple[str, int]]:
-    return {
-        ("r", pk)
-        for pk in BenchmarkResult.objects.filter(round=round_).values_list("pk", flat=True)
-    } | {
-        ("p", pk)
-        for pk in CouncilPosition.objects.filter(round=round_).values_list("pk", flat=True)
-    }
+def row_ids(round_) -> set[int]:
+    return set(BenchmarkResult.objects.filter(round=round_).values_list("pk", flat=True))
 
 
 def make_group(slug: str, kind: str, councils, owner=None) -> PeerGroup:
@@ -507,12 +510,9 @@ def test_incremental_after_a_sign_off_equals_a_full_rebuild(neighbourhood):
     round_, lead, data, n, p, groups = neighbourhood
     assert reason(round_, groups["near"], lead) == "overlap"
     total = BenchmarkResult.objects.filter(round=round_).count()
-    far_rows = {
-        ("r", pk)
-        for pk in BenchmarkResult.objects.filter(peer_group=groups["far"]).values_list(
-            "pk", flat=True
-        )
-    }
+    far_rows = set(
+        BenchmarkResult.objects.filter(peer_group=groups["far"]).values_list("pk", flat=True)
+    )
     sign_off(n, round_, {lead: "4.5", data: "2.0"})
 
     written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
@@ -542,8 +542,9 @@ def test_incremental_after_a_reopening_equals_a_full_rebuild(neighbourhood):
 
     assert incremental == everything(round_)
     assert reason(round_, groups["near"], lead) == "overlap"
-    assert not CouncilPosition.objects.filter(round=round_, council=n).exists()
-    # n's old scores were recovered from its positions, so this was incremental too.
+    assert council_positions(round_id=round_.pk, council_id=n.pk) == {}
+    # The run's council_scores still held n's old scores, so the update knew that only n
+    # changed: incremental too, the same groups as for the sign-off.
     assert written == 4 * 3 < total
 
 
@@ -560,21 +561,83 @@ def test_incremental_records_the_run_and_a_second_run_changes_nothing(neighbourh
     assert (everything(round_), row_ids(round_)) == (before, ids)
     assert BenchmarkRun.objects.get(round=round_).computed_at == run.computed_at
     benchmarks_rebuild(round_id=round_.pk)
-    assert BenchmarkRun.objects.get(round=round_).fingerprint == run.fingerprint
+    rebuilt = BenchmarkRun.objects.get(round=round_)
+    assert (rebuilt.basis, rebuilt.council_scores) == (run.basis, run.council_scores)
+    assert run.council_scores[f"c{n.pk}"] == f"{lead.pk}:2.00,{data.pk}:2.00"
 
 
-def test_incremental_falls_back_to_a_full_rebuild_when_other_inputs_changed(neighbourhood):
+def test_incremental_takes_in_every_council_whose_job_has_not_run(neighbourhood):
     round_, lead, data, n, p, groups = neighbourhood
     total = BenchmarkResult.objects.filter(round=round_).count()
-    # Two changes, but only n's job runs (the other's was lost with the broker, say).
-    sign_off(n, round_, {lead: "2.0", data: "2.0"})
-    reopen(p[8], round_)
+    untouched = set(
+        BenchmarkResult.objects.filter(
+            peer_group__in=[groups["near"], groups["neighbours"]]
+        ).values_list("pk", flat=True)
+    )
+    # Two changes, but only p4's job runs first (the other's is late, or was lost with the
+    # broker): p4 (lead 4.8; in all and the region) reopens, and p8 (lead 4.4; in all and
+    # far) is signed off again with new scores.
+    reopen(p[4], round_)
+    sign_off(p[8], round_, {lead: "1.0", data: "3.5"})
 
-    assert benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk) == total
-    incremental = everything(round_)
+    written = benchmarks_update_for_council(round_id=round_.pk, council_id=p[4].pk)
+    incremental, kept = everything(round_), row_ids(round_)
+
+    # The run's council_scores show both changed: the groups containing p4 or p8 (all, region,
+    # far) are rewritten, not only p4's. Near is still too close to the region, and the
+    # neighbours (n, p1, p2, p6) are untouched.
+    assert written == 3 * 3 < total
+    assert untouched <= kept
+    assert result(round_, "rurality-far", lead).distribution["1.0"] == 1
+    lead_in_all = result(round_, "all", lead).distribution
+    assert "1.0" in lead_in_all and "4.4" not in lead_in_all and "4.8" not in lead_in_all
+    # p8's own job then finds nothing left to do.
     assert benchmarks_update_for_council(round_id=round_.pk, council_id=p[8].pk) == 0
+    assert row_ids(round_) == kept
     benchmarks_rebuild(round_id=round_.pk)
     assert incremental == everything(round_)
+
+
+def add_a_group(round_, lead, p, groups) -> None:
+    make_group("region-z", PeerGroupKind.REGION, [])
+
+
+def change_a_membership(round_, lead, p, groups) -> None:
+    groups["far"].members.remove(p[11])
+
+
+def change_the_minimum(round_, lead, p, groups) -> None:
+    from django.conf import settings
+
+    settings.BENCHMARK_MIN_GROUP = 4  # the settings fixture restores it
+
+
+def add_a_dimension(round_, lead, p, groups) -> None:
+    DimensionFactory(framework=round_.framework, order=3)
+
+
+@pytest.mark.parametrize(
+    "change", [add_a_group, change_a_membership, change_the_minimum, add_a_dimension]
+)
+@pytest.mark.parametrize("with_a_sign_off", [True, False])
+def test_incremental_falls_back_to_a_full_rebuild_when_anything_but_scores_changed(
+    neighbourhood, change, with_a_sign_off
+):
+    round_, lead, data, n, p, groups = neighbourhood
+    basis = BenchmarkRun.objects.get(round=round_).basis
+    old_ids = row_ids(round_)
+    change(round_, lead, p, groups)
+    if with_a_sign_off:
+        sign_off(n, round_, {lead: "2.0", data: "2.0"})
+
+    written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+
+    assert written == BenchmarkResult.objects.filter(round=round_).count()
+    assert not old_ids & row_ids(round_)  # every row rewritten
+    assert BenchmarkRun.objects.get(round=round_).basis != basis
+    updated = everything(round_)
+    benchmarks_rebuild(round_id=round_.pk)
+    assert updated == everything(round_)
 
 
 def test_incremental_without_a_previous_run_rebuilds(neighbourhood):
@@ -590,26 +653,20 @@ def test_incremental_without_a_previous_run_rebuilds(neighbourhood):
 
 def test_incremental_is_all_or_nothing(neighbourhood, monkeypatch):
     round_, lead, data, n, p, groups = neighbourhood
-    before = everything(round_)
-    fingerprint = BenchmarkRun.objects.get(round=round_).fingerprint
+    before = everything(round_), row_ids(round_), run_state(round_)
     sign_off(n, round_, {lead: "2.0", data: "2.0"})
 
-    def fail(*args, **kwargs):
+    def fail_after_writing(*args, **kwargs):
+        # The rewritten results are already in when recording the run fails.
+        assert result(round_, "all", lead).councils == 12
         raise RuntimeError("database went away")
 
-    real_insert = services._insert_rows
-
-    def fail_on_positions(model, columns, rows):
-        if model is CouncilPosition:
-            fail()
-        real_insert(model, columns, rows)
-
-    monkeypatch.setattr(services, "_insert_rows", fail_on_positions)
+    monkeypatch.setattr(services, "_record_run", fail_after_writing)
     with pytest.raises(RuntimeError):
         benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
 
-    assert everything(round_) == before
-    assert BenchmarkRun.objects.get(round=round_).fingerprint == fingerprint
+    assert (everything(round_), row_ids(round_), run_state(round_)) == before
+    assert council_positions(round_id=round_.pk, council_id=n.pk) == {}
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -663,25 +720,28 @@ def test_incremental_equals_full_rebuild_through_random_sign_offs_and_reopenings
 
 def test_incremental_query_count_does_not_grow_with_groups(neighbourhood):
     round_, lead, data, n, p, groups = neighbourhood
+    written = []
+
+    def update(council) -> None:
+        written.append(benchmarks_update_for_council(round_id=round_.pk, council_id=council.pk))
+
     sign_off(n, round_, {lead: "2.0", data: "2.0"})
-    few, _ = split_queries(
-        lambda: benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
-    )
+    few, _ = split_queries(lambda: update(n))
     others = list(p.values())
     for index in range(30):
         make_group(f"many-{index}", PeerGroupKind.RURALITY, [n, *others[index % 6 :]])
     benchmarks_rebuild(round_id=round_.pk)
+    total = BenchmarkResult.objects.filter(round=round_).count()
     reopen(p[1], round_)
-    many, _ = split_queries(
-        lambda: benchmarks_update_for_council(round_id=round_.pk, council_id=p[1].pk)
-    )
+    many, _ = split_queries(lambda: update(p[1]))
 
+    assert 0 < written[1] < total  # both incremental, not rebuilds
+    assert 0 < written[0] < 5 * 3
     # Lock the round, dimensions, scores, groups, memberships, the run, the stored decisions;
-    # delete results and positions; update the run (+ savepoints). A reopening also reads the
-    # council's old positions, to check the stored rows were built from everything else as
-    # it is now.
-    assert few <= 12
-    assert many == few + 1
+    # delete results; update the run (+ savepoints). The same for a sign-off and a
+    # reopening: the run's council_scores says what changed either way.
+    assert few <= 11
+    assert many == few
 
 
 def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
@@ -705,7 +765,12 @@ def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
 
     overall = BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=None)
     assert (overall.councils, overall.suppressed, overall.mean) == (1, False, Decimal("3.00"))
-    assert CouncilPosition.objects.filter(round=round_, council=personas.council_a).count() == 3
+    # Two dimensions and the overall score, alone in its group.
+    found = council_positions(round_id=round_.pk, council_id=personas.council_a.pk)
+    dimensions = list(round_.framework.dimensions.values_list("pk", flat=True))
+    assert len(dimensions) == 2
+    alone = Position(score=Decimal("3.00"), rank=1, councils=1, percentile=Decimal("0.00"))
+    assert found == {(group.pk, subject): alone for subject in [*dimensions, None]}
 
     with django_capture_on_commit_callbacks(execute=True):
         assessment_services.assessment_reopen(
@@ -714,7 +779,42 @@ def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
 
     overall = BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=None)
     assert (overall.councils, overall.suppression_reason) == (0, "too_small")
-    assert not CouncilPosition.objects.filter(round=round_).exists()
-    fingerprint = BenchmarkRun.objects.get(round=round_).fingerprint
+    assert overall.distribution is None
+    assert council_positions(round_id=round_.pk, council_id=personas.council_a.pk) == {}
+    run = BenchmarkRun.objects.get(round=round_)
+    assert run.council_scores == {}
     benchmarks_rebuild(round_id=round_.pk)
-    assert BenchmarkRun.objects.get(round=round_).fingerprint == fingerprint
+    rebuilt = BenchmarkRun.objects.get(round=round_)
+    assert (rebuilt.basis, rebuilt.council_scores) == (run.basis, run.council_scores)
+
+
+def test_published_results_store_the_distribution_of_their_members_scores(neighbourhood):
+    round_, lead, data, n, p, groups = neighbourhood
+    sign_off(n, round_, {lead: "4.5", data: None})
+    benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
+
+    # Every signed-off council's scores, read independently of the services.
+    own: dict = {}
+    for council_id, dimension_id, score in DimensionScore.objects.filter(
+        round=round_, assessment__status=AssessmentStatus.SIGNED_OFF, score__isnull=False
+    ).values_list("council_id", "dimension_id", "score"):
+        own.setdefault(council_id, {})[dimension_id] = score
+    for scores in own.values():
+        scores[None] = overall_score(list(scores.values()))
+
+    checked = 0
+    for row in BenchmarkResult.objects.filter(round=round_).select_related("peer_group"):
+        if row.suppressed:
+            assert row.distribution is None
+            continue
+        members = row.peer_group.members.values_list("pk", flat=True)
+        values = [own[c][row.dimension_id] for c in members if row.dimension_id in own.get(c, {})]
+        expected = {str(score): count for score, count in distribution(values).items()}
+        assert row.distribution == expected, row
+        assert sum(row.distribution.values()) == row.councils
+        checked += 1
+    assert checked >= 10
+    # Hand-computed: n has no data score, p7 neither; the other ten all have 3.5. Overall,
+    # n is 4.5 alone.
+    assert result(round_, "all", data).distribution == {"3.5": 10}
+    assert result(round_, "all").distribution["4.5"] == 1
