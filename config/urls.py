@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("councils/", include("councils.urls")),
     path("assessments/", include("assessments.urls")),
+    path("benchmarks/", include("benchmarks.urls")),
     # One sign-in page for everyone: the admin site sends people to the service's own.
     path(
         "admin/login/",

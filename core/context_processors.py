@@ -13,6 +13,9 @@ _SECTIONS = {
     "councils:detail": "Councils",
     "councils:networks": "Networks",
     "councils:network-detail": "Networks",
+    "benchmarks:index": "Benchmarks",
+    "benchmarks:council": "Benchmarks",
+    "benchmarks:network": "Networks",
     "accounts:teams": "Your team",
     "accounts:team": "Your team",
     "accounts:invite": "Your team",
@@ -35,6 +38,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = [("Home", reverse("core:home"))]
     if roles:
         items.append(("Assessments", reverse("assessments:index")))
+        items.append(("Benchmarks", reverse("benchmarks:index")))
     items.append(("Councils", reverse("councils:directory")))
     if CouncilRole.LEAD in roles:
         items.append(("Your team", reverse("accounts:teams")))

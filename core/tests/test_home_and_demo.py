@@ -36,9 +36,9 @@ def test_home_shows_each_persons_roles(client, personas):
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("officer_a", ["Home", "Assessments", "Councils", "Your account"]),
-        ("lead_a", ["Home", "Assessments", "Councils", "Your team", "Your account"]),
-        ("executive_a", ["Home", "Assessments", "Councils", "Your account"]),
+        ("officer_a", ["Home", "Assessments", "Benchmarks", "Councils", "Your account"]),
+        ("lead_a", ["Home", "Assessments", "Benchmarks", "Councils", "Your team", "Your account"]),
+        ("executive_a", ["Home", "Assessments", "Benchmarks", "Councils", "Your account"]),
         ("analyst", ["Home", "Councils", "Networks", "Your account"]),
         ("staff", ["Home", "Councils", "Administration", "Your account"]),
     ],
@@ -152,6 +152,7 @@ def test_security_headers(client, db):
         ("lead_a", "councils:detail", ["E06000001"], "Councils"),
         ("officer_a", "accounts:password-change", [], "Your account"),
         ("analyst", "councils:networks", [], "Networks"),
+        ("executive_a", "benchmarks:council", ["E06000001"], "Benchmarks"),
     ],
 )
 def test_navigation_marks_the_current_section(client, personas, who, url_name, args, section):

@@ -1,0 +1,267 @@
+"""Every chart the portal draws, built here with plotly and handed to pages as JSON.
+
+Each function takes plain figures (already suppressed where they must be) and returns a
+`Chart`: the Plotly figure as a JSON-ready dict, and the one-sentence summary the page prints
+above the chart's table. Pages never build figures themselves, so what a chart shows is exactly
+what its table shows. `static/js/charts.js` draws them with the bundle in
+`static/vendor/plotly/`, which holds only the trace types used here (scatter, scatterpolar,
+box, bar, heatmap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .dashboard import CouncilDashboard, Subject
+
+# GOV.UK Design System colours.
+BLUE = "#1d70b8"
+DARK_BLUE = "#003078"
+BLACK = "#0b0c0c"
+GREY = "#505a5f"
+MID_GREY = "#b1b4b6"
+LIGHT_BLUE_FILL = "rgba(29, 112, 184, 0.18)"
+ORANGE = "#f47738"
+
+_LAYOUT: dict[str, Any] = {
+    "template": "none",  # plotly's default template adds ~7 KB of JSON to every chart
+    "font": {"family": "arial, sans-serif", "color": BLACK, "size": 14},
+    "margin": {"l": 40, "r": 20, "t": 20, "b": 40},
+    "legend": {"orientation": "h", "y": -0.15},
+    "paper_bgcolor": "#ffffff",
+    "plot_bgcolor": "#ffffff",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    figure: dict[str, Any]
+    summary: str
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _figure(traces: Sequence[Any], **layout: Any) -> dict[str, Any]:
+    figure = go.Figure(data=list(traces), layout={**_LAYOUT, **layout})
+    return figure.to_plotly_json()
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "no score" if value is None else f"{value:.1f}"
+
+
+# The council dashboard ------------------------------------------------------------------------
+
+
+def radar(dashboard: CouncilDashboard) -> Chart | None:
+    """The council's dimension scores against the group's median, with the middle half (lower
+    to upper quartile) as a band. Dimensions whose group figures are suppressed have no
+    median or band there (a gap, not a zero)."""
+    subjects = dashboard.dimensions
+    if not subjects or all(s.score is None for s in subjects):
+        return None
+    names = [s.name for s in subjects]
+    closed = [*names, names[0]]
+
+    def ring(values: list[Decimal | None]) -> list[float | None]:
+        numbers = [_number(v) for v in values]
+        return [*numbers, numbers[0]]
+
+    def figure_of(s: Subject, name: str) -> Decimal | None:
+        return getattr(s.figures, name) if s.published and s.figures else None
+
+    traces: list[Any] = []
+    group_name = dashboard.group.name if dashboard.group else "the group"
+    if any(s.published for s in subjects):
+        # The band: the upper quartiles filled, then the lower quartiles filled in white
+        # over them, so only the space between them stays shaded.
+        traces.append(
+            go.Scatterpolar(
+                r=ring([figure_of(s, "q3") for s in subjects]),
+                theta=closed,
+                fill="toself",
+                fillcolor=LIGHT_BLUE_FILL,
+                line={"width": 0},
+                mode="lines",
+                name="Middle half of the group",
+                hoverinfo="skip",
+            )
+        )
+        traces.append(
+            go.Scatterpolar(
+                r=ring([figure_of(s, "q1") for s in subjects]),
+                theta=closed,
+                fill="toself",
+                fillcolor="#ffffff",
+                line={"width": 0},
+                mode="lines",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        traces.append(
+            go.Scatterpolar(
+                r=ring([figure_of(s, "median") for s in subjects]),
+                theta=closed,
+                mode="lines",
+                line={"color": GREY, "dash": "dash", "width": 2},
+                name=f"Median of {group_name}",
+            )
+        )
+    traces.append(
+        go.Scatterpolar(
+            r=ring([s.score for s in subjects]),
+            theta=closed,
+            mode="lines+markers",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 7},
+            name=dashboard.council.name,
+        )
+    )
+    compared = [s for s in subjects if s.difference is not None]
+    above = sum(1 for s in compared if (s.difference or 0) > 0)
+    below = sum(1 for s in compared if (s.difference or 0) < 0)
+    if compared:
+        summary = (
+            f"{dashboard.council.name} is above the median of {group_name} in {above} of "
+            f"{len(compared)} dimensions that can be compared, and below it in {below}."
+        )
+    else:
+        summary = (
+            f"The chart shows {dashboard.council.name}'s scores only: {group_name} has no "
+            "figures that can be shown."
+        )
+    figure = _figure(
+        traces,
+        polar={
+            "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
+            "angularaxis": {"direction": "clockwise"},
+        },
+        showlegend=True,
+        height=480,
+        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+    )
+    return Chart(id="chart-radar", figure=figure, summary=summary)
+
+
+def distributions(dashboard: CouncilDashboard) -> Chart | None:
+    """Per dimension, the group's spread as a box (quartiles; whiskers at the 10th and 90th
+    percentiles where the group is big enough to show them) with the council marked. Drawn
+    from the published figures only: no other council's score is in it."""
+    shown = [s for s in dashboard.dimensions if s.published and s.figures]
+    if not shown:
+        return None
+    traces: list[Any] = []
+    for s in reversed(shown):  # top to bottom in the framework's order
+        f = s.figures
+        assert f is not None
+        low = f.p10 if f.p10 is not None else f.q1
+        high = f.p90 if f.p90 is not None else f.q3
+        traces.append(
+            go.Box(
+                y=[s.name],
+                q1=[_number(f.q1)],
+                median=[_number(f.median)],
+                q3=[_number(f.q3)],
+                lowerfence=[_number(low)],
+                upperfence=[_number(high)],
+                orientation="h",
+                fillcolor=LIGHT_BLUE_FILL,
+                line={"color": DARK_BLUE},
+                name=s.name,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    marked = [s for s in reversed(shown) if s.score is not None]
+    traces.append(
+        go.Scatter(
+            x=[_number(s.score) for s in marked],
+            y=[s.name for s in marked],
+            mode="markers",
+            marker={
+                "color": ORANGE,
+                "size": 12,
+                "symbol": "diamond",
+                "line": {"color": BLACK, "width": 1},
+            },
+            name=dashboard.council.name,
+        )
+    )
+    widest = max(shown, key=lambda s: (s.figures.q3 or 0) - (s.figures.q1 or 0) if s.figures else 0)
+    group_name = dashboard.group.name if dashboard.group else "the group"
+    summary = (
+        f"For {len(shown)} dimensions, the chart shows how scores spread across {group_name} "
+        f"and where {dashboard.council.name} sits; councils differ most on {widest.name}."
+    )
+    figure = _figure(
+        traces,
+        xaxis={
+            "range": [1, 5],
+            "title": {"text": "Score (1 to 5)"},
+            "dtick": 1,
+            "gridcolor": MID_GREY,
+        },
+        yaxis={"automargin": True},
+        height=60 + 48 * len(shown),
+        margin={"l": 20, "r": 20, "t": 10, "b": 60},
+    )
+    return Chart(id="chart-distributions", figure=figure, summary=summary)
+
+
+def trend(dashboard: CouncilDashboard) -> Chart | None:
+    """Each dimension's score (and the overall score) across the council's signed-off rounds."""
+    if len(dashboard.trend) < 2:
+        return None
+    rounds = [point.round_name for point in dashboard.trend]
+    traces: list[Any] = []
+    for s in [*dashboard.dimensions, dashboard.overall]:
+        if s is None:
+            continue
+        key = s.dimension_id
+        overall = key is None
+        traces.append(
+            go.Scatter(
+                x=rounds,
+                y=[_number(point.scores.get(key)) for point in dashboard.trend],
+                mode="lines+markers",
+                name=s.name,
+                line={"width": 4 if overall else 1.5, "color": BLACK if overall else None},
+            )
+        )
+    first, last = dashboard.trend[0], dashboard.trend[-1]
+    before, after = first.scores.get(None), last.scores.get(None)
+    span = f"Across {len(rounds)} rounds, from {first.round_name} to {last.round_name}"
+    if before is None or after is None:
+        summary = f"{span}, the overall score cannot be compared."
+    elif after == before:
+        summary = f"{span}, the overall score stayed at {_fmt(after)}."
+    else:
+        direction = "rose" if after > before else "fell"
+        summary = f"{span}, the overall score {direction} from {_fmt(before)} to {_fmt(after)}."
+    figure = _figure(
+        traces,
+        yaxis={
+            "range": [1, 5],
+            "dtick": 1,
+            "title": {"text": "Score (1 to 5)"},
+            "gridcolor": MID_GREY,
+        },
+        xaxis={"type": "category"},
+        height=420,
+        margin={"l": 60, "r": 20, "t": 10, "b": 40},
+        legend={"orientation": "v", "x": 1.02, "y": 1},
+    )
+    return Chart(id="chart-trend", figure=figure, summary=summary)
+
+
+def council_charts(dashboard: CouncilDashboard) -> list[Chart]:
+    return [c for c in (radar(dashboard), distributions(dashboard), trend(dashboard)) if c]

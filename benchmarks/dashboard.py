@@ -1,0 +1,463 @@
+"""What a council's benchmark dashboard shows, read in a fixed number of queries.
+
+`council_dashboard` loads the council's own frozen scores, the stored results of the peer
+groups it may see and its agreed answers; everything after that (changes, positions, strengths
+and priorities) is plain computation over plain data, so the page costs the same whatever the
+size of the sector. Nothing here reads another council's scores: the peer figures are the
+published ones, and the council's place in a group comes from the group's stored distribution
+(`statistics.position_in`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from assessments.models import (
+    AgreedAnswer,
+    AnswerStatus,
+    Assessment,
+    AssessmentRound,
+    AssessmentStatus,
+    Dimension,
+    DimensionScore,
+    LevelDescriptor,
+    Question,
+)
+from assessments.scoring import LEVEL_NAMES, level_band, overall_score
+from councils.models import Council
+
+from .models import BenchmarkResult, PeerGroup, PeerGroupKind
+from .queries import results_built_from
+from .services import min_group_size
+from .statistics import Position, position_in
+
+# The picker's order: the closest comparison first (issue 5), then the wider ones.
+PICKER_ORDER = (
+    PeerGroupKind.NEAREST_NEIGHBOURS,
+    PeerGroupKind.COUNCIL_TYPE,
+    PeerGroupKind.REGION,
+    PeerGroupKind.NATION,
+    PeerGroupKind.POPULATION_BAND,
+    PeerGroupKind.DEPRIVATION,
+    PeerGroupKind.RURALITY,
+    PeerGroupKind.NETWORK,
+    PeerGroupKind.TIER,
+    PeerGroupKind.ALL,
+)
+# How many strengths and how many priorities; how many next steps for each.
+HIGHLIGHTS = 3
+NEXT_STEPS = 2
+
+FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A group's published (or suppressed) result for one subject."""
+
+    councils: int
+    suppressed: bool
+    reason: str = ""
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    q1: Decimal | None = None
+    q3: Decimal | None = None
+    p10: Decimal | None = None
+    p90: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    level_counts: dict[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One dimension (dimension_id set) or the overall score (dimension_id None)."""
+
+    dimension_id: int | None
+    code: str
+    name: str
+    score: Decimal | None
+    previous: Decimal | None
+    figures: Figures | None
+    position: Position | None
+
+    @property
+    def level(self) -> int | None:
+        return level_band(self.score)
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.level or 0, "")
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+    @property
+    def published(self) -> bool:
+        return self.figures is not None and not self.figures.suppressed
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The council's score minus the group's median, when both exist."""
+        if self.score is None or not self.published or self.figures is None:
+            return None
+        median = self.figures.median
+        return None if median is None else self.score - median
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    # The group's overall result this round (None if never computed).
+    overall: Figures | None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    question_code: str
+    statement: str
+    level: int
+    next_level: int
+    next_level_name: str
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class Highlight:
+    subject: Subject
+    steps: list[NextStep]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round_name: str
+    scores: dict[int | None, Decimal]  # by current dimension id; None is the overall score
+
+
+@dataclass
+class CouncilDashboard:
+    council: Council
+    round: AssessmentRound | None
+    previous_round: AssessmentRound | None = None
+    groups: list[GroupChoice] = field(default_factory=list)
+    group: GroupChoice | None = None
+    overall: Subject | None = None
+    dimensions: list[Subject] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    strengths: list[Highlight] = field(default_factory=list)
+    priorities: list[Highlight] = field(default_factory=list)
+    min_group: int = 5
+
+    @property
+    def trend_rows(self) -> list[dict[str, object]]:
+        """The trend as table rows: each dimension, then the overall score, by round."""
+        subjects = [*self.dimensions, *([self.overall] if self.overall else [])]
+        return [
+            {
+                "name": s.name,
+                "values": [point.scores.get(s.dimension_id) for point in self.trend],
+            }
+            for s in subjects
+        ]
+
+    @property
+    def group_published(self) -> bool:
+        return any(subject.published for subject in [*self.dimensions, self.overall] if subject)
+
+
+# Pure helpers ---------------------------------------------------------------------------------
+
+
+def figures_from(row: Mapping[str, object]) -> Figures:
+    counts = row.get("level_counts")
+    level_counts = (
+        {int(level): int(n) for level, n in counts.items()} if isinstance(counts, dict) else None
+    )
+    return Figures(
+        councils=int(row["councils"]),  # type: ignore[call-overload]
+        suppressed=bool(row["suppressed"]),
+        reason=str(row.get("suppression_reason") or ""),
+        level_counts=level_counts,
+        **{name: row.get(name) for name in FIGURES},  # type: ignore[arg-type]
+    )
+
+
+def position_from(distribution: object, score: Decimal | None) -> Position | None:
+    """The council's place in a published group, or None if it cannot be given (no score, or
+    the stored results have not caught up with the council's latest sign-off)."""
+    if score is None or not isinstance(distribution, dict):
+        return None
+    counts = {Decimal(value): int(n) for value, n in distribution.items()}
+    if not counts.get(score):
+        return None
+    return position_in(counts, score)
+
+
+def dimension_lineage(
+    links: Iterable[tuple[int, int | None]],
+) -> dict[int, int]:
+    """{older dimension id: the dimension it became}, from (dimension id, dimension id of the
+    question it replaces) pairs of every question. A dimension carries on from an older one
+    only when all its questions that replace anything replace questions of that one dimension;
+    chains across several versions are followed."""
+    sources: dict[int, set[int]] = defaultdict(set)
+    for dimension_id, replaced_dimension_id in links:
+        if replaced_dimension_id is not None:
+            sources[dimension_id].add(replaced_dimension_id)
+    parent = {
+        next(iter(older)): dimension_id
+        for dimension_id, older in sources.items()
+        if len(older) == 1 and next(iter(older)) != dimension_id
+    }
+    resolved: dict[int, int] = {}
+    for older in parent:
+        current, seen = older, {older}
+        while current in parent and parent[current] not in seen:
+            current = parent[current]
+            seen.add(current)
+        resolved[older] = current
+    return resolved
+
+
+def highlights(
+    subjects: Sequence[Subject], steps: Mapping[int, list[NextStep]], *, count: int = HIGHLIGHTS
+) -> tuple[list[Highlight], list[Highlight]]:
+    """(strengths, priorities): the dimensions furthest above and furthest below the group's
+    median, at most `count` each, ties by the framework's order. Only published dimensions
+    with a score count; a dimension level with the median is neither."""
+    differences = [
+        (s.difference, s) for s in subjects if s.dimension_id is not None and s.difference
+    ]
+    # sorted() is stable, so equal differences keep the framework's order.
+    above = [s for d, s in sorted(differences, key=lambda pair: -pair[0]) if d > 0]
+    below = [s for d, s in sorted(differences, key=lambda pair: pair[0]) if d < 0]
+    return (
+        [Highlight(s, steps.get(s.dimension_id or 0, [])) for s in above[:count]],
+        [Highlight(s, steps.get(s.dimension_id or 0, [])) for s in below[:count]],
+    )
+
+
+def next_steps(
+    answers: Iterable[tuple[int, str, str, int, int]],
+    descriptors: Mapping[tuple[int, int], str],
+    *,
+    count: int = NEXT_STEPS,
+) -> dict[int, list[NextStep]]:
+    """{dimension id: next steps}: for the `count` lowest agreed levels in each dimension (ties
+    by question order, so `answers` must come in that order), what the next level up looks
+    like. `answers` are (dimension id, question code, statement, question id, level); a
+    question already at level 5 has no next step."""
+    by_dimension: dict[int, list[tuple[int, str, str, int]]] = defaultdict(list)
+    for dimension_id, code, statement, question_id, level in answers:
+        by_dimension[dimension_id].append((level, code, statement, question_id))
+    found: dict[int, list[NextStep]] = {}
+    for dimension_id, rows in by_dimension.items():
+        weakest = sorted((row for row in rows if row[0] < 5), key=lambda row: row[0])[:count]
+        found[dimension_id] = [
+            NextStep(
+                question_code=code,
+                statement=statement,
+                level=level,
+                next_level=level + 1,
+                next_level_name=LEVEL_NAMES[level + 1],
+                descriptor=descriptors.get((question_id, level + 1), ""),
+            )
+            for level, code, statement, question_id in weakest
+        ]
+    return found
+
+
+# The read -------------------------------------------------------------------------------------
+
+
+def visible_groups(council: Council) -> list[PeerGroup]:
+    """The groups this council may see, in picker order: public groups it belongs to, and its
+    own nearest-neighbour group (never another council's, even one it is a member of)."""
+    groups = PeerGroup.objects.filter(members=council).filter(
+        Q(owner__isnull=True) | Q(owner=council)
+    )
+    rank: dict[str, int] = {kind: index for index, kind in enumerate(PICKER_ORDER)}
+    return sorted(groups, key=lambda g: (rank.get(g.kind, len(rank)), g.name))
+
+
+def council_dashboard(council: Council, *, group_slug: str | None = None) -> CouncilDashboard:
+    """The dashboard for the council's latest signed-off round, against the chosen group (its
+    nearest neighbours when none is chosen). Raises PeerGroup.DoesNotExist for a group the
+    council may not see. At most ten queries, whatever the number of councils and groups."""
+    dashboard = CouncilDashboard(council=council, round=None, min_group=min_group_size())
+    groups = visible_groups(council)
+    chosen = next((g for g in groups if g.slug == group_slug), None)
+    if group_slug and chosen is None:
+        raise PeerGroup.DoesNotExist(group_slug)
+    if chosen is None and groups:
+        chosen = groups[0]
+
+    assessments = list(
+        Assessment.objects.filter(council=council, status=AssessmentStatus.SIGNED_OFF)
+        .select_related("round")
+        .order_by("-round__opens_on", "-round_id")
+    )
+    results = _results(assessments[0].round_id if assessments else None, groups)
+    dashboard.groups = [
+        GroupChoice(
+            slug=g.slug,
+            name=g.name,
+            kind=g.kind,
+            kind_label=PeerGroupKind(g.kind).label,
+            overall=results.get((g.pk, None), (None, None))[0],
+        )
+        for g in groups
+    ]
+    dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
+    if not assessments:
+        return dashboard
+    latest = assessments[0]
+    dashboard.round = latest.round
+    dashboard.previous_round = assessments[1].round if len(assessments) > 1 else None
+
+    dimensions = list(
+        Dimension.objects.filter(framework_id=latest.round.framework_id).order_by("order")
+    )
+    scores = _scores_by_round(council, assessments, latest.round.framework_id)
+    current = scores.get(latest.round_id, {})
+    # Positions only from results built from the council's scores as they are now: a score
+    # found in a stale distribution may be another council's.
+    current_results = results_built_from(
+        round_id=latest.round_id,
+        council_id=council.pk,
+        scores={pk: score for pk, score in current.items() if pk is not None},
+    )
+    previous = scores.get(dashboard.previous_round.pk, {}) if dashboard.previous_round else {}
+
+    def subject(dimension: Dimension | None) -> Subject:
+        key = dimension.pk if dimension else None
+        figures, distribution = (
+            results.get((chosen.pk, key), (None, None)) if chosen else (None, None)
+        )
+        score = current.get(key)
+        return Subject(
+            dimension_id=key,
+            code=dimension.code if dimension else "overall",
+            name=dimension.name if dimension else "Overall score",
+            score=score,
+            previous=previous.get(key),
+            figures=figures,
+            position=(
+                position_from(distribution, score)
+                if current_results and figures and not figures.suppressed
+                else None
+            ),
+        )
+
+    dashboard.dimensions = [subject(d) for d in dimensions]
+    dashboard.overall = subject(None)
+    dashboard.trend = [
+        TrendPoint(round_name=a.round.name, scores=scores[a.round_id])
+        for a in reversed(assessments)
+        if scores.get(a.round_id)
+    ]
+    steps = _next_steps(latest, [d.pk for d in dimensions])
+    dashboard.strengths, dashboard.priorities = highlights(dashboard.dimensions, steps)
+    return dashboard
+
+
+def _results(
+    round_id: int | None, groups: Sequence[PeerGroup]
+) -> dict[tuple[int, int | None], tuple[Figures, object]]:
+    """{(group id, dimension id or None): (figures, stored distribution)} for the round."""
+    if round_id is None or not groups:
+        return {}
+    rows = BenchmarkResult.objects.filter(
+        round_id=round_id, peer_group__in=[g.pk for g in groups]
+    ).values(
+        "peer_group_id",
+        "dimension_id",
+        "councils",
+        "suppressed",
+        "suppression_reason",
+        "level_counts",
+        "distribution",
+        *FIGURES,
+    )
+    return {
+        (row["peer_group_id"], row["dimension_id"]): (figures_from(row), row["distribution"])
+        for row in rows
+    }
+
+
+def _scores_by_round(
+    council: Council, assessments: Sequence[Assessment], framework_id: int
+) -> dict[int, dict[int | None, Decimal]]:
+    """{round id: {current dimension id: score, None: overall}} for every signed-off round,
+    older frameworks' dimensions mapped onto the current ones through the question lineage."""
+    rows = list(
+        DimensionScore.objects.filter(
+            council=council,
+            assessment__in=[a.pk for a in assessments],
+            score__isnull=False,
+        ).values_list("round_id", "dimension_id", "score")
+    )
+    frameworks = {a.round.framework_id for a in assessments}
+    lineage: dict[int, int] = {}
+    if len(frameworks) > 1:
+        lineage = dimension_lineage(
+            Question.objects.filter(framework_id__in=frameworks).values_list(
+                "dimension_id", "replaces__dimension_id"
+            )
+        )
+    round_framework = {a.round_id: a.round.framework_id for a in assessments}
+    by_round: dict[int, dict[int | None, Decimal]] = defaultdict(dict)
+    own: dict[int, list[Decimal]] = defaultdict(list)
+    for round_id, dimension_id, score in rows:
+        if score is None:
+            continue
+        own[round_id].append(score)
+        if round_framework[round_id] != framework_id:
+            dimension_id = lineage.get(dimension_id, -1)
+            if dimension_id == -1:
+                continue  # no comparable dimension in the current framework
+        by_round[round_id][dimension_id] = score
+    for round_id, values in own.items():
+        overall = overall_score(values)
+        if overall is not None:
+            by_round[round_id][None] = overall
+    return dict(by_round)
+
+
+def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, list[NextStep]]:
+    answers: list[tuple[int, str, str, int, int]] = list(
+        AgreedAnswer.objects.filter(
+            assessment=assessment,
+            status=AnswerStatus.ANSWERED,
+            level__isnull=False,
+            question__dimension_id__in=dimension_ids,
+        )
+        .order_by("question__dimension__order", "question__order")
+        .values_list(
+            "question__dimension_id",
+            "question__code",
+            "question__statement",
+            "question_id",
+            "level",
+        )  # type: ignore[arg-type]  # level is never null here (filtered above)
+    )
+    wanted = {(question_id, level + 1) for *_, question_id, level in answers if level < 5}
+    descriptors = {
+        (question_id, level): text
+        for question_id, level, text in LevelDescriptor.objects.filter(
+            question_id__in={q for q, _ in wanted}
+        ).values_list("question_id", "level", "description")
+        if (question_id, level) in wanted
+    }
+    return next_steps(answers, descriptors)

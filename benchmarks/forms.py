@@ -1,0 +1,48 @@
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from .dashboard import GroupChoice
+
+
+def _label(choice: GroupChoice, min_group: int) -> str:
+    overall = choice.overall
+    if overall is None:
+        size = "no results yet"
+    elif overall.suppressed:
+        size = (
+            f"fewer than {min_group} councils"
+            if overall.reason == "too_small"
+            else "figures withheld"
+        )
+    else:
+        size = f"{overall.councils} councils"
+    return f"{choice.name} ({size})"
+
+
+class PeerGroupForm(forms.Form):
+    """The peer-group picker: a GET form, so the chosen group is in the address to share."""
+
+    group = forms.ChoiceField(
+        label="Compare with",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a group of councils to compare with",
+            "invalid_choice": "Select a group of councils from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, groups: list[GroupChoice], min_group: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(g.slug, _label(g, min_group)) for g in groups]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.radios("group", legend_size=Size.SMALL, small=True),
+            Submit("submit", "Show comparison", css_class="govuk-button--secondary"),
+        )

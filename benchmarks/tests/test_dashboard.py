@@ -1,0 +1,381 @@
+"""The council dashboard: what it shows, that it shows only what it may, and what it costs."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from benchmarks.dashboard import (
+    Figures,
+    NextStep,
+    Subject,
+    dimension_lineage,
+    highlights,
+    next_steps,
+)
+from benchmarks.models import BenchmarkResult, PeerGroupKind
+from benchmarks.queries import council_positions
+from benchmarks.services import benchmarks_rebuild
+from councils.tests.factories import CouncilFactory
+
+from .dashboard_data import build_sector, make_group
+from .factories import scored_assessment
+
+D = Decimal
+
+
+@pytest.fixture
+def sector(personas, settings):
+    return build_sector(personas, settings)
+
+
+def url(personas, **query) -> str:
+    base = reverse("benchmarks:council", args=[personas.council_a.gss_code])
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def result(round_, group, dimension=None) -> BenchmarkResult:
+    return BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=dimension)
+
+
+# Access -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "lead_a", "executive_a"])
+def test_every_member_of_the_council_may_view(client, personas, sector, persona):
+    client.force_login(getattr(personas, persona))
+
+    assert client.get(url(personas)).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["officer_b", "analyst", "staff"])
+def test_anyone_else_gets_a_404(client, personas, sector, persona):
+    client.force_login(getattr(personas, persona))
+
+    assert client.get(url(personas)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, personas, sector):
+    response = client.get(url(personas))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+@pytest.mark.parametrize("slug", ["neighbours-b", "no-such-group", "region-ne%00"])
+def test_a_group_the_council_may_not_see_is_a_404(client, personas, sector, slug):
+    client.force_login(personas.executive_a)
+
+    assert client.get(url(personas, group=slug)).status_code == 404
+
+
+def test_the_index_sends_a_member_of_one_council_to_its_dashboard(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    response = client.get(reverse("benchmarks:index"))
+
+    assert response.status_code == 302
+    assert response["Location"] == url(personas)
+
+
+def test_the_index_is_a_404_for_people_without_a_council(client, personas):
+    client.force_login(personas.analyst)
+
+    assert client.get(reverse("benchmarks:index")).status_code == 404
+
+
+# What it shows ----------------------------------------------------------------------------------
+
+
+def test_nearest_neighbours_are_the_default_and_others_neighbours_are_not_offered(
+    client, personas, sector
+):
+    client.force_login(personas.executive_a)
+
+    response = client.get(url(personas))
+
+    dashboard = response.context["dashboard"]
+    assert dashboard.group.slug == "neighbours-a"
+    assert [g.slug for g in dashboard.groups] == [
+        "neighbours-a",
+        "region-ne",
+        "rurality-urban",
+        "tier-unitary",
+    ]
+    assert "neighbours-b" not in response.content.decode()
+
+
+def test_headline_figures_position_and_change(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    dashboard = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    overall = dashboard.overall
+    # A: 2.0 and 4.0, overall 3.0; in the earlier round 1.5 and 3.0, overall 2.3 (2.25 half up).
+    assert (overall.score, overall.previous, overall.change) == (D("3.0"), D("2.3"), D("0.7"))
+    assert overall.level == 3
+    stored = result(sector["latest"], sector["groups"]["tier"])
+    assert overall.figures.median == stored.median
+    positions = council_positions(round_id=sector["latest"].pk, council_id=personas.council_a.pk)
+    assert overall.position == positions[(sector["groups"]["tier"].pk, None)]
+    # Overall scores of the eight: 3.0, 3.0, 1.5, 3.5, 2.8, 2.5, 4.8, 2.3 -> A ranks 3rd.
+    assert (overall.position.rank, overall.position.councils) == (3, 8)
+
+
+def figure(response, name) -> dict:
+    return response.context["charts"][name].figure
+
+
+def test_chart_json_equals_the_stored_figures(client, personas, sector):
+    client.force_login(personas.executive_a)
+    region = sector["groups"]["region"]
+
+    response = client.get(url(personas, group="region-ne"))
+
+    first, second = sector["dimensions"]
+    stored = [result(sector["latest"], region, d) for d in (first, second)]
+    radar = {trace.get("name"): trace for trace in figure(response, "radar")["data"]}
+    median = radar["Median of region-ne"]
+    # The ring closes on the first dimension again.
+    assert median["r"] == [
+        float(stored[0].median),
+        float(stored[1].median),
+        float(stored[0].median),
+    ]
+    council = radar["Hartlepool Borough Council"]
+    assert council["r"] == [2.0, 4.0, 2.0]
+    boxes = [t for t in figure(response, "distributions")["data"] if t["type"] == "box"]
+    by_name = {box["y"][0]: box for box in boxes}
+    for dimension, row in zip((first, second), stored, strict=True):
+        box = by_name[dimension.name]
+        assert (box["q1"], box["median"], box["q3"]) == (
+            [float(row.q1)],
+            [float(row.median)],
+            [float(row.q3)],
+        )
+        # Five councils, under twice the minimum: no 10th or 90th percentile, so the whiskers
+        # stop at the quartiles.
+        assert row.p10 is None
+        assert (box["lowerfence"], box["upperfence"]) == ([float(row.q1)], [float(row.q3)])
+    # The same figures are in the page's table.
+    html = response.content.decode()
+    assert f"{stored[0].q1:.2f} to {stored[0].q3:.2f}" in html
+
+
+def test_a_suppressed_group_says_so_and_draws_no_group_figures(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    response = client.get(url(personas, group="rurality-urban"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "fewer than 3 councils" in html.lower()
+    charts = response.context["charts"]
+    assert "distributions" not in charts
+    names = [trace.get("name") for trace in charts["radar"].figure["data"]]
+    assert names == ["Hartlepool Borough Council"]
+    assert response.context["dashboard"].overall.position is None
+    assert not response.context["dashboard"].strengths
+    assert not response.context["dashboard"].priorities
+
+
+def test_no_other_council_is_named(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    for slug in ("neighbours-a", "region-ne", "tier-unitary", "rurality-urban"):
+        html = client.get(url(personas, group=slug)).content.decode()
+        assert "Middlesbrough" not in html, slug
+        assert not re.search(r"Other Council \d|Other\d", html), slug
+
+
+def test_strengths_priorities_and_next_steps(client, personas, sector):
+    client.force_login(personas.executive_a)
+    first, second = sector["dimensions"]
+
+    dashboard = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    # Tier medians: first dimension 2.75 -> A's 2.0 is below; second 3.0 -> A's 4.0 above.
+    assert [h.subject.dimension_id for h in dashboard.priorities] == [first.pk]
+    assert [h.subject.dimension_id for h in dashboard.strengths] == [second.pk]
+    steps = dashboard.priorities[0].steps
+    # The two lowest agreed levels (1 and 3), each with the next level's descriptor; the
+    # question at level 5 has no next step.
+    assert [(s.question_code, s.level, s.next_level, s.descriptor) for s in steps] == [
+        ("DIM1-02", 1, 2, "Level 2"),
+        ("DIM1-01", 3, 4, "Level 4"),
+    ]
+
+
+def test_trend_table_lists_every_signed_off_round(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    response = client.get(url(personas))
+
+    dashboard = response.context["dashboard"]
+    assert [p.round_name for p in dashboard.trend] == ["2025 to 2026", "2026 to 2027"]
+    assert dashboard.trend_rows[-1] == {"name": "Overall score", "values": [D("2.3"), D("3.0")]}
+    assert "chart-trend" in response.content.decode()
+
+
+def test_positions_wait_for_results_that_include_the_latest_sign_off(client, personas, sector):
+    client.force_login(personas.executive_a)
+    a = personas.council_a
+    # Reopened and signed off again with other scores; the results job has not run yet.
+    a.assessments.get(round=sector["latest"]).delete()
+    first, second = sector["dimensions"]
+    scored_assessment(council=a, round=sector["latest"], scores={first: "3.0", second: "3.0"})
+
+    response = client.get(url(personas, group="tier-unitary"))
+
+    dashboard = response.context["dashboard"]
+    assert dashboard.overall.score == D("3.0")
+    assert dashboard.overall.position is None
+    assert "Not available until the figures include your latest sign-off" in (
+        response.content.decode()
+    )
+
+
+def test_a_council_with_nothing_signed_off_sees_why(client, personas, sector):
+    client.force_login(personas.officer_b)
+    personas.council_b.assessments.all().delete()
+
+    response = client.get(reverse("benchmarks:council", args=[personas.council_b.gss_code]))
+
+    assert response.status_code == 200
+    assert "no signed-off assessment yet" in response.content.decode()
+
+
+def test_chart_pages_load_the_chart_scripts_with_defer_and_no_inline_script(
+    client, personas, sector
+):
+    client.force_login(personas.executive_a)
+
+    html = client.get(url(personas)).content.decode()
+
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert any("plotly-custom" in s and "defer" in s for s in scripts)
+    assert any("charts.js" in s and "defer" in s for s in scripts)
+    # Only data blocks or external files: nothing inline that would run.
+    for tag in scripts:
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert " style=" not in html
+    for block in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S):
+        json.loads(block)
+
+
+def test_pages_without_charts_do_not_load_plotly(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    assert "plotly" not in client.get(reverse("core:home")).content.decode()
+
+
+# What it costs ----------------------------------------------------------------------------------
+
+
+def page_queries(client, address) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+def test_queries_are_bounded_and_the_same_at_two_sizes(client, personas, sector):
+    client.force_login(personas.executive_a)
+    small = page_queries(client, url(personas, group="tier-unitary"))
+
+    # Ten times the councils, more groups, another round.
+    tier = sector["groups"]["tier"]
+    first, second = sector["dimensions"]
+    extra = [CouncilFactory() for _ in range(70)]
+    tier.members.add(*extra)
+    for n in range(10):
+        make_group(
+            f"population-{n}", PeerGroupKind.POPULATION_BAND, [personas.council_a, *extra[n:]]
+        )
+    for council in extra:
+        scored_assessment(
+            council=council, round=sector["latest"], scores={first: "3.0", second: "2.0"}
+        )
+    benchmarks_rebuild(round_id=sector["latest"].pk)
+
+    large = page_queries(client, url(personas, group="tier-unitary"))
+
+    assert large == small <= 16
+
+
+def test_the_dashboard_stays_within_its_query_bound(
+    client, personas, sector, django_assert_max_num_queries
+):
+    client.force_login(personas.executive_a)
+
+    with django_assert_max_num_queries(16):
+        client.get(url(personas))
+
+
+# Pure helpers -----------------------------------------------------------------------------------
+
+
+def test_dimension_lineage_follows_chains_and_skips_split_dimensions():
+    links = [
+        (20, 10),  # v2 dimension 20 carries on v1's 10
+        (20, 10),
+        (20, None),  # a new question: no link
+        (21, 11),
+        (21, 12),  # 21 draws on two old dimensions: not comparable
+        (30, 20),  # v3's 30 carries on v2's 20
+    ]
+
+    assert dimension_lineage(links) == {10: 30, 20: 30}
+
+
+def subject(pk, score, median, published=True) -> Subject:
+    figures = Figures(councils=5, suppressed=not published, median=median if published else None)
+    return Subject(
+        dimension_id=pk,
+        code=f"D{pk}",
+        name=f"D{pk}",
+        score=score,
+        previous=None,
+        figures=figures,
+        position=None,
+    )
+
+
+def test_highlights_order_by_distance_from_the_median_and_leave_out_ties_and_suppressed():
+    subjects = [
+        subject(1, D("2.0"), D("3.0")),  # -1.0
+        subject(2, D("4.0"), D("3.0")),  # +1.0
+        subject(3, D("3.0"), D("3.0")),  # level: neither
+        subject(4, D("1.0"), D("3.0"), published=False),
+        subject(5, D("2.5"), D("3.0")),  # -0.5
+        subject(6, D("3.5"), D("3.0")),  # +0.5
+        subject(7, D("1.5"), D("2.5")),  # -1.0, ties with 1: framework order
+        subject(None, D("1.0"), D("4.0")),  # the overall score is never a highlight
+    ]
+
+    strengths, priorities = highlights(subjects, {}, count=2)
+
+    assert [h.subject.dimension_id for h in strengths] == [2, 6]
+    assert [h.subject.dimension_id for h in priorities] == [1, 7]
+
+
+def test_next_steps_take_the_lowest_levels_and_skip_the_top_level():
+    answers = [
+        (1, "A-01", "First", 101, 4),
+        (1, "A-02", "Second", 102, 2),
+        (1, "A-03", "Third", 103, 5),
+        (1, "A-04", "Fourth", 104, 2),
+        (2, "B-01", "Only", 201, 5),
+    ]
+    descriptors = {(102, 3): "Three for 102", (104, 3): "Three for 104", (101, 5): "Five"}
+
+    found = next_steps(answers, descriptors, count=2)
+
+    assert found[1] == [
+        NextStep("A-02", "Second", 2, 3, "Defined", "Three for 102"),
+        NextStep("A-04", "Fourth", 2, 3, "Defined", "Three for 104"),
+    ]
+    assert found[2] == []
