@@ -1,10 +1,16 @@
+import re
+from collections.abc import Mapping
 from typing import Any
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
+from django.conf import settings
 
-from .models import Council, CouncilQuerySet, CouncilType, Nation
+from core.forms import ErrorLinksMixin
+
+from .models import Council, CouncilQuerySet, CouncilType, Nation, Network
 
 
 class CouncilFilterForm(forms.Form):
@@ -70,3 +76,89 @@ class CouncilFilterForm(forms.Form):
 
 def region_choices() -> list[str]:
     return list(Council.objects.order_by("region").values_list("region", flat=True).distinct())
+
+
+BY_NAME = "by_name"
+ANONYMOUS = "anonymous"
+
+# A choice for a network that is not on the page, e.g. "network_99" from a tampered POST.
+_NETWORK_KEY = re.compile(r"^network_(\d+)$")
+
+
+def _sharing_choices() -> list[Choice]:
+    return [
+        Choice(
+            BY_NAME,
+            "Share our results with this network by name",
+            hint="The network's analysts see your council's scores, with your council's name, "
+            "on the network dashboard and in the network's reports.",
+        ),
+        Choice(
+            ANONYMOUS,
+            "Only include our results in anonymous figures (default)",
+            hint="Your scores count towards the network's figures, such as averages, but are "
+            "never shown with your council's name. Where fewer than "
+            f"{settings.BENCHMARK_MIN_GROUP} councils are in a group, no figures are shown "
+            "at all.",
+        ),
+    ]
+
+
+class SharingForm(ErrorLinksMixin, forms.Form):
+    """How the council shares its results with each network it belongs to: one set of radios
+    per network, named network_<pk>."""
+
+    def __init__(
+        self,
+        *args: Any,
+        networks: list[Network],
+        current: Mapping[int, bool],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.networks = networks
+        for network in networks:
+            self.fields[self.field_name(network)] = forms.ChoiceField(
+                label=f"How should {network.name} see your results?",
+                choices=_sharing_choices(),
+                widget=forms.RadioSelect,
+                initial=BY_NAME if current.get(network.pk, False) else ANONYMOUS,
+                error_messages={
+                    "required": f"Select how {network.name} sees your results",
+                    "invalid_choice": f"Select how {network.name} sees your results",
+                },
+            )
+        if networks:
+            self.non_field_anchor = f"#id_{self.field_name(networks[0])}_1"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *(
+                Field.radios(self.field_name(network), legend_size=Size.MEDIUM, legend_tag="h2")
+                for network in networks
+            ),
+            Submit("submit", "Save sharing choices"),
+        )
+
+    @staticmethod
+    def field_name(network: Network) -> str:
+        return f"network_{network.pk}"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on_page = {network.pk for network in self.networks}
+        for key in self.data:
+            match = _NETWORK_KEY.match(key)
+            if match and int(match.group(1)) not in on_page:
+                raise forms.ValidationError(
+                    "Some choices were for networks your council is not a member of. Reload "
+                    "the page and try again"
+                )
+        return cleaned
+
+    def choices(self) -> dict[Network, bool]:
+        """By name (True) or anonymous (False), for each network. Call after is_valid()."""
+        return {
+            network: self.cleaned_data[self.field_name(network)] == BY_NAME
+            for network in self.networks
+        }

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class CouncilType(models.TextChoices):
@@ -130,3 +132,80 @@ class Network(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def sharing_label(by_name: bool) -> str:
+    return "By name" if by_name else "Anonymous figures only"
+
+
+class NetworkSharingQuerySet(models.QuerySet["NetworkSharing"]):
+    def named_in(self, network: Network) -> NetworkSharingQuerySet:
+        """Councils that share with this network by name and are still its members.
+
+        A council that leaves keeps its row (so its choice returns if it rejoins), but it
+        is never named to a network it is no longer in.
+        """
+        return self.filter(network=network, by_name=True, council__networks=network)
+
+
+class NetworkSharing(models.Model):
+    """A council's choice to be named to one network. No row means anonymous figures only."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="network_sharing")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="sharing")
+    by_name = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = NetworkSharingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council__short_name", "network__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "network"], name="one_sharing_choice_per_council_per_network"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council.short_name}, {self.network}: {sharing_label(self.by_name)}"
+
+
+def council_ids_named_in(network: Network) -> set[int]:
+    """Ids of the member councils that the network may show by name, in one query."""
+    return set(NetworkSharing.objects.named_in(network).values_list("council_id", flat=True))
+
+
+class SharingEvent(models.Model):
+    """A change of a council's sharing choice. Never edited or deleted by the portal."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="sharing_events")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="sharing_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    by_name_before = models.BooleanField()
+    by_name_after = models.BooleanField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.council.short_name}, {self.network}: {self.before_label} → {self.after_label}"
+        )
+
+    @property
+    def before_label(self) -> str:
+        return sharing_label(self.by_name_before)
+
+    @property
+    def after_label(self) -> str:
+        return sharing_label(self.by_name_after)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("networks/", views.networks, name="networks"),
     path("networks/<slug:slug>/", views.network_detail, name="network-detail"),
     path("<str:gss_code>/", views.detail, name="detail"),
+    path("<str:gss_code>/sharing/", views.sharing, name="sharing"),
 ]

@@ -1,16 +1,19 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import network_for_analyst
+from accounts.access import council_for_lead, network_for_analyst
 from accounts.models import NetworkMembership
 from core.types import AuthenticatedHttpRequest
 
-from .forms import CouncilFilterForm, region_choices
-from .models import Council, Network
+from . import services
+from .forms import CouncilFilterForm, SharingForm, region_choices
+from .models import Council, Network, SharingEvent
 
 PAGE_SIZE = 50
+SHARING_HISTORY_LIMIT = 50
 
 # Only what the directory table shows, so a page stays one small query.
 _LIST_FIELDS = ("gss_code", "name", "short_name", "council_type", "nation", "region", "population")
@@ -71,3 +74,36 @@ def network_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     network = network_for_analyst(request.user, slug)
     members = network.members.only(*_LIST_FIELDS).order_by("short_name")
     return render(request, "councils/network_detail.html", {"network": network, "members": members})
+
+
+def sharing(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    council = council_for_lead(request.user, gss_code)
+    networks = list(council.networks.only("name").order_by("name"))
+    current = dict(council.network_sharing.values_list("network_id", "by_name"))
+    form = SharingForm(
+        request.POST if request.method == "POST" else None, networks=networks, current=current
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.sharing_set_many(council=council, choices=form.choices(), by=request.user)
+        except services.SharingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Sharing choices saved")
+            return redirect("councils:sharing", gss_code=council.gss_code)
+    events = list(
+        SharingEvent.objects.filter(council=council).select_related("actor", "network")[
+            :SHARING_HISTORY_LIMIT
+        ]
+    )
+    return render(
+        request,
+        "councils/sharing.html",
+        {
+            "council": council,
+            "networks": networks,
+            "form": form,
+            "events": events,
+            "history_limit": SHARING_HISTORY_LIMIT,
+        },
+    )

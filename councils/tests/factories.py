@@ -1,7 +1,15 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
+from councils.models import (
+    Council,
+    CouncilType,
+    Nation,
+    Network,
+    NetworkSharing,
+    Rurality,
+    Tier,
+)
 
 
 class CouncilFactory(DjangoModelFactory):
@@ -41,3 +49,12 @@ class NetworkFactory(DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if create and extracted:
             self.members.add(*extracted)
+
+
+class NetworkSharingFactory(DjangoModelFactory):
+    class Meta:
+        model = NetworkSharing
+
+    council = factory.SubFactory(CouncilFactory)
+    network = factory.SubFactory(NetworkFactory)
+    by_name = True
