@@ -1,5 +1,6 @@
 """The council dashboard: what it shows, that it shows only what it may, and what it costs."""
 
+import datetime
 import json
 import re
 from decimal import Decimal
@@ -9,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.models import Dimension, Question
+from assessments.tests.factories import small_framework
 from benchmarks.dashboard import (
     Figures,
     NextStep,
@@ -23,7 +26,7 @@ from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
 from .dashboard_data import build_sector, make_group
-from .factories import scored_assessment
+from .factories import AssessmentRoundFactory, scored_assessment
 
 D = Decimal
 
@@ -379,3 +382,39 @@ def test_next_steps_take_the_lowest_levels_and_skip_the_top_level():
         NextStep("A-04", "Fourth", 2, 3, "Defined", "Three for 104"),
     ]
     assert found[2] == []
+
+
+def test_the_trend_carries_scores_across_framework_versions(client, personas, settings):
+    settings.BENCHMARK_MIN_GROUP = 1
+    old, new = (
+        small_framework(dimensions=2, questions=2),
+        small_framework(dimensions=2, questions=2),
+    )
+    # v2's first dimension carries on v1's first; its second draws on both of v1's, so it
+    # has no comparable earlier score.
+    links = {"DIM1-01": "DIM1-01", "DIM1-02": "DIM1-02", "DIM2-01": "DIM1-01", "DIM2-02": "DIM2-02"}
+    for code, replaced in links.items():
+        Question.objects.filter(framework=new, code=code).update(
+            replaces=Question.objects.get(framework=old, code=replaced)
+        )
+    old_dims = list(Dimension.objects.filter(framework=old).order_by("order"))
+    new_dims = list(Dimension.objects.filter(framework=new).order_by("order"))
+    earlier = AssessmentRoundFactory(framework=old, opens_on=datetime.date(2025, 4, 1))
+    latest = AssessmentRoundFactory(framework=new, opens_on=datetime.date(2026, 4, 1))
+    a = personas.council_a
+    scored_assessment(council=a, round=earlier, scores={old_dims[0]: "2.0", old_dims[1]: "3.0"})
+    scored_assessment(council=a, round=latest, scores={new_dims[0]: "2.5", new_dims[1]: "4.0"})
+    make_group("tier-unitary", PeerGroupKind.TIER, [a])
+    for round_ in (earlier, latest):
+        benchmarks_rebuild(round_id=round_.pk)
+    client.force_login(personas.executive_a)
+
+    dashboard = client.get(url(personas)).context["dashboard"]
+
+    first, second, overall = dashboard.trend_rows
+    assert first["values"] == [D("2.0"), D("2.5")]
+    assert second["values"] == [None, D("4.0")]
+    # The overall score is each round's own: always comparable.
+    assert overall["values"] == [D("2.5"), D("3.3")]
+    assert dashboard.dimensions[0].change == D("0.5")
+    assert dashboard.dimensions[1].change is None
