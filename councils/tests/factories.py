@@ -12,6 +12,17 @@ from councils.models import (
 )
 
 
+def _code(n: int) -> str:
+    """A unique four-character mySociety code (the column's limit): "T" and n in base 36, so
+    a test session can make 46,656 councils, not 1,000."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    for _ in range(3):
+        n, digit = divmod(n, 36)
+        out = digits[digit] + out
+    return "T" + out
+
+
 class CouncilFactory(DjangoModelFactory):
     class Meta:
         model = Council
@@ -20,7 +31,7 @@ class CouncilFactory(DjangoModelFactory):
     gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
     name = factory.Sequence(lambda n: f"Testshire {n} Council")
     short_name = factory.Sequence(lambda n: f"Testshire {n}")
-    la_code = factory.Sequence(lambda n: f"T{n:03d}")
+    la_code = factory.Sequence(_code)
     council_type = CouncilType.UNITARY
     tier = Tier.UNITARY
     nation = Nation.ENGLAND
