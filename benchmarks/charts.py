@@ -18,6 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .dashboard import CouncilDashboard, Subject
+from .network_dashboard import NetworkDashboard
 
 # GOV.UK Design System colours.
 BLUE = "#1d70b8"
@@ -265,3 +266,148 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
 
 def council_charts(dashboard: CouncilDashboard) -> list[Chart]:
     return [c for c in (radar(dashboard), distributions(dashboard), trend(dashboard)) if c]
+
+
+# The network dashboard ------------------------------------------------------------------------
+
+# A single-hue sequential scale, from GOV.UK's light blue tint to its dark blue: it reads the
+# same with any colour vision deficiency, and in greyscale, because only lightness changes.
+HEATMAP_SCALE = [
+    [0.0, "#f3f8fc"],
+    [0.25, "#d2e2f1"],
+    [0.5, "#5694ca"],
+    [0.75, BLUE],
+    [1.0, DARK_BLUE],
+]
+
+
+def network_distributions(dashboard: NetworkDashboard) -> Chart | None:
+    """Per dimension and overall, the network group's spread as a box (quartiles; whiskers at
+    the 10th and 90th percentiles where the group is big enough to show them), drawn from its
+    published BenchmarkResult figures only. A suppressed subject has no box at all."""
+    shown = [d for d in dashboard.distributions if d.published and d.figures]
+    if not shown:
+        return None
+    traces: list[Any] = []
+    for d in reversed(shown):  # top to bottom in the framework's order, overall last
+        f = d.figures
+        assert f is not None
+        low = f.p10 if f.p10 is not None else f.q1
+        high = f.p90 if f.p90 is not None else f.q3
+        traces.append(
+            go.Box(
+                y=[d.column.name],
+                q1=[_number(f.q1)],
+                median=[_number(f.median)],
+                q3=[_number(f.q3)],
+                lowerfence=[_number(low)],
+                upperfence=[_number(high)],
+                orientation="h",
+                fillcolor=LIGHT_BLUE_FILL,
+                line={"color": DARK_BLUE},
+                name=d.column.name,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    dimensions = [d for d in shown if d.column.dimension_id is not None]
+    network = dashboard.network.name
+    if dimensions:
+        widest = max(
+            dimensions, key=lambda d: (d.figures.q3 or 0) - (d.figures.q1 or 0) if d.figures else 0
+        )
+        summary = (
+            f"For {len(dimensions)} dimensions, the chart shows how member councils' scores "
+            f"spread across {network}; they differ most on {widest.column.name}."
+        )
+    else:
+        summary = f"The chart shows how member councils' overall scores spread across {network}."
+    figure = _figure(
+        traces,
+        xaxis={
+            "range": [1, 5],
+            "title": {"text": "Score (1 to 5)"},
+            "dtick": 1,
+            "gridcolor": MID_GREY,
+        },
+        yaxis={"automargin": True},
+        height=60 + 48 * len(shown),
+        margin={"l": 20, "r": 20, "t": 10, "b": 60},
+        # No trace has a legend entry, and plotly.js's validate throws on legend settings
+        # in a figure without one.
+        legend=None,
+        showlegend=False,
+    )
+    return Chart(id="chart-network-distributions", figure=figure, summary=summary)
+
+
+def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:
+    """Rows: the councils that share their results with the network by name, then the other
+    member councils pooled; columns: the dimensions, then the overall score. A withheld pooled
+    mean or a missing score is None, drawn as a gap, never as a zero."""
+    rows = dashboard.rows
+    if not any(cell.score is not None for row in rows for cell in row.cells):
+        return None
+    columns = [column.name for column in dashboard.columns]
+    ordered = list(reversed(rows))  # plotly draws the first row at the bottom
+    values = [[_number(cell.score) for cell in row.cells] for row in ordered]
+    trace = go.Heatmap(
+        z=values,
+        x=columns,
+        y=[row.short_label for row in ordered],
+        text=[["" if v is None else f"{v:.1f}" for v in row] for row in values],
+        texttemplate="%{text}",
+        colorscale=HEATMAP_SCALE,
+        zmin=1,
+        zmax=5,
+        xgap=2,
+        ygap=2,
+        hoverongaps=False,
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": "Score"}, "tickvals": [1, 2, 3, 4, 5]},
+    )
+    network = dashboard.network.name
+    named = len(dashboard.named_rows)
+    if named == 1:
+        who = (
+            "The heatmap shows the one member council that shares its results with "
+            f"{network} by name"
+        )
+    elif named:
+        who = (
+            f"The heatmap shows the {named} member councils that share their results with "
+            f"{network} by name"
+        )
+    else:
+        who = f"No member council shares its results with {network} by name"
+    pooled = dashboard.pooled_row
+    if pooled is None:
+        rest = ", and no other member council has signed off this round"
+    else:
+        others = f"{'other ' if named else ''}{pooled.councils} signed-off member councils"
+        shown = [cell.score is not None for cell in pooled.cells]
+        if all(shown):
+            rest = f"; the {others} are shown together as their mean"
+        elif any(shown):
+            rest = (
+                f"; the {others} are shown together as their mean where that cannot reveal "
+                "any one council's scores"
+            )
+        else:
+            rest = f"; the mean of the {others} is withheld to protect individual councils"
+    summary = f"{who}{rest}."
+    figure = _figure(
+        [trace],
+        xaxis={"side": "top", "automargin": True, "tickangle": -30},
+        yaxis={"automargin": True},
+        # Room for the slanted dimension names above the cells.
+        height=220 + 56 * len(rows),
+        margin={"l": 20, "r": 20, "t": 40, "b": 20},
+        legend=None,  # as above: a heatmap has a colour bar, not a legend
+        showlegend=False,
+    )
+    return Chart(id="chart-network-heatmap", figure=figure, summary=summary)
+
+
+def network_charts(dashboard: NetworkDashboard) -> list[Chart]:
+    return [c for c in (network_distributions(dashboard), network_heatmap(dashboard)) if c]

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from .dashboard import GroupChoice
+from .network_dashboard import RoundChoice
 
 
 def _label(choice: GroupChoice, min_group: int) -> str:
@@ -45,4 +46,33 @@ class PeerGroupForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("group", legend_size=Size.SMALL, small=True),
             Submit("submit", "Show comparison", css_class="govuk-button--secondary"),
+        )
+
+
+class NetworkRoundForm(forms.Form):
+    """The round picker on a network's dashboard: a GET form, so the round is in the address."""
+
+    round = forms.ChoiceField(
+        label="Round",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a round",
+            "invalid_choice": "Select a round from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, rounds: list[RoundChoice], members: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["round"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (r.slug, f"{r.name} ({r.signed_off} of {members} member councils signed off)")
+            for r in rounds
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.radios("round", legend_size=Size.SMALL, small=True),
+            Submit("submit", "Show round", css_class="govuk-button--secondary"),
         )

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import network_views, views
 
 app_name = "benchmarks"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("councils/<str:gss_code>/", views.council, name="council"),
+    path("networks/<slug:slug>/", network_views.network, name="network"),
 ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from benchmarks.models import BenchmarkResult, PeerGroup
+from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from tests.browser.support import assert_accessible, fill_sign_in_form, sign_in_url, signed_in_page
 
@@ -112,3 +113,41 @@ def test_charts_draw_under_the_real_content_security_policy(
         assert problems == []
     finally:
         context.close()
+
+
+def test_the_analyst_reads_the_network_dashboard_and_the_lead_sets_sharing(
+    page, live_server, personas, settings
+):
+    sector = build_sector(personas, settings)
+    network = personas.network
+    others = list(
+        PeerGroup.objects.get(slug="tier-unitary").members.exclude(
+            pk__in=[personas.council_a.pk, personas.council_b.pk]
+        )
+    )
+    network.members.add(*others)
+    group = PeerGroup.objects.create(
+        slug=f"network-{network.slug}", name=network.name, kind="network", network=network
+    )
+    group.members.set(network.members.all())
+    benchmarks_rebuild(round_id=sector["latest"].pk)
+
+    # The lead shares Hartlepool's results with the network by name.
+    signed_in_page(page, live_server, personas.lead_a)
+    page.goto(live_server.url + reverse("councils:sharing", args=["E06000001"]))
+    assert_accessible(page)
+    page.get_by_label("by name", exact=False).first.check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    signed_in_page(page, live_server, personas.analyst)
+    page.goto(live_server.url + reverse("benchmarks:network", args=[network.slug]))
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Hartlepool")
+    expect(page.locator("main")).not_to_contain_text("Middlesbrough")
+    charts = page.locator("[data-app-chart]")
+    for index in range(charts.count()):
+        expect(charts.nth(index).locator("svg.main-svg").first).to_be_visible()
+    assert_accessible(page)

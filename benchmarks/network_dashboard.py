@@ -1,0 +1,391 @@
+"""What a network's dashboard shows its analysts, read in a fixed number of queries.
+
+Three things, for one round:
+
+- **Participation**: how many member councils have signed off, out of how many members. A count
+  of councils, not a score, so it is always shown.
+- **Distributions**: the network's own peer group's stored results (BenchmarkResult), per
+  dimension and overall, suppressed exactly as they were published.
+- **The heatmap**: member councils that share their results with *this* network by name
+  (`councils.models.council_ids_named_in`) appear by name with their own frozen scores; every
+  other signed-off member is pooled into one row, whose per-subject mean is shown only if
+  `pooled_publishable` allows it (see there). Nobody else's name or score is ever in it.
+
+`network_dashboard` does the reading; everything after that is plain computation over plain
+data (the pure helpers below), so the page costs the same whatever the size of the sector.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count
+
+from assessments.models import AssessmentRound, AssessmentStatus, Dimension, DimensionScore
+from assessments.scoring import overall_score
+from councils.models import Network, council_ids_named_in
+
+from .dashboard import FIGURES, Figures, figures_from
+from .models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
+from .publication import OVERLAP, TOO_SMALL, too_close
+from .services import min_group_size
+
+# A dimension id, or None for the overall score.
+SubjectKey = int | None
+
+_ONE_PLACE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    pk: int
+    slug: str
+    name: str
+    signed_off: int  # member councils signed off in the round
+
+
+@dataclass(frozen=True)
+class Column:
+    """One subject: a dimension (dimension_id set) or the overall score (None)."""
+
+    dimension_id: SubjectKey
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The network group's stored result for one subject; None figures: no results yet."""
+
+    column: Column
+    figures: Figures | None
+
+    @property
+    def published(self) -> bool:
+        return self.figures is not None and not self.figures.suppressed
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One heatmap value. `reason` (TOO_SMALL or OVERLAP) says why a pooled mean is withheld;
+    a cell with neither score nor reason simply has no score."""
+
+    score: Decimal | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    label: str
+    short_label: str
+    pooled: bool
+    councils: int  # 1 for a named council; the size of the pool otherwise
+    cells: list[Cell]  # in the order of NetworkDashboard.columns
+
+    @property
+    def withheld(self) -> str:
+        """The reason, when every cell is withheld for the same one (the table says it once)."""
+        reasons = {cell.reason for cell in self.cells}
+        return reasons.pop() if len(reasons) == 1 and "" not in reasons else ""
+
+
+@dataclass
+class NetworkDashboard:
+    network: Network
+    round: RoundChoice | None
+    rounds: list[RoundChoice] = field(default_factory=list)
+    members: int = 0
+    min_group: int = 5
+    columns: list[Column] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    rows: list[HeatmapRow] = field(default_factory=list)
+
+    @property
+    def signed_off(self) -> int:
+        return self.round.signed_off if self.round else 0
+
+    @property
+    def named_rows(self) -> list[HeatmapRow]:
+        return [row for row in self.rows if not row.pooled]
+
+    @property
+    def pooled_row(self) -> HeatmapRow | None:
+        return next((row for row in self.rows if row.pooled), None)
+
+
+# Pure helpers ---------------------------------------------------------------------------------
+
+
+def pooled_reason(
+    pool: frozenset[int],
+    published: Iterable[frozenset[int]],
+    *,
+    min_group: int,
+    known: frozenset[int] = frozenset(),
+) -> str:
+    """Why the mean of `pool` may not be shown ("" if it may): TOO_SMALL for fewer than
+    `min_group` councils; OVERLAP if some published group's effective members differ from the
+    pool by 1 to min_group - 1 councils on either side (publication.too_close), since the two
+    totals would then give away the scores of those few councils.
+
+    Councils in `known` are those the viewer already sees by name, with their scores: they
+    are taken out of each published group first, as the viewer can take their scores out of
+    its total. So a pool that differs from the network's own group only by named councils
+    (always the case) gives nothing away."""
+    if len(pool) < min_group:
+        return TOO_SMALL
+    if any(too_close(pool, group - known, min_group=min_group) for group in published):
+        return OVERLAP
+    return ""
+
+
+def pooled_publishable(
+    pool: frozenset[int],
+    published: Iterable[frozenset[int]],
+    *,
+    min_group: int,
+    known: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether the pooled councils' mean may be shown: the same rule a peer group passes to be
+    published (publication.decide), against every group already published that the viewer
+    can see, once the councils it sees by name (`known`) are taken out. `published` are the
+    effective members of those groups for the same subject."""
+    return not pooled_reason(pool, published, min_group=min_group, known=known)
+
+
+def mean_one_place(values: Sequence[Decimal]) -> Decimal:
+    """The mean, rounded half up to one decimal place (the precision of a council's score)."""
+    if not values:
+        raise ValueError("A mean needs at least one value.")
+    return (sum(values, Decimal(0)) / len(values)).quantize(_ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def with_overall(scores: Mapping[int, Decimal]) -> dict[SubjectKey, Decimal]:
+    """A council's {dimension id: score} with its overall score added under None (the mean of
+    the dimension scores it has, assessments.scoring.overall_score)."""
+    found: dict[SubjectKey, Decimal] = {key: score for key, score in scores.items()}
+    overall = overall_score(scores.values())
+    if overall is not None:
+        found[None] = overall
+    return found
+
+
+def parse_snapshot(council_scores: Mapping[str, str]) -> dict[SubjectKey, frozenset[int]]:
+    """{subject: councils with a score there} from BenchmarkRun.council_scores ({"c12":
+    "dimension id:score,..."}): who the stored results were built from. Every council in it
+    has a score in at least one dimension, so an overall score (None)."""
+    found: dict[SubjectKey, set[int]] = defaultdict(set)
+    for key, text in council_scores.items():
+        council_id = int(key.removeprefix("c"))
+        found[None].add(council_id)
+        for part in filter(None, text.split(",")):
+            found[int(part.split(":", 1)[0])].add(council_id)
+    return {subject: frozenset(councils) for subject, councils in found.items()}
+
+
+def published_sets(
+    results: Iterable[tuple[int, SubjectKey]],
+    memberships: Mapping[int, frozenset[int]],
+    effective: Mapping[SubjectKey, frozenset[int]],
+) -> dict[SubjectKey, list[frozenset[int]]]:
+    """{subject: effective members of each group published for it}, from the published
+    (group id, subject) pairs, each group's members and who had a score in each subject."""
+    found: dict[SubjectKey, list[frozenset[int]]] = defaultdict(list)
+    for group_id, subject in results:
+        found[subject].append(
+            memberships.get(group_id, frozenset()) & effective.get(subject, frozenset())
+        )
+    return dict(found)
+
+
+def heatmap_rows(
+    *,
+    columns: Sequence[Column],
+    scores: Mapping[int, Mapping[SubjectKey, Decimal]],
+    names: Mapping[int, tuple[str, str]],
+    named: Iterable[int],
+    published: Mapping[SubjectKey, Sequence[frozenset[int]]] | None,
+    min_group: int,
+) -> list[HeatmapRow]:
+    """The named councils' rows (by name), then one pooled row for every other council in
+    `scores`, or nothing if there is none.
+
+    `scores` holds the signed-off member councils' scores ({council: {subject: score}}) and
+    `names` their (name, short name); a council is named only if it is in `named` and in
+    `scores`. A pooled cell is the mean of the pool's scores in that subject, shown only if
+    `pooled_publishable` against `published[subject]`; `published` None means the published
+    groups cannot be known (results older than their groups), so every pooled mean is
+    withheld.
+    """
+    named_ids = sorted((c for c in set(named) if c in scores), key=lambda c: names[c])
+    rows = [
+        HeatmapRow(
+            label=names[c][0],
+            short_label=names[c][1],
+            pooled=False,
+            councils=1,
+            cells=[Cell(scores[c].get(col.dimension_id)) for col in columns],
+        )
+        for c in named_ids
+    ]
+    pool = set(scores) - set(named_ids)
+    if not pool:
+        return rows
+    cells = []
+    for col in columns:
+        key = col.dimension_id
+        members = frozenset(c for c in pool if key in scores[c])
+        if published is None:
+            reason = TOO_SMALL if len(members) < min_group else OVERLAP
+        else:
+            reason = pooled_reason(
+                members,
+                published.get(key, ()),
+                min_group=min_group,
+                known=frozenset(named_ids),
+            )
+        if reason:
+            cells.append(Cell(None, reason))
+        else:
+            cells.append(Cell(mean_one_place([scores[c][key] for c in members])))
+    label = f"Other member councils ({len(pool)})"
+    rows.append(HeatmapRow(label, label, pooled=True, councils=len(pool), cells=cells))
+    return rows
+
+
+# The read -------------------------------------------------------------------------------------
+
+
+def network_rounds(network: Network) -> list[RoundChoice]:
+    """Rounds in which at least one member council has signed off, latest first (by opening
+    date), each with the number of member councils signed off. One query."""
+    rounds = (
+        AssessmentRound.objects.filter(
+            assessments__status=AssessmentStatus.SIGNED_OFF,
+            assessments__council__networks=network,
+        )
+        # After filter(), the count is over the filtered (signed-off member) assessments.
+        .annotate(signed_off=Count("assessments", distinct=True))
+        .order_by("-opens_on", "-pk")
+        .values_list("pk", "slug", "name", "signed_off")
+    )
+    return [RoundChoice(*row) for row in rounds]
+
+
+def network_dashboard(network: Network, *, round_slug: str | None = None) -> NetworkDashboard:
+    """The network's dashboard for the chosen round (the latest with a signed-off member when
+    none is chosen). Raises AssessmentRound.DoesNotExist for a round with no signed-off member.
+
+    Queries: at most nine, whatever the number of councils, groups and rounds: the rounds,
+    the members, who is named, the round's dimensions, the members' scores, the network
+    group's results, and, when some member has a score, the published public results, those
+    groups' memberships and the round's BenchmarkRun (two queries with no round yet). Rows
+    read grow with the sector only in the memberships (one per council and published group).
+
+    The pooled row is checked against the groups *as they were published*: the effective
+    members come from the run's `council_scores` (who the stored results were built from), not
+    from today's sign-offs, so a council signed off or reopened since the last computation
+    cannot slip in or out of a pool one council away from a published group. If a public
+    group with published results has changed since they were computed, or there are published
+    results without a run, who they cover is unknown and the pooled means are withheld.
+    Nearest-neighbour groups are never read (they are private to their owner).
+    """
+    dashboard = NetworkDashboard(network=network, round=None, min_group=min_group_size())
+    dashboard.rounds = network_rounds(network)
+    members = {
+        pk: (name, short_name)
+        for pk, name, short_name in network.members.values_list("pk", "name", "short_name")
+    }
+    dashboard.members = len(members)
+    if round_slug:
+        chosen = next((r for r in dashboard.rounds if r.slug == round_slug), None)
+        if chosen is None:
+            raise AssessmentRound.DoesNotExist(round_slug)
+    else:
+        chosen = dashboard.rounds[0] if dashboard.rounds else None
+    if chosen is None:
+        return dashboard
+    dashboard.round = chosen
+    named = council_ids_named_in(network)
+
+    dimensions = list(
+        Dimension.objects.filter(framework__rounds=chosen.pk)
+        .order_by("order")
+        .values_list("pk", "code", "name")
+    )
+    dashboard.columns = [
+        *(Column(pk, code, name) for pk, code, name in dimensions),
+        Column(None, "overall", "Overall score"),
+    ]
+
+    own: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for council_id, dimension_id, score in DimensionScore.objects.filter(
+        round_id=chosen.pk,
+        assessment__status=AssessmentStatus.SIGNED_OFF,
+        council__networks=network,
+        score__isnull=False,
+    ).values_list("council_id", "dimension_id", "score"):
+        if score is not None and council_id in members:
+            own[council_id][dimension_id] = score
+    scores = {council_id: with_overall(found) for council_id, found in own.items()}
+
+    network_results = {
+        row["dimension_id"]: figures_from(row)
+        for row in BenchmarkResult.objects.filter(
+            round_id=chosen.pk,
+            peer_group__kind=PeerGroupKind.NETWORK,
+            peer_group__network=network,
+        ).values(
+            "dimension_id", "councils", "suppressed", "suppression_reason", "level_counts", *FIGURES
+        )
+    }
+    dashboard.distributions = [
+        Distribution(column, network_results.get(column.dimension_id))
+        for column in dashboard.columns
+    ]
+
+    dashboard.rows = heatmap_rows(
+        columns=dashboard.columns,
+        scores=scores,
+        names=members,
+        named=named,
+        published=_published_public_groups(chosen.pk) if scores else {},
+        min_group=dashboard.min_group,
+    )
+    return dashboard
+
+
+def _published_public_groups(
+    round_id: int,
+) -> dict[SubjectKey, list[frozenset[int]]] | None:
+    """{subject: effective members of each public group published for it in the round}, as
+    published; None if that cannot be known. Three queries: the published results of public
+    groups (with when each group last changed), those groups' memberships (one row per
+    membership, so it grows with the sector but stays one query) and the round's run."""
+    published = BenchmarkResult.objects.filter(
+        round_id=round_id, suppressed=False, peer_group__owner__isnull=True
+    )
+    results = list(published.values_list("peer_group_id", "dimension_id", "peer_group__updated_at"))
+    memberships: dict[int, set[int]] = defaultdict(set)
+    # A subquery, not a join on the results, so each membership comes once, not per subject.
+    for group_id, council_id in PeerGroup.members.through.objects.filter(
+        peergroup_id__in=published.values("peer_group_id")
+    ).values_list("peergroup_id", "council_id"):
+        memberships[group_id].add(council_id)
+    run = (
+        BenchmarkRun.objects.filter(round_id=round_id)
+        .values_list("computed_at", "council_scores")
+        .first()
+    )
+    if not results:
+        return {}
+    if run is None or any(changed > run[0] for _, _, changed in results):
+        return None
+    return published_sets(
+        ((group_id, subject) for group_id, subject, _ in results),
+        {group_id: frozenset(found) for group_id, found in memberships.items()},
+        parse_snapshot(run[1] or {}),
+    )
