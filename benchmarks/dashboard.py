@@ -293,15 +293,14 @@ def visible_groups(council: Council) -> list[PeerGroup]:
 
 def council_dashboard(council: Council, *, group_slug: str | None = None) -> CouncilDashboard:
     """The dashboard for the council's latest signed-off round, against the chosen group (its
-    nearest neighbours when none is chosen). Raises PeerGroup.DoesNotExist for a group the
-    council may not see. At most ten queries, whatever the number of councils and groups."""
+    first group in picker order whose figures can be shown, nearest neighbours when they can,
+    when none is chosen). Raises PeerGroup.DoesNotExist for a group the council may not see.
+    At most ten queries, whatever the number of councils and groups."""
     dashboard = CouncilDashboard(council=council, round=None, min_group=min_group_size())
     groups = visible_groups(council)
     chosen = next((g for g in groups if g.slug == group_slug), None)
     if group_slug and chosen is None:
         raise PeerGroup.DoesNotExist(group_slug)
-    if chosen is None and groups:
-        chosen = groups[0]
 
     assessments = list(
         Assessment.objects.filter(council=council, status=AssessmentStatus.SIGNED_OFF)
@@ -319,6 +318,15 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         )
         for g in groups
     ]
+    if chosen is None and groups:
+        # About half the neighbour groups are withheld for being too close to a bigger group
+        # (see the README's "Suppression"): open on the closest comparison that shows figures.
+        shown = [
+            g
+            for g in groups
+            if (o := results.get((g.pk, None), (None, None))[0]) and not o.suppressed
+        ]
+        chosen = (shown or groups)[0]
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
     if not assessments:
         return dashboard

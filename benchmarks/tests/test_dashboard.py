@@ -418,3 +418,20 @@ def test_the_trend_carries_scores_across_framework_versions(client, personas, se
     assert overall["values"] == [D("2.5"), D("3.3")]
     assert dashboard.dimensions[0].change == D("0.5")
     assert dashboard.dimensions[1].change is None
+
+
+def test_without_a_choice_the_first_group_with_figures_is_shown(client, personas, sector):
+    # A's neighbours withheld: the picker still offers them, but the page opens on the region.
+    BenchmarkResult.objects.filter(peer_group=sector["groups"]["neighbours"]).update(
+        suppressed=True,
+        suppression_reason="overlap",
+        **dict.fromkeys(["mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum"]),
+        level_counts=None,
+        distribution=None,
+    )
+    client.force_login(personas.executive_a)
+
+    dashboard = client.get(url(personas)).context["dashboard"]
+
+    assert dashboard.group.slug == "region-ne"
+    assert dashboard.groups[0].slug == "neighbours-a"
