@@ -10,7 +10,7 @@ from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, U
 from assessments.demo import demo_assessments_load
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.services import benchmarks_reconcile
-from councils.models import Council, Network
+from councils.models import Council, Network, NetworkSharing
 
 DEMO_PASSWORD = "portal-demo-2026"
 COUNCIL_A = "E06000001"  # Hartlepool
@@ -53,6 +53,17 @@ def demo_data_load() -> DemoData:
             },
         )
         network.members.set(Council.objects.filter(region=NETWORK_REGION))
+        # Five members share their results with the network by name; Hartlepool and the rest
+        # keep the default (anonymous figures only), so the demo lead can try the choice.
+        named = (
+            Council.objects.filter(region=NETWORK_REGION)
+            .exclude(pk__in=[council_a.pk, council_b.pk])
+            .order_by("gss_code")[:5]
+        )
+        for council in named:
+            NetworkSharing.objects.update_or_create(
+                council=council, network=network, defaults={"by_name": True}
+            )
 
         def person(email: str, name: str, **extra: bool) -> User:
             user, _ = User.objects.update_or_create(
