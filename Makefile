@@ -59,3 +59,4 @@ clean:
 bench: install
 	$(MANAGE) bench
 	.ci/with-postgres $(MANAGE) bench_benchmarks --sizes $${BENCH_SIZES:-1,10,100}
+	.ci/with-postgres $(MANAGE) bench_dashboard --requests $${BENCH_REQUESTS:-50}
