@@ -48,7 +48,7 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 worker: install
-	$(VENV)/bin/celery -A config worker -Q celery,benchmarks -l INFO
+	$(VENV)/bin/celery -A config worker -Q celery,benchmarks,reports -l INFO
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
@@ -59,4 +59,5 @@ clean:
 bench: install
 	$(MANAGE) bench
 	.ci/with-postgres $(MANAGE) bench_benchmarks --sizes $${BENCH_SIZES:-1,10,100}
+	.ci/with-postgres $(MANAGE) bench_reports
 	.ci/with-postgres $(MANAGE) bench_dashboard --requests $${BENCH_REQUESTS:-50}

@@ -12,6 +12,8 @@ urlpatterns = [
     path("councils/", include("councils.urls")),
     path("assessments/", include("assessments.urls")),
     path("benchmarks/", include("benchmarks.urls")),
+    path("reports/", include("reports.urls")),
+    path("open-data/", include("reports.open_data_urls")),
     # One sign-in page for everyone: the admin site sends people to the service's own.
     path(
         "admin/login/",

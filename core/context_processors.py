@@ -16,6 +16,8 @@ _SECTIONS = {
     "benchmarks:index": "Benchmarks",
     "benchmarks:council": "Benchmarks",
     "benchmarks:network": "Networks",
+    "reports:council": "Benchmarks",
+    "reports:network": "Networks",
     "accounts:teams": "Your team",
     "accounts:team": "Your team",
     "accounts:invite": "Your team",

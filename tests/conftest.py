@@ -55,6 +55,7 @@ def queued_tasks(settings):
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = f"portal-test-{uuid.uuid4().hex[:12]}"
     settings.BENCHMARKS_QUEUE = celery_app.conf.task_default_queue
+    settings.REPORTS_QUEUE = celery_app.conf.task_default_queue
     try:
         yield celery_app.conf.task_default_queue
     finally:

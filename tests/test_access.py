@@ -27,6 +27,10 @@ PUBLIC = {
     "core:accessibility",
     "core:privacy",
     "core:about-data",
+    # Open data: published rounds' aggregates for public groups, never a council by name.
+    "open-data:index",
+    "open-data:csv",
+    "open-data:json",
 }
 
 # Plausible values for path converters, by parameter name and then by converter.

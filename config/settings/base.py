@@ -129,6 +129,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "15 * * * *": at minute 15 past every hour.
         "schedule": crontab(minute="15"),
     },
+    "reports-expire": {
+        "task": "reports.tasks.expire_reports",
+        # crontab.guru "45 * * * *": at minute 45 past every hour.
+        "schedule": crontab(minute="45"),
+    },
     "benchmarks-reconcile": {
         "task": "benchmarks.tasks.reconcile_benchmarks",
         # crontab.guru "30 2 * * *": at 02:30 every day (London time, which exists and
@@ -140,17 +145,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # workers consume both (`celery worker -Q celery,benchmarks`). The router reads the queue name
 # when each task is sent, so a test can point benchmark jobs at its own private queue.
 BENCHMARKS_QUEUE = "benchmarks"
+# Reports (PDF, XLSX, CSV) take seconds each and drive a browser for charts: their own queue.
+REPORTS_QUEUE = "reports"
 
 
 def _route_task(name: str, *args: object, **kwargs: object) -> dict[str, str] | None:
-    if name.startswith("benchmarks.tasks."):
-        from django.conf import settings
+    from django.conf import settings
 
+    if name.startswith("benchmarks.tasks."):
         return {"queue": settings.BENCHMARKS_QUEUE}
+    if name == "reports.tasks.generate_report":
+        return {"queue": settings.REPORTS_QUEUE}
     return None
 
 
 CELERY_TASK_ROUTES = (_route_task,)
+
+# Generated reports are kept in the database (so every web and worker machine sees them) and
+# deleted this many days after they were made.
+REPORT_EXPIRY_DAYS = env.int("REPORT_EXPIRY_DAYS", default=7)
+# A report still queued or running after this many minutes is shown as failed, with a retry.
+REPORT_TIMEOUT_MINUTES = env.int("REPORT_TIMEOUT_MINUTES", default=15)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -225,5 +240,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Report charts: kaleido and its browser driver narrate every render at INFO.
+        "kaleido": {"level": "WARNING"},
+        "choreographer": {"level": "WARNING"},
+        "logistro": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,91 @@
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from assessments.models import AssessmentRound
+from benchmarks.models import PeerGroup
+from core.forms import ErrorLinksMixin
+
+from .models import ReportKind
+
+
+class CouncilReportForm(ErrorLinksMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="Which report?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                ReportKind.COUNCIL_PDF,
+                "Council report: the full results, charts, strengths and priorities, and the "
+                "agreed answers with their evidence (PDF)",
+            ),
+            (
+                ReportKind.MEMBER_BRIEFING,
+                "Briefing for elected members: one page in plain English (PDF)",
+            ),
+        ],
+        error_messages={
+            "required": "Select which report you want",
+            "invalid_choice": "Select a report from the list",
+        },
+    )
+    group = forms.ChoiceField(
+        label="Compare with",
+        help_text="The group of similar councils the report compares your council with.",
+        error_messages={
+            "required": "Select a group of councils to compare with",
+            "invalid_choice": "Select a group of councils from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, groups: list[PeerGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(g.slug, g.name) for g in groups]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field.select("group"),
+            Submit("submit", "Make the report"),
+        )
+
+
+class SectorReportForm(ErrorLinksMixin, forms.Form):
+    round = forms.ChoiceField(
+        label="Round",
+        error_messages={
+            "required": "Select a round",
+            "invalid_choice": "Select a round from the list",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Format",
+        widget=forms.RadioSelect,
+        choices=[
+            (ReportKind.SECTOR_PDF, "PDF: a narrative report to read and share"),
+            (ReportKind.SECTOR_XLSX, "Excel spreadsheet: the figures, one sheet per view"),
+            (ReportKind.SECTOR_CSV, "CSV: every figure in one long table, for analysis"),
+        ],
+        error_messages={
+            "required": "Select a format",
+            "invalid_choice": "Select a format from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, rounds: list[AssessmentRound], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rounds = {r.slug: r for r in rounds}
+        field = self.fields["round"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(r.slug, r.name) for r in rounds]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.select("round"),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Submit("submit", "Make the report"),
+        )

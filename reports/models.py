@@ -1,0 +1,183 @@
+"""Generated reports: who asked for what, how far it got, and the file itself.
+
+A report's file is kept in the database in chunks rather than on a disk, so that any web
+machine can serve what any worker machine made with nothing shared but PostgreSQL, and so that
+it is never under a public static or media path. Chunks are read one at a time when it is
+downloaded, so memory stays flat whatever the size.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.models import AssessmentRound
+from councils.models import Council, Network
+
+
+class ReportKind(models.TextChoices):
+    COUNCIL_PDF = "council_pdf", "Council report (PDF)"
+    MEMBER_BRIEFING = "member_briefing", "Briefing for elected members (PDF)"
+    SECTOR_PDF = "sector_pdf", "Sector report (PDF)"
+    SECTOR_XLSX = "sector_xlsx", "Sector report (Excel spreadsheet)"
+    SECTOR_CSV = "sector_csv", "Sector data (CSV)"
+
+
+COUNCIL_KINDS = (ReportKind.COUNCIL_PDF, ReportKind.MEMBER_BRIEFING)
+SECTOR_KINDS = (ReportKind.SECTOR_PDF, ReportKind.SECTOR_XLSX, ReportKind.SECTOR_CSV)
+
+CONTENT_TYPES = {
+    ReportKind.COUNCIL_PDF: "application/pdf",
+    ReportKind.MEMBER_BRIEFING: "application/pdf",
+    ReportKind.SECTOR_PDF: "application/pdf",
+    ReportKind.SECTOR_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportKind.SECTOR_CSV: "text/csv; charset=utf-8",
+}
+EXTENSIONS = {
+    ReportKind.COUNCIL_PDF: "pdf",
+    ReportKind.MEMBER_BRIEFING: "pdf",
+    ReportKind.SECTOR_PDF: "pdf",
+    ReportKind.SECTOR_XLSX: "xlsx",
+    ReportKind.SECTOR_CSV: "csv",
+}
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def for_council(self, council: Council) -> ReportQuerySet:
+        return self.filter(council=council, kind__in=COUNCIL_KINDS)
+
+    def for_network(self, network: Network | None) -> ReportQuerySet:
+        """Sector reports of a network, or of all UK councils for None."""
+        scope = Q(network=network) if network is not None else Q(network__isnull=True)
+        return self.filter(scope, kind__in=SECTOR_KINDS)
+
+    def overdue(self) -> ReportQuerySet:
+        """Queued or running for longer than REPORT_TIMEOUT_MINUTES: the job was lost."""
+        limit = timezone.now() - timedelta(minutes=settings.REPORT_TIMEOUT_MINUTES)
+        return self.filter(
+            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], requested_at__lt=limit
+        )
+
+
+class Report(models.Model):
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    # A council report has a council; a sector report has a network, or none for all UK.
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="reports")
+    # The peer group a council report compares with (blank: the dashboard's default).
+    peer_group_slug = models.SlugField(max_length=140, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # What went wrong, in words the person who asked can act on.
+    error = models.TextField(blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=COUNCIL_KINDS, council__isnull=False, network__isnull=True)
+                    | Q(kind__in=SECTOR_KINDS, council__isnull=True)
+                ),
+                name="report_scope_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="report_status_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.scope_name}, {self.round}"
+
+    @property
+    def scope_name(self) -> str:
+        if self.council is not None:
+            return self.council.name
+        if self.network is not None:
+            return self.network.name
+        return "All UK councils"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[ReportKind(self.kind)]
+
+    @property
+    def filename(self) -> str:
+        if self.council is not None:
+            scope = self.council.gss_code
+        elif self.network is not None:
+            scope = self.network.slug
+        else:
+            scope = "all-uk"
+        extension = EXTENSIONS[ReportKind(self.kind)]
+        return f"{self.kind.replace('_', '-')}-{scope}-{self.round.slug}.{extension}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (ReportStatus.FAILED, ReportStatus.EXPIRED)
+
+
+class ReportChunk(models.Model):
+    """One piece of a report's file, in order."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_chunk_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.report_id}, part {self.number}"
+
+
+class PublishedRound(models.Model):
+    """A round whose public aggregates staff have released as open data."""
+
+    round = models.OneToOneField(
+        AssessmentRound, on_delete=models.CASCADE, related_name="open_data"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-round__opens_on"]
+
+    def __str__(self) -> str:
+        return f"Open data: {self.round}"

@@ -1,0 +1,134 @@
+"""Open data: a published round's aggregates for the public peer groups, as CSV and JSON.
+
+Only groups defined from the public council register are included (all UK, nations, tiers,
+council types, regions, population bands, deprivation quintiles, rurality): never a network's
+group, never a council's nearest neighbours, never a council by name. A suppressed result
+carries only the reason, not even its count, exactly as everywhere else in the portal.
+Both formats are produced row by row, so memory stays flat whatever the size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from assessments.models import AssessmentRound
+from benchmarks.models import BenchmarkResult, PeerGroupKind
+from benchmarks.services import min_group_size
+
+from .sector import LICENCE_NOTE, STATISTICS, neutralise, reason_words
+
+PUBLIC_KINDS = (
+    PeerGroupKind.ALL,
+    PeerGroupKind.NATION,
+    PeerGroupKind.TIER,
+    PeerGroupKind.COUNCIL_TYPE,
+    PeerGroupKind.REGION,
+    PeerGroupKind.POPULATION_BAND,
+    PeerGroupKind.DEPRIVATION,
+    PeerGroupKind.RURALITY,
+)
+LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CSV_HEADER = ("round", "group", "group_kind", "dimension", "statistic", "value")
+_FIELDS = [name for name, _, _ in STATISTICS]
+
+
+def method_notes(min_group: int) -> list[str]:
+    return [
+        "Each figure summarises the frozen scores of councils whose chief executive signed off "
+        "the round's assessment. A council's score for a dimension is the mean of its agreed "
+        "answer levels (1 to 5); its overall score is the mean of its dimension scores.",
+        f"A group with fewer than {min_group} councils with a score shows no figures. The 10th "
+        f"and 90th percentiles, minimum and maximum need at least {2 * min_group} councils.",
+        "A group is also withheld when comparing it with another published group could "
+        f"reveal the scores of fewer than {min_group} councils.",
+        "Percentiles use linear interpolation (as PostgreSQL's percentile_cont). Figures are "
+        "rounded half up to two decimal places.",
+        LICENCE_NOTE,
+    ]
+
+
+def _results(round_: AssessmentRound) -> Iterator[dict[str, Any]]:
+    rows = (
+        BenchmarkResult.objects.filter(round=round_, peer_group__kind__in=PUBLIC_KINDS)
+        .order_by("peer_group__kind", "peer_group__slug", "dimension__order")
+        .values(
+            "peer_group__slug",
+            "peer_group__name",
+            "peer_group__kind",
+            "dimension__name",
+            "suppressed",
+            "suppression_reason",
+            "councils",
+            "level_counts",
+            *_FIELDS,
+        )
+    )
+    yield from rows.iterator(chunk_size=2000)
+
+
+def _figures(row: dict[str, Any], min_group: int) -> list[tuple[str, str]]:
+    if row["suppressed"]:
+        return [("suppressed", reason_words(row["suppression_reason"], min_group))]
+    found = [("councils", str(row["councils"]))]
+    found += [(name, f"{row[name]:.2f}") for name in _FIELDS if row[name] is not None]
+    counts = row["level_counts"] or {}
+    found += [(f"level_{level}", str(counts.get(str(level), 0))) for level in range(1, 6)]
+    return found
+
+
+def csv_rows(round_: AssessmentRound) -> Iterator[str]:
+    """The CSV as lines of text, header first."""
+    min_group = min_group_size()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells: list[str]) -> str:
+        writer.writerow([neutralise(cell) for cell in cells])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(list(CSV_HEADER))
+    for row in _results(round_):
+        dimension = row["dimension__name"] or "Overall score"
+        start = [round_.name, row["peer_group__name"], row["peer_group__kind"], dimension]
+        for statistic, value in _figures(row, min_group):
+            yield line([*start, statistic, value])
+
+
+def json_chunks(round_: AssessmentRound, *, published_at: str, csv_url: str) -> Iterator[str]:
+    """The JSON document, one result at a time."""
+    min_group = min_group_size()
+    head = {
+        "round": {"slug": round_.slug, "name": round_.name},
+        "published_at": published_at,
+        "licence": {"name": LICENCE, "url": LICENCE_URL},
+        "minimum_group_size": min_group,
+        "method": method_notes(min_group),
+        "csv": csv_url,
+    }
+    text = json.dumps(head, indent=None)
+    yield text[:-1] + ', "results": ['
+    first = True
+    for row in _results(round_):
+        entry: dict[str, Any] = {
+            "group": row["peer_group__slug"],
+            "group_name": row["peer_group__name"],
+            "group_kind": row["peer_group__kind"],
+            "dimension": row["dimension__name"] or "Overall score",
+        }
+        for statistic, value in _figures(row, min_group):
+            if statistic == "suppressed":
+                entry["withheld"] = value
+            else:
+                entry[statistic] = int(value) if "." not in value else Decimal(value)
+        yield ("" if first else ", ") + json.dumps(entry, default=float)
+        first = False
+    yield "]}"

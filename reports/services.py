@@ -1,0 +1,260 @@
+"""Writes for reports: ask for one, make it (in a Celery job), retry it, expire old ones.
+
+Making a report is safe to repeat: a job that finds its report already made does nothing, and
+one killed half-way left nothing behind (the file is written in the same transaction that
+marks the report ready), so the redelivered job simply makes it again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import AssessmentRound
+from core.queue import enqueue_after_commit
+from councils.models import Council, Network
+
+from .errors import ReportError
+from .models import COUNCIL_KINDS, SECTOR_KINDS, Report, ReportChunk, ReportKind, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 256 * 1024
+GENERIC_FAILURE = (
+    "Something went wrong while making this report. Try again. If it fails again, tell the "
+    "service team, quoting the report number."
+)
+OVERDUE_FAILURE = "This report took too long to make and was stopped. Try again."
+
+
+def report_request(
+    *,
+    kind: str,
+    by: Any,
+    round: AssessmentRound,
+    council: Council | None = None,
+    network: Network | None = None,
+    peer_group_slug: str = "",
+) -> Report:
+    """Ask for a report; the job that makes it is queued once this commits.
+
+    The caller has checked the person may have it. A second identical request while the first
+    is still waiting or being made returns the first (a double click makes one report).
+    """
+    if kind in COUNCIL_KINDS:
+        if council is None or network is not None:
+            raise ValueError("A council report needs a council and no network.")
+    elif kind in SECTOR_KINDS:
+        if council is not None:
+            raise ValueError("A sector report is for a network or all UK councils.")
+        peer_group_slug = ""
+    else:
+        raise ValueError(f"Unknown report kind {kind!r}.")
+    with transaction.atomic():
+        pending = Report.objects.filter(
+            kind=kind,
+            council=council,
+            network=network,
+            round=round,
+            peer_group_slug=peer_group_slug,
+            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+        ).first()
+        if pending is not None:
+            return pending
+        report = Report.objects.create(
+            kind=kind,
+            council=council,
+            network=network,
+            round=round,
+            peer_group_slug=peer_group_slug,
+            requested_by=by,
+        )
+        _enqueue(report)
+    return report
+
+
+def report_retry(*, report: Report, by: Any) -> Report:
+    """Queue a failed or expired report again, as the same report (its number stays)."""
+    with transaction.atomic():
+        updated = Report.objects.filter(
+            pk=report.pk, status__in=[ReportStatus.FAILED, ReportStatus.EXPIRED]
+        ).update(
+            status=ReportStatus.QUEUED,
+            error="",
+            requested_at=timezone.now(),
+            requested_by=by,
+            started_at=None,
+            finished_at=None,
+            expires_at=None,
+        )
+        if not updated:
+            raise ValueError("Only a failed or expired report can be tried again.")
+        _enqueue(report)
+    report.refresh_from_db()
+    return report
+
+
+def _enqueue(report: Report) -> None:
+    from .tasks import generate_report
+
+    enqueue_after_commit(generate_report, report.pk)
+
+
+def report_generate(*, report_id: int) -> str:
+    """Make the report's file and mark it ready, or mark it failed with a reason.
+
+    Returns the report's status afterwards. A report already ready (a redelivered job, or a
+    second job for it) is left alone.
+    """
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status == ReportStatus.READY:
+            return report.status if report else "missing"
+        report.status = ReportStatus.RUNNING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.error = ""
+        report.save(update_fields=["status", "attempts", "started_at", "error"])
+    try:
+        with transaction.atomic():
+            # Locked again: two jobs for one report make it one after the other, and the
+            # second finds it ready.
+            report = (
+                Report.objects.select_for_update(of=("self",))
+                .select_related("council", "network", "round")
+                .get(pk=report_id)
+            )
+            if report.status == ReportStatus.READY:
+                return report.status
+            ReportChunk.objects.filter(report=report).delete()
+            writer = _ChunkWriter(report)
+            _build(report, writer)
+            writer.close()
+            now = timezone.now()
+            report.status = ReportStatus.READY
+            report.size = writer.size
+            report.finished_at = now
+            report.expires_at = now + timedelta(days=settings.REPORT_EXPIRY_DAYS)
+            report.save(update_fields=["status", "size", "finished_at", "expires_at"])
+            return report.status
+    except Exception as error:  # noqa: BLE001 - any failure must end in a visible state
+        if isinstance(error, ReportError):
+            message = str(error)
+            logger.warning("Report %s failed: %s", report_id, message)
+        else:
+            message = GENERIC_FAILURE
+            logger.exception("Report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        return ReportStatus.FAILED
+
+
+def reports_expire() -> tuple[int, int]:
+    """Delete the files of reports past their expiry date, and fail reports whose job was
+    lost (queued or running for longer than REPORT_TIMEOUT_MINUTES). Returns (expired,
+    failed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        old = Report.objects.filter(status=ReportStatus.READY, expires_at__lt=now)
+        ReportChunk.objects.filter(report__in=old).delete()
+        expired = old.update(status=ReportStatus.EXPIRED, size=0)
+        failed = Report.objects.overdue().update(
+            status=ReportStatus.FAILED, error=OVERDUE_FAILURE, finished_at=now
+        )
+    return expired, failed
+
+
+class _ChunkWriter(io.RawIOBase):
+    """A binary file that stores what is written as ReportChunk rows of CHUNK_SIZE bytes, so
+    a big file is never held in memory whole."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.buffer = bytearray()
+        self.number = 0
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = bytes(data)
+        self.buffer.extend(view)
+        self.size += len(view)
+        while len(self.buffer) >= CHUNK_SIZE:
+            self._flush_chunk(bytes(self.buffer[:CHUNK_SIZE]))
+            del self.buffer[:CHUNK_SIZE]
+        return len(view)
+
+    def _flush_chunk(self, data: bytes) -> None:
+        ReportChunk.objects.create(report=self.report, number=self.number, data=data)
+        self.number += 1
+
+    def close(self) -> None:
+        if not self.closed and self.buffer:
+            self._flush_chunk(bytes(self.buffer))
+            self.buffer.clear()
+        super().close()
+
+
+def _build(report: Report, out: io.RawIOBase) -> None:
+    """Write the report's file to `out`. Builders raise ReportError for what the person who
+    asked should be told."""
+    kind = ReportKind(report.kind)
+    if kind in COUNCIL_KINDS:
+        from . import council_report
+
+        assert report.council_id is not None
+        build = (
+            council_report.build_council_pdf
+            if kind == ReportKind.COUNCIL_PDF
+            else council_report.build_member_briefing_pdf
+        )
+        out.write(build(council_id=report.council_id, group_slug=report.peer_group_slug or None))
+        return
+
+    from . import sector
+
+    data = sector.sector_data(round_id=report.round_id, network_id=report.network_id)
+    if kind == ReportKind.SECTOR_PDF:
+        out.write(sector.build_sector_pdf(data))
+    elif kind == ReportKind.SECTOR_CSV:
+        buffered = io.BufferedWriter(out, CHUNK_SIZE)
+        text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
+        sector.write_sector_csv(data, text)
+        text.flush()
+        text.detach()
+        buffered.flush()
+        buffered.detach()
+    else:
+        with tempfile.TemporaryDirectory(prefix="portal-report-") as folder:
+            path = Path(folder) / "report.xlsx"
+            sector.write_sector_xlsx(data, path)
+            with path.open("rb") as made:
+                while block := made.read(CHUNK_SIZE):
+                    out.write(block)
+
+
+def open_data_publish(*, round: AssessmentRound, by: Any) -> bool:
+    """Release a round's public aggregates as open data. Returns False if already released."""
+    from .models import PublishedRound
+
+    _, created = PublishedRound.objects.get_or_create(round=round, defaults={"published_by": by})
+    return created
+
+
+def open_data_withdraw(*, round: AssessmentRound) -> bool:
+    """Take a round's open data down again (its addresses then give 404)."""
+    from .models import PublishedRound
+
+    deleted, _ = PublishedRound.objects.filter(round=round).delete()
+    return bool(deleted)

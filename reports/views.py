@@ -1,0 +1,148 @@
+"""Report pages. Each loads its council, network or report through an access helper, so a
+report someone may not have is a 404, like one that does not exist."""
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import council_membership, network_for_analyst
+from assessments.models import Assessment, AssessmentRound, AssessmentStatus
+from benchmarks.dashboard import visible_groups
+from core.types import AuthenticatedHttpRequest
+from councils.models import Network
+
+from . import services
+from .access import COUNCIL_REPORT_ROLES, report_for
+from .forms import CouncilReportForm, SectorReportForm
+from .models import Report, ReportChunk, ReportStatus
+
+RECENT = 20
+
+
+def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    council = council_membership(request.user, gss_code, roles=COUNCIL_REPORT_ROLES).council
+    latest = (
+        Assessment.objects.filter(council=council, status=AssessmentStatus.SIGNED_OFF)
+        .select_related("round")
+        .order_by("-round__opens_on", "-round_id")
+        .first()
+    )
+    groups = visible_groups(council)
+    form = CouncilReportForm(request.POST if request.method == "POST" else None, groups=groups)
+    if request.method == "POST" and latest is not None and form.is_valid():
+        report = services.report_request(
+            kind=form.cleaned_data["kind"],
+            by=request.user,
+            round=latest.round,
+            council=council,
+            peer_group_slug=form.cleaned_data["group"],
+        )
+        return redirect("reports:detail", pk=report.pk)
+    reports = Report.objects.for_council(council).select_related("round")[:RECENT]
+    return render(
+        request,
+        "reports/council.html",
+        {
+            "council": council,
+            "latest": latest,
+            "form": form,
+            "reports": reports,
+            "expiry_days": settings.REPORT_EXPIRY_DAYS,
+        },
+    )
+
+
+def network_reports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _sector_page(request, network_for_analyst(request.user, slug))
+
+
+def uk_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise Http404("UK-wide reports are for the service's staff.")
+    return _sector_page(request, None)
+
+
+def _sector_page(request: AuthenticatedHttpRequest, network: Network | None) -> HttpResponse:
+    signed_off = Assessment.objects.filter(round=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
+    if network is not None:
+        signed_off = signed_off.filter(council__networks=network)
+    rounds = list(AssessmentRound.objects.filter(Exists(signed_off)).order_by("-opens_on", "-pk"))
+    form = SectorReportForm(request.POST if request.method == "POST" else None, rounds=rounds)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_request(
+            kind=form.cleaned_data["kind"],
+            by=request.user,
+            round=form.rounds[form.cleaned_data["round"]],
+            network=network,
+        )
+        return redirect("reports:detail", pk=report.pk)
+    reports = Report.objects.for_network(network).select_related("round")[:RECENT]
+    return render(
+        request,
+        "reports/sector.html",
+        {
+            "network": network,
+            "rounds": rounds,
+            "form": form,
+            "reports": reports,
+            "expiry_days": settings.REPORT_EXPIRY_DAYS,
+        },
+    )
+
+
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request.user, pk)
+    context = {"report": report, "expiry_days": settings.REPORT_EXPIRY_DAYS, **_back(report)}
+    return render(request, "reports/detail.html", context)
+
+
+def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """For the status page's script: it reloads the page once the status changes."""
+    report = report_for(request.user, pk)
+    return JsonResponse({"status": report.status})
+
+
+@require_POST
+def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request.user, pk)
+    if not report.can_retry:
+        messages.info(request, "This report does not need trying again.")
+        return redirect("reports:detail", pk=report.pk)
+    services.report_retry(report=report, by=request.user)
+    return redirect("reports:detail", pk=report.pk)
+
+
+def download(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
+    report = report_for(request.user, pk)
+    if report.status != ReportStatus.READY:
+        raise Http404("This report is not ready, or has expired.")
+    response = StreamingHttpResponse(_chunks(report), content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Length"] = str(report.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chunks(report: Report) -> Iterator[bytes]:
+    # One chunk in memory at a time, whatever the size of the file.
+    numbers = list(
+        ReportChunk.objects.filter(report=report).order_by("number").values_list("pk", flat=True)
+    )
+    for pk in numbers:
+        data = ReportChunk.objects.filter(pk=pk).values_list("data", flat=True).get()
+        yield bytes(data)
+
+
+def _back(report: Report) -> dict[str, str]:
+    """Where the page's back link goes: the list the report was made from."""
+    if report.council is not None:
+        return {"back_url": reverse("reports:council", args=[report.council.gss_code])}
+    if report.network is not None:
+        return {"back_url": reverse("reports:network", args=[report.network.slug])}
+    return {"back_url": reverse("reports:uk")}

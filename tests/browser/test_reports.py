@@ -1,0 +1,59 @@
+"""Reports in a browser: a lead makes the members' briefing and downloads it; the analyst's,
+staff's and the public open data pages pass axe."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from benchmarks.tests.dashboard_data import build_sector
+from tests.browser.support import assert_accessible, signed_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+
+def test_a_lead_makes_and_downloads_the_members_briefing(page, live_server, personas, settings):
+    build_sector(personas, settings)
+
+    signed_in_page(page, live_server, personas.lead_a)
+    page.get_by_role("link", name="Benchmarks", exact=True).click()
+    page.get_by_role("link", name="Download a report for your leadership team").click()
+    expect(page.locator("h1")).to_contain_text("Reports for your leadership team")
+    assert_accessible(page)
+
+    page.get_by_label("Briefing for elected members", exact=False).check()
+    page.get_by_label("Compare with").select_option("region-ne")
+    page.get_by_role("button", name="Make the report").click()
+
+    # Jobs run at once in tests, so the report is ready when the page opens.
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your report is ready")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.get_by_role("link", name="Back to reports").click()
+    expect(page.locator("table")).to_contain_text("Briefing for elected members")
+    assert_accessible(page)
+
+
+def test_sector_report_and_open_data_pages_are_accessible(page, live_server, personas, settings):
+    build_sector(personas, settings)
+
+    signed_in_page(page, live_server, personas.analyst)
+    page.goto(live_server.url + reverse("reports:network", args=[personas.network.slug]))
+    expect(page.locator("h1")).to_have_text("Sector reports")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a format")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    signed_in_page(page, live_server, personas.staff)
+    page.goto(live_server.url + reverse("reports:open-data-manage"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish").first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
+    page.get_by_role("button", name="Sign out").click()
+
+    page.goto(live_server.url + reverse("open-data:index"))
+    expect(page.locator("table")).to_contain_text("Published rounds")
+    assert_accessible(page)
