@@ -32,3 +32,18 @@ def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "").strip()
     require(bool(url), "REDIS_URL is not set: start a Redis server and export REDIS_URL")
     return url
+
+
+def wait_for(check, *, what: str, timeout: float = 90) -> None:
+    """Poll `check()` until it is true; fail saying `what` was awaited after `timeout` s.
+
+    For work another process does (a Celery worker): a generous limit that only a broken
+    build reaches, never a measure of speed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"Timed out after {timeout} s waiting for {what}")

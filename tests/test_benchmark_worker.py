@@ -17,18 +17,9 @@ from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import scored_assessment
 from councils.tests.factories import CouncilFactory
-from tests.support import require
+from tests.support import require, wait_for
 
 pytestmark = [pytest.mark.worker]
-
-
-def _wait_for(check, *, timeout: float = 60, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}")
 
 
 def _round_with_peers(personas, peers: int = 5):
@@ -59,7 +50,7 @@ def test_a_sign_off_makes_the_councils_results_appear(start_worker, personas):
     everyone = PeerGroup.objects.get(kind="all")
     _sign_off_council_a(personas, round_)
 
-    _wait_for(
+    wait_for(
         lambda: BenchmarkResult.objects.filter(
             round=round_, peer_group=everyone, dimension=None, councils=6
         ).exists(),
@@ -110,7 +101,7 @@ def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
     try:
         assert holder_ready.wait(10)
         rebuild_round_benchmarks.delay(round_.pk)
-        _wait_for(
+        wait_for(
             lambda: "rebuild_round_benchmarks" in first.output() and "received" in first.output(),
             what="the first worker to take the job",
         )
@@ -124,7 +115,7 @@ def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
 
     # The job was never acknowledged, so Redis hands it to the next worker.
     second = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
-    _wait_for(
+    wait_for(
         lambda: BenchmarkRun.objects.filter(round=round_).exists(),
         timeout=90,
         what="the redelivered job to finish on the second worker",

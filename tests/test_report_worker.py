@@ -13,18 +13,9 @@ from benchmarks.models import PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from reports.models import Report, ReportKind, ReportStatus
-from tests.support import require
+from tests.support import require, wait_for
 
 pytestmark = [pytest.mark.worker]
-
-
-def _wait_for(check, *, timeout: float = 90, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}")
 
 
 def _network_sector(personas, settings):
@@ -54,7 +45,7 @@ def test_a_report_asked_for_on_the_page_is_made_by_the_worker(
 
     report = Report.objects.get()
     assert response["Location"] == reverse("reports:detail", args=[report.pk])
-    _wait_for(
+    wait_for(
         lambda: Report.objects.filter(pk=report.pk, status=ReportStatus.READY).exists(),
         what=f"the worker to make the report\n{worker.output()}",
     )
@@ -100,7 +91,7 @@ def test_a_worker_killed_while_making_a_report_leaves_it_to_the_next(
     try:
         assert holder_ready.wait(10)
         generate_report.delay(report.pk)
-        _wait_for(
+        wait_for(
             lambda: Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).exists(),
             what="the first worker to start making the report",
         )
@@ -115,7 +106,7 @@ def test_a_worker_killed_while_making_a_report_leaves_it_to_the_next(
 
     # The job was never acknowledged, so Redis hands it to the next worker.
     second = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
-    _wait_for(
+    wait_for(
         lambda: Report.objects.filter(pk=report.pk, status=ReportStatus.READY).exists(),
         what=f"the second worker to make the report\n{second.output()}",
     )

@@ -1,7 +1,7 @@
 """`make bench`: the council dashboard's server time, SQL queries and transfer size.
 
 Builds a throwaway PostgreSQL test database (refuses anything else): the 382 real councils, the
-framework, three rounds, and the 1x synthetic sector of `bench_benchmarks._grow_sector` (about
+framework, three rounds, and the 1x synthetic sector of `benchmarks.synthetic.grow_sector` (about
 85% of councils signed off in each round, every peer group), with benchmark results rebuilt for
 every round. A chief executive of a real English council signed off in the latest round (the
 first by GSS code whose default group and region group both have published figures) signs in
@@ -16,7 +16,7 @@ passes or fails, the exit code is 0):
   each, sent with `Accept-Encoding: gzip` as browsers do, so gzip is included) of the home page,
   the dashboard with its default group (nearest neighbours) and with `?group=<region>`; the
   ratio dashboard/home for both. Again after growing the sector to 10x.
-- queries: SQL queries in one request of each page at 1x and again at 10x (`_grow_sector(10,
+- queries: SQL queries in one request of each page at 1x and again at 10x (`grow_sector(10,
   1)`, every round rebuilt), and whether they are identical.
 - transfer, one line a page (dashboard, home, council directory, an assessment's task list):
   the HTML as the server sends it to a client accepting gzip (GZipMiddleware), plus every static
@@ -35,7 +35,6 @@ passes or fails, the exit code is 0):
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import json
 import re
@@ -57,22 +56,18 @@ from django.test import Client
 from django.test.utils import (
     CaptureQueriesContext,
     override_settings,
-    setup_test_environment,
-    teardown_test_environment,
 )
 from django.urls import reverse
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from assessments import services as assessment_services
-from assessments.framework_import import framework_import
-from assessments.models import AssessmentRound, AssessmentStatus, RoundStatus
+from assessments.models import AssessmentRound, AssessmentStatus
 from benchmarks.dashboard import council_dashboard
-from benchmarks.management.commands.bench_benchmarks import FRAMEWORK_FILE, _grow_sector
 from benchmarks.models import PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
+from benchmarks.synthetic import bench_rounds, grow_sector, throwaway_database
 from config.settings.base import STORAGES as PROJECT_STORAGES
 from councils.models import Council, Nation
-from councils.services import DEFAULT_CSV_PATH, councils_import
 
 REAL_GSS = r"^[ENSW][0-9]{8}$"
 BROWSER_ENCODINGS = "gzip, deflate, br"
@@ -101,21 +96,16 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=50, help="GETs a page to time.")
 
     def handle(self, *args: Any, requests: int, **options: Any) -> None:
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark needs PostgreSQL: run it through `make bench`.")
         if requests < 2:
             raise CommandError("--requests must be at least 2.")
-        setup_test_environment()
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         static_root = Path(tempfile.mkdtemp(prefix="portal-bench-static-"))
         try:
-            with override_settings(DEBUG=False, STATIC_ROOT=str(static_root)):
-                with override_settings(STORAGES=self._collect(static_root)):
-                    self._run(requests, static_root)
+            with throwaway_database():
+                with override_settings(DEBUG=False, STATIC_ROOT=str(static_root)):
+                    with override_settings(STORAGES=self._collect(static_root)):
+                        self._run(requests, static_root)
         finally:
             shutil.rmtree(static_root, ignore_errors=True)
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            teardown_test_environment()
 
     def _collect(self, static_root: Path) -> dict[str, Any]:
         """collectstatic with the project's STORAGES, as a deployment runs it."""
@@ -127,20 +117,8 @@ class Command(BaseCommand):
 
     def _run(self, requests: int, static_root: Path) -> None:
         started = time.perf_counter()
-        councils_import(path=DEFAULT_CSV_PATH)
-        framework = framework_import(path=FRAMEWORK_FILE).framework
-        rounds = [
-            AssessmentRound.objects.create(
-                name=f"Bench {year}",
-                slug=f"bench-{year}",
-                framework=framework,
-                opens_on=datetime.date(year, 4, 1),
-                closes_on=datetime.date(year + 1, 3, 31),
-                status=RoundStatus.OPEN,
-            )
-            for year in (2024, 2025, 2026)
-        ]
-        _grow_sector(1, 0)
+        rounds = bench_rounds()
+        grow_sector(1, 0)
         _rebuild(rounds)
         council, region_slug = _chosen_council(rounds[-1])
         executive = User.objects.create_user("bench-executive@example.com", "bench-password-1")
@@ -180,7 +158,7 @@ class Command(BaseCommand):
         self._print_transfers(transfers)
 
         started = time.perf_counter()
-        _grow_sector(10, 1)
+        grow_sector(10, 1)
         _rebuild(rounds)
         self.stdout.write(
             f"\nGrew to 10x in {time.perf_counter() - started:.0f} s: "

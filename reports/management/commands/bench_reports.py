@@ -1,7 +1,7 @@
 """`make bench`: the seconds and peak memory to build the all-UK sector report.
 
 Builds a throwaway PostgreSQL test database (refuses anything else): the 382 real councils, the
-framework, three rounds, and the synthetic sector of `bench_benchmarks._grow_sector` (about 85%
+framework, three rounds, and the synthetic sector of `benchmarks.synthetic.grow_sector` (about 85%
 of councils signed off in each round, every peer group), with the last two rounds' benchmark
 results rebuilt. For each size (1x, then 10x: 3,820 councils) a fresh Python process
 (`--child`, so its peak memory is its own) builds the UK-wide sector report: `sector_data`, the
@@ -25,7 +25,6 @@ Figures only; nothing passes or fails.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import resource
@@ -48,13 +47,11 @@ from django.test.utils import (
     teardown_test_environment,
 )
 
-from assessments.framework_import import framework_import
-from assessments.models import AssessmentRound, AssessmentStatus, RoundStatus
-from benchmarks.management.commands.bench_benchmarks import FRAMEWORK_FILE, _grow_sector
+from assessments.models import AssessmentStatus
 from benchmarks.models import PeerGroup
 from benchmarks.services import benchmarks_rebuild
+from benchmarks.synthetic import bench_rounds, grow_sector
 from councils.models import Council
-from councils.services import DEFAULT_CSV_PATH, councils_import
 from reports.sector import build_sector_pdf, sector_data, write_sector_csv, write_sector_xlsx
 
 MB = 1024 * 1024
@@ -88,23 +85,11 @@ class Command(BaseCommand):
             teardown_test_environment()
 
     def _run(self, multiples: list[int], repeats: int) -> None:
-        councils_import(path=DEFAULT_CSV_PATH)
-        framework = framework_import(path=FRAMEWORK_FILE).framework
-        rounds = [
-            AssessmentRound.objects.create(
-                name=f"Bench {year}",
-                slug=f"bench-{year}",
-                framework=framework,
-                opens_on=datetime.date(year, 4, 1),
-                closes_on=datetime.date(year + 1, 3, 31),
-                status=RoundStatus.OPEN,
-            )
-            for year in (2024, 2025, 2026)
-        ]
+        rounds = bench_rounds()
         made = 0
         for multiple in multiples:
             started = time.perf_counter()
-            _grow_sector(multiple, made)
+            grow_sector(multiple, made)
             made = multiple
             for round_ in rounds[-2:]:  # the report's round and the one it compares with
                 benchmarks_rebuild(round_id=round_.pk)
