@@ -246,5 +246,8 @@ LOGGING = {
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
         "logistro": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
