@@ -173,6 +173,19 @@ def reports_expire() -> tuple[int, int]:
     return expired, failed
 
 
+def report_fail_if_overdue(*, report: Report) -> Report:
+    """Fail this report now if its job was lost (see reports_expire), so its page offers a
+    retry at once instead of waiting for the hourly job."""
+    now = timezone.now()
+    if (
+        Report.objects.overdue()
+        .filter(pk=report.pk)
+        .update(status=ReportStatus.FAILED, error=OVERDUE_FAILURE, finished_at=now)
+    ):
+        report.refresh_from_db()
+    return report
+
+
 class _ChunkWriter(io.RawIOBase):
     """A binary file that stores what is written as ReportChunk rows of CHUNK_SIZE bytes, so
     a big file is never held in memory whole."""

@@ -98,6 +98,8 @@ def _sector_page(request: AuthenticatedHttpRequest, network: Network | None) -> 
 
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
+    if report.is_pending:
+        report = services.report_fail_if_overdue(report=report)
     context = {"report": report, "expiry_days": settings.REPORT_EXPIRY_DAYS, **_back(report)}
     return render(request, "reports/detail.html", context)
 
@@ -105,6 +107,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """For the status page's script: it reloads the page once the status changes."""
     report = report_for(request.user, pk)
+    if report.is_pending:
+        report = services.report_fail_if_overdue(report=report)
     return JsonResponse({"status": report.status})
 
 

@@ -308,3 +308,38 @@ def test_report_jobs_go_to_the_reports_queue(settings):
 
     assert _route_task("reports.tasks.generate_report") == {"queue": settings.REPORTS_QUEUE}
     assert _route_task("reports.tasks.expire_reports") is None
+
+
+def test_the_page_of_a_lost_job_offers_a_retry_without_waiting_for_the_hourly_job(
+    client, personas, sector, settings
+):
+    old = timezone.now() - timedelta(minutes=settings.REPORT_TIMEOUT_MINUTES + 1)
+    report = Report.objects.create(
+        kind=ReportKind.SECTOR_CSV,
+        network=personas.network,
+        round=sector["latest"],
+        status=ReportStatus.RUNNING,
+        requested_at=old,
+    )
+    client.force_login(personas.analyst)
+
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+    assert "took too long" in page and "Try again" in page
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+
+
+def test_a_report_within_its_time_is_still_shown_as_being_made(client, personas, sector):
+    report = Report.objects.create(
+        kind=ReportKind.SECTOR_CSV,
+        network=personas.network,
+        round=sector["latest"],
+        status=ReportStatus.RUNNING,
+    )
+    client.force_login(personas.analyst)
+
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+    assert "being made" in page and "report-status.js" in page
+    assert client.get(reverse("reports:status", args=[report.pk])).json() == {"status": "running"}
