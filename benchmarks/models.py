@@ -95,13 +95,24 @@ class BenchmarkResult(models.Model):
     the result is suppressed; pages show a suppressed count as "fewer than N councils".
     """
 
+    # No single-column indexes on round and dimension: every query by round is served by the
+    # (round, peer_group) indexes below, and dimensions are never deleted once published.
+    # Thousands of rows are rewritten per rebuild, and each index costs on every row.
     round = models.ForeignKey(
-        AssessmentRound, on_delete=models.CASCADE, related_name="benchmark_results"
+        AssessmentRound,
+        on_delete=models.CASCADE,
+        related_name="benchmark_results",
+        db_index=False,
     )
     peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="results")
     # Null means the overall score (the mean of the council's dimension scores).
     dimension = models.ForeignKey(
-        Dimension, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Dimension,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     councils = models.PositiveIntegerField()
     suppressed = models.BooleanField()

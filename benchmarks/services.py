@@ -35,7 +35,7 @@ from assessments.scoring import overall_score
 
 from . import publication
 from .models import BenchmarkResult, BenchmarkRun, PeerGroup
-from .statistics import Summary, distribution, summarise
+from .statistics import Summary, distribution_sorted, sorted_scores, summarise_sorted
 
 DEFAULT_MIN_GROUP = 5
 # Group ids per DELETE ... IN (...): below SQLite's 999 bound parameters.
@@ -187,6 +187,10 @@ def _scores_by_subject(
         if council_overall is not None:
             overall[council_id] = council_overall
     scores[None] = overall
+    for subject_scores in scores.values():
+        # Each score checked once here (a finite Decimal from 1 to 5, else ValueError), so
+        # the per-group summaries can skip the check.
+        sorted_scores(list(subject_scores.values()))
     return scores
 
 
@@ -283,8 +287,10 @@ def _build_rows(
             values = [subject_scores[c] for c in members if c in subject_scores]
             decision = decisions[subject][group_id]
             if decision.published:
-                summary = summarise(values, min_group=min_group)
-                counts = distribution(values)
+                # Every score was checked once in _scores_by_subject.
+                values.sort()
+                summary = summarise_sorted(values, min_group=min_group)
+                counts = distribution_sorted(values)
             else:
                 summary = Summary(councils=len(values), suppressed=True)
                 counts = None

@@ -62,7 +62,7 @@ def _check(values: Sequence[Decimal]) -> None:
             raise ValueError(f"A score must be from 1 to 5, not {value}.")
 
 
-def _sorted_scores(values: Sequence[Decimal]) -> list[Decimal]:
+def sorted_scores(values: Sequence[Decimal]) -> list[Decimal]:
     """The values in ascending order, checked as `_check` does but faster for many values:
     once sorted, only the two ends need comparing with 1 and 5 (an infinity sorts to an end,
     and ordering a NaN raises InvalidOperation)."""
@@ -127,32 +127,47 @@ def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
     """
     if min_group < 1:
         raise ValueError(f"min_group must be at least 1, not {min_group}.")
-    ordered = _sorted_scores(values)
+    return summarise_sorted(sorted_scores(values), min_group=min_group)
+
+
+def summarise_sorted(ordered: Sequence[Decimal], *, min_group: int) -> Summary:
+    """`summarise` for values already checked and sorted in ascending order (by
+    `sorted_scores`): a rebuild checks each council's score once, not once per group."""
     count = len(ordered)
     if count < min_group:
         return Summary(councils=count, suppressed=True)
 
+    extremes = count >= 2 * min_group
+    last = count - 1
     with localcontext() as context:
         context.prec = _PRECISION
         mean = _round(sum(ordered, Decimal(0)) / count)
 
-    def at(fraction: Decimal) -> Decimal:
-        return _round(percentile(ordered, fraction))
+        def at(fraction: Decimal) -> Decimal:
+            # percentile(), inlined: one decimal context for all five figures.
+            position = last * fraction
+            below = int(position)
+            if below == last:
+                return _round(ordered[below])
+            low = ordered[below]
+            return _round(low + (position - below) * (ordered[below + 1] - low))
+
+        median, q1, q3 = at(_HALF), at(_QUARTER), at(_THREE_QUARTERS)
+        p10 = at(_TENTH) if extremes else None
+        p90 = at(_NINE_TENTHS) if extremes else None
 
     # Bands by bisection over the sorted values (level_of for each value, without the loop).
     edges = [0, *(bisect_left(ordered, edge) for edge in _BAND_EDGES), count]
     level_counts = {level: edges[i + 1] - edges[i] for i, level in enumerate(LEVELS)}
-
-    extremes = count >= 2 * min_group
     return Summary(
         councils=count,
         suppressed=False,
         mean=mean,
-        median=at(_HALF),
-        q1=at(_QUARTER),
-        q3=at(_THREE_QUARTERS),
-        p10=at(_TENTH) if extremes else None,
-        p90=at(_NINE_TENTHS) if extremes else None,
+        median=median,
+        q1=q1,
+        q3=q3,
+        p10=p10,
+        p90=p90,
         minimum=_round(ordered[0]) if extremes else None,
         maximum=_round(ordered[-1]) if extremes else None,
         level_counts=level_counts,
@@ -176,7 +191,11 @@ def distribution(values: Sequence[Decimal]) -> dict[Decimal, int]:
     place one council in the group without the other councils' scores. ValueError as for
     `summarise`.
     """
-    ordered = _sorted_scores(values)
+    return distribution_sorted(sorted_scores(values))
+
+
+def distribution_sorted(ordered: Sequence[Decimal]) -> dict[Decimal, int]:
+    """`distribution` for values already checked and sorted (see `summarise_sorted`)."""
     counts: dict[Decimal, int] = {}
     start = 0
     # A handful of distinct scores among many values: jump over each run of equal ones.
