@@ -17,8 +17,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .dashboard import CouncilDashboard, Subject
-from .network_dashboard import NetworkDashboard
+from .dashboard import CouncilDashboard, Figures, Subject
+from .network_dashboard import Distribution, NetworkDashboard
 
 # GOV.UK Design System colours.
 BLUE = "#1d70b8"
@@ -57,6 +57,48 @@ def _figure(traces: Sequence[Any], **layout: Any) -> dict[str, Any]:
 
 def _fmt(value: Decimal | None) -> str:
     return "no score" if value is None else f"{value:.1f}"
+
+
+def _box(name: str, figures: Figures) -> Any:
+    """One group's published spread as a horizontal box: quartiles, the median, and whiskers
+    at the 10th and 90th percentiles where the group is big enough to show them (else at the
+    quartiles)."""
+    low = figures.p10 if figures.p10 is not None else figures.q1
+    high = figures.p90 if figures.p90 is not None else figures.q3
+    return go.Box(
+        y=[name],
+        q1=[_number(figures.q1)],
+        median=[_number(figures.median)],
+        q3=[_number(figures.q3)],
+        lowerfence=[_number(low)],
+        upperfence=[_number(high)],
+        orientation="h",
+        fillcolor=LIGHT_BLUE_FILL,
+        line={"color": DARK_BLUE},
+        name=name,
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _box_layout(rows: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "xaxis": {
+            "range": [1, 5],
+            "title": {"text": "Score (1 to 5)"},
+            "dtick": 1,
+            "gridcolor": MID_GREY,
+        },
+        "yaxis": {"automargin": True},
+        "height": 60 + 48 * rows,
+        "margin": {"l": 20, "r": 20, "t": 10, "b": 60},
+        **extra,
+    }
+
+
+def _widest(rows: Sequence[tuple[str, Figures]]) -> str:
+    """The name of the row whose middle half is widest (the first, on a tie)."""
+    return max(rows, key=lambda row: (row[1].q3 or 0) - (row[1].q1 or 0))[0]
 
 
 # The council dashboard ------------------------------------------------------------------------
@@ -154,35 +196,14 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
 
 
 def distributions(dashboard: CouncilDashboard) -> Chart | None:
-    """Per dimension, the group's spread as a box (quartiles; whiskers at the 10th and 90th
-    percentiles where the group is big enough to show them) with the council marked. Drawn
-    from the published figures only: no other council's score is in it."""
-    shown = [s for s in dashboard.dimensions if s.published and s.figures]
+    """Per dimension, the group's spread as a box with the council marked. Drawn from the
+    published figures only: no other council's score is in it."""
+    shown = [(s.name, s.figures) for s in dashboard.dimensions if s.published and s.figures]
     if not shown:
         return None
-    traces: list[Any] = []
-    for s in reversed(shown):  # top to bottom in the framework's order
-        f = s.figures
-        assert f is not None
-        low = f.p10 if f.p10 is not None else f.q1
-        high = f.p90 if f.p90 is not None else f.q3
-        traces.append(
-            go.Box(
-                y=[s.name],
-                q1=[_number(f.q1)],
-                median=[_number(f.median)],
-                q3=[_number(f.q3)],
-                lowerfence=[_number(low)],
-                upperfence=[_number(high)],
-                orientation="h",
-                fillcolor=LIGHT_BLUE_FILL,
-                line={"color": DARK_BLUE},
-                name=s.name,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-    marked = [s for s in reversed(shown) if s.score is not None]
+    traces: list[Any] = [_box(name, figures) for name, figures in reversed(shown)]
+    published = {name for name, _ in shown}
+    marked = [s for s in reversed(dashboard.dimensions) if s.name in published and s.score]
     traces.append(
         go.Scatter(
             x=[_number(s.score) for s in marked],
@@ -197,25 +218,14 @@ def distributions(dashboard: CouncilDashboard) -> Chart | None:
             name=dashboard.council.name,
         )
     )
-    widest = max(shown, key=lambda s: (s.figures.q3 or 0) - (s.figures.q1 or 0) if s.figures else 0)
     group_name = dashboard.group.name if dashboard.group else "the group"
     summary = (
         f"For {len(shown)} dimensions, the chart shows how scores spread across {group_name} "
-        f"and where {dashboard.council.name} sits; councils differ most on {widest.name}."
+        f"and where {dashboard.council.name} sits; councils differ most on {_widest(shown)}."
     )
-    figure = _figure(
-        traces,
-        xaxis={
-            "range": [1, 5],
-            "title": {"text": "Score (1 to 5)"},
-            "dtick": 1,
-            "gridcolor": MID_GREY,
-        },
-        yaxis={"automargin": True},
-        height=60 + 48 * len(shown),
-        margin={"l": 20, "r": 20, "t": 10, "b": 60},
+    return Chart(
+        id="chart-distributions", figure=_figure(traces, **_box_layout(len(shown))), summary=summary
     )
-    return Chart(id="chart-distributions", figure=figure, summary=summary)
 
 
 def trend(dashboard: CouncilDashboard) -> Chart | None:
@@ -282,63 +292,36 @@ HEATMAP_SCALE = [
 
 
 def network_distributions(dashboard: NetworkDashboard) -> Chart | None:
-    """Per dimension and overall, the network group's spread as a box (quartiles; whiskers at
-    the 10th and 90th percentiles where the group is big enough to show them), drawn from its
-    published BenchmarkResult figures only. A suppressed subject has no box at all."""
-    shown = [d for d in dashboard.distributions if d.published and d.figures]
+    """The network group's spread per dimension and overall (group_distributions)."""
+    return group_distributions(dashboard.network.name, dashboard.distributions)
+
+
+def group_distributions(group_name: str, distributions: Sequence[Distribution]) -> Chart | None:
+    """Per dimension and overall, one group's spread as a box, drawn from its published
+    figures only (a network's members on its dashboard; the scope of a sector report). A
+    suppressed subject has no box at all; None if nothing is published."""
+    shown = [(d.column.name, d.figures) for d in distributions if d.published and d.figures]
     if not shown:
         return None
-    traces: list[Any] = []
-    for d in reversed(shown):  # top to bottom in the framework's order, overall last
-        f = d.figures
-        assert f is not None
-        low = f.p10 if f.p10 is not None else f.q1
-        high = f.p90 if f.p90 is not None else f.q3
-        traces.append(
-            go.Box(
-                y=[d.column.name],
-                q1=[_number(f.q1)],
-                median=[_number(f.median)],
-                q3=[_number(f.q3)],
-                lowerfence=[_number(low)],
-                upperfence=[_number(high)],
-                orientation="h",
-                fillcolor=LIGHT_BLUE_FILL,
-                line={"color": DARK_BLUE},
-                name=d.column.name,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-    dimensions = [d for d in shown if d.column.dimension_id is not None]
-    network = dashboard.network.name
+    traces = [_box(name, figures) for name, figures in reversed(shown)]
+    dimensions = [
+        (d.column.name, d.figures)
+        for d in distributions
+        if d.published and d.figures and d.column.dimension_id is not None
+    ]
     if dimensions:
-        widest = max(
-            dimensions, key=lambda d: (d.figures.q3 or 0) - (d.figures.q1 or 0) if d.figures else 0
-        )
         summary = (
             f"For {len(dimensions)} dimensions, the chart shows how member councils' scores "
-            f"spread across {network}; they differ most on {widest.column.name}."
+            f"spread across {group_name}; they differ most on {_widest(dimensions)}."
         )
     else:
-        summary = f"The chart shows how member councils' overall scores spread across {network}."
-    figure = _figure(
-        traces,
-        xaxis={
-            "range": [1, 5],
-            "title": {"text": "Score (1 to 5)"},
-            "dtick": 1,
-            "gridcolor": MID_GREY,
-        },
-        yaxis={"automargin": True},
-        height=60 + 48 * len(shown),
-        margin={"l": 20, "r": 20, "t": 10, "b": 60},
-        # No trace has a legend entry, and plotly.js's validate throws on legend settings
-        # in a figure without one.
-        legend=None,
-        showlegend=False,
+        summary = f"The chart shows how member councils' overall scores spread across {group_name}."
+    # No trace has a legend entry, and plotly.js's validate throws on legend settings in a
+    # figure without one.
+    layout = _box_layout(len(shown), legend=None, showlegend=False)
+    return Chart(
+        id="chart-network-distributions", figure=_figure(traces, **layout), summary=summary
     )
-    return Chart(id="chart-network-distributions", figure=figure, summary=summary)
 
 
 def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:

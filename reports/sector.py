@@ -43,14 +43,13 @@ from assessments.models import (
     DimensionScore,
     Level,
 )
-from benchmarks.charts import Chart, network_distributions
+from benchmarks.charts import Chart, group_distributions
 from benchmarks.dashboard import Figures
 from benchmarks.models import BenchmarkResult, PeerGroupKind
 from benchmarks.network_dashboard import (
     Cell,
     Column,
     Distribution,
-    NetworkDashboard,
     _published_public_groups,
     heatmap_rows,
     with_overall,
@@ -845,9 +844,9 @@ def _pdf_context(data: SectorData) -> dict[str, Any]:
 
 
 def distribution_chart(data: SectorData) -> Chart | None:
-    """A box per published subject of the scope group (benchmarks.charts.network_distributions,
-    which reads only a NetworkDashboard's name and distributions: an unsaved Network carries
-    the scope's name). Suppressed subjects have no box; None if nothing is published."""
+    """A box per published subject of the scope group (benchmarks.charts.group_distributions,
+    as on the network dashboard). Suppressed subjects have no box; None if nothing is
+    published."""
     distributions = [
         Distribution(
             f.subject,
@@ -861,10 +860,7 @@ def distribution_chart(data: SectorData) -> Chart | None:
         )
         for f in data.figures
     ]
-    dashboard = NetworkDashboard(
-        network=Network(name=data.scope), round=None, distributions=distributions
-    )
-    return network_distributions(dashboard)
+    return group_distributions(data.scope, distributions)
 
 
 CHART_SUMMARY = (
