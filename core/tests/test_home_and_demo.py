@@ -17,6 +17,7 @@ from assessments.models import (
     RoundStatus,
 )
 from core.demo import DEMO_PASSWORD, demo_data_load
+from councils.models import Network, NetworkSharing, council_ids_named_in
 from councils.tests.factories import CouncilFactory
 
 
@@ -173,3 +174,19 @@ def test_the_demo_council_has_results_from_past_rounds(db):
     assert set(signed_off.values_list("round__status", flat=True)) == {RoundStatus.CLOSED}
     assert signed_off.count() == 2
     assert DimensionScore.objects.filter(assessment__in=signed_off).count() == 2 * 9
+
+
+def test_demo_network_members_other_than_the_demo_councils_share_by_name(db):
+    a = CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
+    b = CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    others = [CouncilFactory(gss_code=f"E0800002{n}", region="North East") for n in range(7)]
+    call_command("import_framework")
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+
+    network = Network.objects.get(slug="north-east-digital-partnership")
+    named = council_ids_named_in(network)
+    # Five by name; Hartlepool keeps the default, so the demo lead can try the choice.
+    assert named == {c.pk for c in sorted(others, key=lambda c: c.gss_code)[:5]}
+    assert a.pk not in named and b.pk not in named
+    assert NetworkSharing.objects.count() == 5
