@@ -1,5 +1,6 @@
 from typing import Any
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
@@ -8,7 +9,7 @@ from django.contrib.auth import password_validation
 
 from core.forms import ErrorLinksMixin
 
-from .models import CouncilRole
+from .models import CouncilMembership, CouncilRole
 
 EMAIL_ERRORS = {
     "required": "Enter an email address",
@@ -182,3 +183,60 @@ class AcceptInvitationForm(ErrorLinksMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("new_password1", error)
         return cleaned
+
+
+class MemberForm(ErrorLinksMixin, forms.Form):
+    """A lead gives a member of the team another role, or removes them from the council."""
+
+    REMOVE = "remove"
+    non_field_anchor = "#id_action_1"
+
+    action = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, membership: CouncilMembership, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"action": membership.role})
+        super().__init__(*args, **kwargs)
+        name = str(membership.user)
+        council = membership.council.short_name
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.label = f"What should {name} be able to do?"
+        action.choices = [
+            Choice(
+                CouncilRole.OFFICER.value,
+                CouncilRole.OFFICER.label,
+                hint="Answers the assessment questions they are given.",
+            ),
+            Choice(
+                CouncilRole.LEAD.value,
+                CouncilRole.LEAD.label,
+                hint="Answers questions too, agrees the council's answers, submits the "
+                "assessment for sign-off, and manages this team and sharing with networks.",
+            ),
+            Choice(
+                CouncilRole.EXECUTIVE.value,
+                CouncilRole.EXECUTIVE.label,
+                hint="Reads the submitted assessment, then signs it off or returns it to the "
+                "assessment lead with a comment.",
+                divider="or",
+            ),
+            Choice(
+                self.REMOVE,
+                f"Remove {name} from {council}",
+                hint=f"They will no longer be able to see or change anything for {council}. "
+                "Their answers stay in the council's assessments, and you can invite them "
+                "again later.",
+            ),
+        ]
+        action.error_messages = {
+            "required": f"Select a role for {name}, or remove them",
+            "invalid_choice": f"Select a role for {name}, or remove them",
+        }
+        self.helper = _helper(
+            Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2"),
+            submit="Save",
+        )
+
+    @property
+    def removes(self) -> bool:
+        return self.cleaned_data["action"] == self.REMOVE

@@ -1,5 +1,6 @@
 """Writes with rules for people, roles and invitations."""
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -16,6 +17,8 @@ from councils.models import Council
 
 from .models import CouncilMembership, CouncilRole, Invitation, User
 from .tokens import make_invitation_token
+
+logger = logging.getLogger(__name__)
 
 # Unaccepted invitations hold someone's email address; keep them only this long after expiry.
 EXPIRED_INVITATION_RETENTION = timedelta(days=30)
@@ -200,3 +203,104 @@ def invitations_purge_expired() -> int:
     cutoff = timezone.now() - EXPIRED_INVITATION_RETENTION
     deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted
+
+
+# Members ------------------------------------------------------------------------------
+
+
+class LastLeadError(ValueError):
+    """The change would leave the council without an assessment lead.
+
+    The message is written for the person who tried.
+    """
+
+
+def _lock_leads(council: Council) -> set[int]:
+    """Lock the council's lead memberships until the transaction ends; their pks.
+
+    Every change that can take away a lead locks these rows first, in pk order, so two leads
+    demoting each other at once cannot both succeed: the second waits, then sees one lead.
+    """
+    return set(
+        CouncilMembership.objects.select_for_update()
+        .filter(council=council, role=CouncilRole.LEAD)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refuse_last_lead(membership: CouncilMembership, leads: set[int]) -> None:
+    if leads == {membership.pk}:
+        raise LastLeadError(
+            f"{membership.council.short_name} must have at least one assessment lead. "
+            "Make someone else a lead first."
+        )
+
+
+def membership_change_role(*, membership: CouncilMembership, role: str, by: User) -> bool:
+    """Give a member of the council another role; True if it changed.
+
+    Only the council's assessment lead may do it. Refuses (LastLeadError) to demote the
+    council's only lead, even when the lead is demoting themself. Raises
+    CouncilMembership.DoesNotExist if someone removed the membership in the meantime.
+    """
+    if role not in CouncilRole.values:
+        raise ValueError(f"Unknown council role: {role!r}")
+    council = membership.council
+    with transaction.atomic():
+        leads = _lock_leads(council)
+        # Checked after the lock, so a lead demoted a moment ago cannot still act as one.
+        _ensure_lead(council=council, user=by)
+        # Ordered by pk: the default ordering joins council and user, whose rows would be
+        # locked too.
+        current = (
+            CouncilMembership.objects.select_for_update()
+            .filter(pk=membership.pk, council=council)
+            .order_by("pk")
+            .first()
+        )
+        if current is None:
+            raise CouncilMembership.DoesNotExist
+        if current.role == role:
+            membership.role = role
+            return False
+        if current.role == CouncilRole.LEAD:
+            _refuse_last_lead(membership, leads)
+        before = current.role
+        current.role = role
+        current.full_clean()
+        current.save(update_fields=["role"])
+    membership.role = role
+    logger.info(
+        "User %s changed user %s's role at council %s from %s to %s",
+        by.pk,
+        membership.user_id,
+        council.gss_code,
+        before,
+        role,
+    )
+    return True
+
+
+def membership_remove(*, membership: CouncilMembership, by: User) -> None:
+    """Take a person off the council's team.
+
+    Only the membership goes: their responses, answers and anything they agreed stay with
+    the council's assessments, and they can be invited back. Refuses (LastLeadError) to
+    remove the council's only lead, even when the lead is removing themself. Removing a
+    membership that has already gone does nothing, so it is safe to repeat.
+    """
+    council = membership.council
+    with transaction.atomic():
+        leads = _lock_leads(council)
+        _ensure_lead(council=council, user=by)
+        if membership.pk in leads:
+            _refuse_last_lead(membership, leads)
+        deleted, _ = CouncilMembership.objects.filter(pk=membership.pk, council=council).delete()
+    if deleted:
+        logger.info(
+            "User %s removed user %s from council %s",
+            by.pk,
+            membership.user_id,
+            council.gss_code,
+        )

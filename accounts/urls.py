@@ -71,5 +71,6 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation-withdraw",
     ),
+    path("councils/<str:gss_code>/team/members/<int:pk>/", views.member, name="member"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
 ]

@@ -4,14 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.types import AuthenticatedHttpRequest
 
 from . import access, services
-from .forms import AcceptInvitationForm, InvitationForm, SignInForm
+from .forms import AcceptInvitationForm, InvitationForm, MemberForm, SignInForm
 from .models import CouncilMembership, CouncilRole, Invitation, User
 from .tokens import read_invitation_token
 
@@ -102,6 +102,54 @@ def invitation_withdraw(request: AuthenticatedHttpRequest, gss_code: str, pk: in
     else:
         messages.success(request, f"The invitation to {invitation.email} was withdrawn")
     return redirect("accounts:team", gss_code=gss_code)
+
+
+# How a success message names a role: "Sam Jones is now an assessment lead".
+ROLE_WITH_ARTICLE = {
+    CouncilRole.OFFICER: "an officer",
+    CouncilRole.LEAD: "an assessment lead",
+    CouncilRole.EXECUTIVE: "a chief executive",
+}
+
+
+def member(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
+    council = access.council_for_lead(request.user, gss_code)
+    membership = get_object_or_404(
+        CouncilMembership.objects.select_related("user", "council"), pk=pk, council=council
+    )
+    name = str(membership.user)
+    # Not `request.POST or None`: an empty POST must be bound, so it shows an error.
+    form = MemberForm(request.POST if request.method == "POST" else None, membership=membership)
+    if form.is_bound and form.is_valid():
+        try:
+            if form.removes:
+                services.membership_remove(membership=membership, by=request.user)
+                message = f"{name} no longer has access to {council.short_name}"
+            else:
+                role = form.cleaned_data["action"]
+                changed = services.membership_change_role(
+                    membership=membership, role=role, by=request.user
+                )
+                verb = "is now" if changed else "is still"
+                message = f"{name} {verb} {ROLE_WITH_ARTICLE[role]}"
+        except services.LastLeadError as error:
+            form.add_error(None, str(error))
+        except CouncilMembership.DoesNotExist:
+            # Removed by someone else since the page loaded.
+            raise Http404 from None
+        else:
+            messages.success(request, message)
+            if membership.user_id == request.user.pk and (
+                form.removes or membership.role != CouncilRole.LEAD
+            ):
+                # A lead who stepped down can no longer open the team page.
+                return redirect("core:home")
+            return redirect("accounts:team", gss_code=council.gss_code)
+    return render(
+        request,
+        "accounts/member.html",
+        {"council": council, "membership": membership, "form": form},
+    )
 
 
 @login_not_required
