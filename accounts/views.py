@@ -63,7 +63,8 @@ def team(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
 
 def invite(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
-    form = InvitationForm(request.POST or None)
+    # Bound on any POST, even an empty one, so a tampered form shows an error.
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -167,7 +168,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if has_account:
         return _accept_as_existing_user(request, invitation, token)
 
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None, email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(

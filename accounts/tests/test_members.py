@@ -418,3 +418,15 @@ def test_error_summary_links_reach_real_inputs(client, personas):
         anchors = re.findall(r'href="#([^"]+)"', summary)
         assert anchors == ["id_action_1"]
         assert 'id="id_action_1"' in html
+
+
+def test_an_empty_post_to_invite_shows_errors_and_invites_nobody(client, personas):
+    from accounts.models import Invitation
+
+    client.force_login(personas.lead_a)
+
+    response = client.post(reverse("accounts:invite", args=[personas.council_a.gss_code]), {})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Invitation.objects.exists()
