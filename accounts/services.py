@@ -190,8 +190,14 @@ def invitation_accept(
             )
         elif user.email.lower() != invitation.email.lower():
             raise InvitationNotValid
+        role = invitation.role
+        existing = CouncilMembership.objects.filter(user=user, council=invitation.council).first()
+        if existing is not None and existing.role == CouncilRole.LEAD and role != CouncilRole.LEAD:
+            # An invitation gives access; it must not take the council's only lead away.
+            if _lock_leads(invitation.council) == {existing.pk}:
+                role = CouncilRole.LEAD
         CouncilMembership.objects.update_or_create(
-            user=user, council=invitation.council, defaults={"role": invitation.role}
+            user=user, council=invitation.council, defaults={"role": role}
         )
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_by"])
@@ -285,8 +291,10 @@ def membership_change_role(*, membership: CouncilMembership, role: str, by: User
 def membership_remove(*, membership: CouncilMembership, by: User) -> None:
     """Take a person off the council's team.
 
-    Only the membership goes: their responses, answers and anything they agreed stay with
-    the council's assessments, and they can be invited back. Refuses (LastLeadError) to
+    Only the membership goes, and with it their barrier assignments on the council's
+    assessments that are still being answered (a lead should not wait on someone who can no
+    longer open them). Their responses, answers and anything they agreed stay with the
+    council's assessments, and they can be invited back. Refuses (LastLeadError) to
     remove the council's only lead, even when the lead is removing themself. Removing a
     membership that has already gone does nothing, so it is safe to repeat.
     """
@@ -297,6 +305,13 @@ def membership_remove(*, membership: CouncilMembership, by: User) -> None:
         if membership.pk in leads:
             _refuse_last_lead(membership, leads)
         deleted, _ = CouncilMembership.objects.filter(pk=membership.pk, council=council).delete()
+        if deleted:
+            # Imported here: assessments depends on accounts, not the other way round.
+            from assessments.models import AssessmentStatus, DimensionAssignment
+
+            DimensionAssignment.objects.filter(
+                user_id=membership.user_id, assessment__council=council
+            ).exclude(assessment__status=AssessmentStatus.SIGNED_OFF).delete()
     if deleted:
         logger.info(
             "User %s removed user %s from council %s",

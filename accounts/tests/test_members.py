@@ -430,3 +430,29 @@ def test_an_empty_post_to_invite_shows_errors_and_invites_nobody(client, persona
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_removing_someone_drops_their_open_assignments_but_keeps_signed_off_history(personas):
+    from assessments.models import AssessmentStatus, DimensionAssignment
+
+    open_round = AssessmentRoundFactory()
+    assessment = assessment_services.assessment_start(
+        council=personas.council_a, round=open_round, by=personas.lead_a
+    )
+    dimension = dims(assessment)[0]
+    assessment_services.assignments_set(
+        assessment=assessment, dimension=dimension, users=[personas.officer_a], by=personas.lead_a
+    )
+    # An older, signed-off assessment's assignment is history: it stays.
+    old = assessment_services.assessment_start(
+        council=personas.council_a, round=AssessmentRoundFactory(), by=personas.lead_a
+    )
+    assessment_services.assignments_set(
+        assessment=old, dimension=dims(old)[0], users=[personas.officer_a], by=personas.lead_a
+    )
+    type(old).objects.filter(pk=old.pk).update(status=AssessmentStatus.SIGNED_OFF)
+
+    services.membership_remove(membership=_membership(personas.officer_a), by=personas.lead_a)
+
+    left = DimensionAssignment.objects.filter(user=personas.officer_a)
+    assert list(left.values_list("assessment_id", flat=True)) == [old.pk]

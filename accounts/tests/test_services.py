@@ -162,3 +162,19 @@ def test_purge_deletes_only_long_expired_unaccepted_invitations(personas):
     assert services.invitations_purge_expired() == 0
     assert set(Invitation.objects.values_list("pk", flat=True)) == {used.pk, recent.pk}
     assert not Invitation.objects.filter(pk=stale.pk).exists()
+
+
+@pytest.mark.parametrize("other_lead, expected", [(False, "lead"), (True, "officer")])
+def test_an_invitation_never_takes_the_councils_only_lead_away(personas, other_lead, expected):
+    if other_lead:
+        CouncilMembership.objects.filter(user=personas.executive_a).update(role="lead")
+    invitation = InvitationFactory(
+        council=personas.council_a, email=personas.lead_a.email, role="officer"
+    )
+
+    services.invitation_accept(
+        invitation_id=invitation.pk, nonce=invitation.nonce, user=personas.lead_a
+    )
+
+    membership = CouncilMembership.objects.get(user=personas.lead_a, council=personas.council_a)
+    assert membership.role == expected
