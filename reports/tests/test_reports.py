@@ -343,3 +343,23 @@ def test_a_report_within_its_time_is_still_shown_as_being_made(client, personas,
 
     assert "being made" in page and "report-status.js" in page
     assert client.get(reverse("reports:status", args=[report.pk])).json() == {"status": "running"}
+
+
+def test_report_pages_make_a_bounded_number_of_queries(
+    client, personas, sector, django_assert_max_num_queries
+):
+    for _ in range(30):
+        made(ReportKind.COUNCIL_PDF, sector, council=personas.council_a)
+        made(ReportKind.SECTOR_CSV, sector, network=personas.network)
+    pages = [
+        (personas.lead_a, reverse("reports:council", args=[personas.council_a.gss_code])),
+        (personas.analyst, reverse("reports:network", args=[personas.network.slug])),
+        (
+            personas.analyst,
+            reverse("reports:detail", args=[Report.objects.for_network(personas.network)[0].pk]),
+        ),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
