@@ -339,13 +339,14 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
     )
     scores = _scores_by_round(council, assessments, latest.round.framework_id)
     current = scores.get(latest.round_id, {})
-    # Positions only from results built from the council's scores as they are now: a score
-    # found in a stale distribution may be another council's.
-    current_results = results_built_from(
+    # Positions only from results built from the council's scores as they are now, and from
+    # a group unchanged since (a score found in a stale distribution may be another council's).
+    built_at = results_built_from(
         round_id=latest.round_id,
         council_id=council.pk,
         scores={pk: score for pk, score in current.items() if pk is not None},
     )
+    results_current = built_at is not None and chosen is not None and chosen.updated_at <= built_at
     previous = scores.get(dashboard.previous_round.pk, {}) if dashboard.previous_round else {}
 
     def subject(dimension: Dimension | None) -> Subject:
@@ -363,7 +364,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
             figures=figures,
             position=(
                 position_from(distribution, score)
-                if current_results and figures and not figures.suppressed
+                if results_current and figures and not figures.suppressed
                 else None
             ),
         )

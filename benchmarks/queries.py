@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models.fields.json import KT
@@ -42,7 +43,8 @@ def council_positions(*, round_id: int, council_id: int) -> dict[GroupSubject, P
     found: dict[GroupSubject, Position] = {}
     if not dimension_scores:
         return found
-    if not results_built_from(round_id=round_id, council_id=council_id, scores=dimension_scores):
+    built_at = results_built_from(round_id=round_id, council_id=council_id, scores=dimension_scores)
+    if built_at is None:
         return found
     own: dict[int | None, Decimal] = {pk: score for pk, score in dimension_scores.items()}
     overall = overall_score(dimension_scores.values())
@@ -52,27 +54,34 @@ def council_positions(*, round_id: int, council_id: int) -> dict[GroupSubject, P
         BenchmarkResult.objects.filter(round_id=round_id)
         .published()
         .containing(council_id)
-        .values_list("peer_group_id", "dimension_id", "distribution")
+        .values_list("peer_group_id", "dimension_id", "distribution", "peer_group__updated_at")
     )
-    for group_id, dimension_id, stored in results:
+    for group_id, dimension_id, stored, group_changed_at in results:
         score = own.get(dimension_id)
         counts = {Decimal(value): number for value, number in (stored or {}).items()}
-        # A group the council joined after the results were built (peer groups rebuilt, no
-        # reconcile yet) may not count it: no position rather than a wrong one, as far as
-        # the distribution can tell.
+        # A group changed since the results were built (peer groups rebuilt, no reconcile
+        # yet) may not count the council as it is now: no position rather than a wrong one.
+        if group_changed_at > built_at:
+            continue
         if score is not None and counts.get(score):
             found[(group_id, dimension_id)] = position_in(counts, score)
     return found
 
 
-def results_built_from(*, round_id: int, council_id: int, scores: Mapping[int, Decimal]) -> bool:
-    """Whether the round's stored results were built from exactly these signed-off scores of
-    the council ({dimension id: score}). One query, reading only that council's entry in the
-    run's council_scores, whatever the size of the sector."""
-    entry = (
+def results_built_from(
+    *, round_id: int, council_id: int, scores: Mapping[int, Decimal]
+) -> datetime | None:
+    """When the round's stored results were built, if they were built from exactly these
+    signed-off scores of the council ({dimension id: score}); else None. One query, reading
+    only that council's entry in the run's council_scores, whatever the size of the sector.
+    A group changed after that time (PeerGroup.updated_at) may not hold the council as the
+    results counted it."""
+    found = (
         BenchmarkRun.objects.filter(round_id=round_id)
         .annotate(entry=KT(f"council_scores__{snapshot_key(council_id)}"))
-        .values_list("entry", flat=True)
+        .values_list("entry", "computed_at")
         .first()
     )
-    return entry is not None and entry == snapshot_text(scores.items())
+    if found is None or found[0] != snapshot_text(scores.items()):
+        return None
+    return found[1]

@@ -20,7 +20,7 @@ from benchmarks.dashboard import (
     highlights,
     next_steps,
 )
-from benchmarks.models import BenchmarkResult, PeerGroupKind
+from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
 from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
@@ -435,3 +435,17 @@ def test_without_a_choice_the_first_group_with_figures_is_shown(client, personas
 
     assert dashboard.group.slug == "region-ne"
     assert dashboard.groups[0].slug == "neighbours-a"
+
+
+def test_no_position_in_a_group_changed_since_the_results_were_built(client, personas, sector):
+    from django.utils import timezone
+
+    PeerGroup.objects.filter(slug="tier-unitary").update(updated_at=timezone.now())
+    client.force_login(personas.executive_a)
+
+    dashboard = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    # The figures stay (they are the group's as published); the council's place waits.
+    assert dashboard.overall.published
+    assert dashboard.overall.position is None
+    assert all(s.position is None for s in dashboard.dimensions)

@@ -460,3 +460,32 @@ def test_staff_can_see_results_and_runs_in_the_admin_but_not_what_places_council
             assert hidden.replace("_", " ").capitalize() not in content, model
             assert a_scores not in content
             assert '"3.0": 2' not in content and "&quot;3.0&quot;: 2" not in content
+
+
+def test_a_group_changed_since_the_results_were_built_gives_no_position(scored):
+    """Peer groups rebuilt (a council joins the region) and no reconcile yet: the region's
+    stored distribution does not hold the newcomer as the results counted it."""
+    from django.utils import timezone
+
+    round_, lead, data, councils, groups = scored
+    a, g = councils[0], councils[5]
+    before = council_positions(round_id=round_.pk, council_id=g.pk)
+    assert (groups["tier"].pk, lead.pk) in before
+    groups["region"].members.add(g)
+    PeerGroup.objects.filter(pk=groups["region"].pk).update(updated_at=timezone.now())
+
+    found = council_positions(round_id=round_.pk, council_id=g.pk)
+
+    assert not any(group == groups["region"].pk for group, _ in found)
+    # Groups that did not change keep their positions, for everyone in them.
+    assert found[(groups["tier"].pk, lead.pk)] == before[(groups["tier"].pk, lead.pk)]
+    assert not any(
+        group == groups["region"].pk
+        for group, _ in council_positions(round_id=round_.pk, council_id=a.pk)
+    )
+
+    benchmarks_rebuild(round_id=round_.pk)
+    assert any(
+        group == groups["region"].pk
+        for group, _ in council_positions(round_id=round_.pk, council_id=g.pk)
+    )
