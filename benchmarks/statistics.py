@@ -93,11 +93,18 @@ def percentile(ordered: Sequence[Decimal], fraction: Decimal) -> Decimal:
         raise ValueError(f"A percentile fraction must be from 0 to 1, not {fraction}.")
     with localcontext() as context:
         context.prec = _PRECISION
-        position = (len(ordered) - 1) * fraction
-        below = int(position)  # floor, as position >= 0
-        if below == len(ordered) - 1:
-            return ordered[below]
-        return ordered[below] + (position - below) * (ordered[below + 1] - ordered[below])
+        return _interpolate(ordered, fraction)
+
+
+def _interpolate(ordered: Sequence[Decimal], fraction: Decimal) -> Decimal:
+    """percentile() without its checks or its decimal context: the caller provides both."""
+    last = len(ordered) - 1
+    position = last * fraction
+    below = int(position)  # floor, as position >= 0
+    if below == last:
+        return ordered[below]
+    low = ordered[below]
+    return low + (position - below) * (ordered[below + 1] - low)
 
 
 def level_of(score: Decimal) -> int:
@@ -138,19 +145,13 @@ def summarise_sorted(ordered: Sequence[Decimal], *, min_group: int) -> Summary:
         return Summary(councils=count, suppressed=True)
 
     extremes = count >= 2 * min_group
-    last = count - 1
     with localcontext() as context:
         context.prec = _PRECISION
         mean = _round(sum(ordered, Decimal(0)) / count)
 
+        # One decimal context for all five figures, rather than one per percentile() call.
         def at(fraction: Decimal) -> Decimal:
-            # percentile(), inlined: one decimal context for all five figures.
-            position = last * fraction
-            below = int(position)
-            if below == last:
-                return _round(ordered[below])
-            low = ordered[below]
-            return _round(low + (position - below) * (ordered[below + 1] - low))
+            return _round(_interpolate(ordered, fraction))
 
         median, q1, q3 = at(_HALF), at(_QUARTER), at(_THREE_QUARTERS)
         p10 = at(_TENTH) if extremes else None
