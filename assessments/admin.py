@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import (
     AgreedAnswer,
@@ -28,19 +30,6 @@ from .models import (
     Question,
     Response,
 )
-
-
-class ReadOnlyAdminMixin:
-    """View only: no adding, changing or deleting."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _is_published(obj: Framework | Dimension | Question | LevelDescriptor | None) -> bool:

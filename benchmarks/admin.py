@@ -1,27 +1,14 @@
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import BenchmarkResult, BenchmarkRun, PeerGroup
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Peer groups and results are rebuilt by commands and jobs; the admin only shows them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PeerGroup)
-class PeerGroupAdmin(ReadOnlyAdmin):
+class PeerGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "kind", "member_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
@@ -36,7 +23,7 @@ class PeerGroupAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BenchmarkResult)
-class BenchmarkResultAdmin(ReadOnlyAdmin):
+class BenchmarkResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "peer_group",
         "subject",
@@ -61,7 +48,7 @@ class BenchmarkResultAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BenchmarkRun)
-class BenchmarkRunAdmin(ReadOnlyAdmin):
+class BenchmarkRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("round", "computed_at", "seconds", "basis")
     # The scores of every council by name: not for a list page or a detail page either.
     exclude = ("council_scores",)

@@ -1,8 +1,8 @@
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Council, FormerGssCode, Network, NetworkSharing, SharingEvent
 
@@ -67,22 +67,10 @@ class NetworkAdmin(admin.ModelAdmin):
         return obj.member_count  # type: ignore[attr-defined]
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """View only: sharing choices are the council lead's to make, through the portal, so
-    that every change is recorded in the audit trail."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(NetworkSharing)
-class NetworkSharingAdmin(_ReadOnlyAdmin):
+class NetworkSharingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Sharing choices are the council lead's to make, through the portal, so that every
+    # change is recorded in the audit trail.
     list_display = ("council", "network", "by_name", "updated_at", "updated_by")
     list_filter = ("by_name", "network")
     search_fields = ("council__name", "council__short_name", "council__gss_code", "network__name")
@@ -90,7 +78,7 @@ class NetworkSharingAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SharingEvent)
-class SharingEventAdmin(_ReadOnlyAdmin):
+class SharingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "council", "network", "by_name_before", "by_name_after", "actor")
     list_filter = ("network", "by_name_after")
     search_fields = ("council__name", "council__short_name", "network__name", "actor__email")
