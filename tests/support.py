@@ -1,6 +1,9 @@
 """Helpers shared by the cross-cutting tests (and by app tests that need real services)."""
 
 import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,34 @@ def wait_for(check, *, what: str, timeout: float = 90) -> None:
             return
         time.sleep(0.2)
     pytest.fail(f"Timed out after {timeout} s waiting for {what}")
+
+
+@contextmanager
+def lock_held_elsewhere(sql: str, params: Sequence[object] = ()) -> Iterator[None]:
+    """Run `sql` (a PostgreSQL lock: SELECT ... FOR UPDATE, LOCK TABLE) in a transaction on a
+    separate connection and thread, and hold it until the block ends. A worker's job that
+    needs the lock then waits inside the job, where the test can kill the worker."""
+    from django.db import connections
+
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("BEGIN")
+                cursor.execute(sql, list(params))
+                taken.set()
+                release.wait(60)
+                cursor.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert taken.wait(10), f"could not take the lock: {sql}"
+        yield
+    finally:
+        release.set()
+        holder.join(10)

@@ -2,12 +2,11 @@
 worker is killed in the middle of a recompute."""
 
 import signal
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from assessments import services
 from assessments.tests.factories import AssessmentRoundFactory, submitted_assessment
@@ -17,7 +16,7 @@ from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import scored_assessment
 from councils.tests.factories import CouncilFactory
-from tests.support import require, wait_for
+from tests.support import lock_held_elsewhere, require, wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -79,27 +78,8 @@ def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
     from benchmarks.tasks import rebuild_round_benchmarks
 
     first = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
-    holder_ready, release = threading.Event(), threading.Event()
-
-    def hold_round_lock() -> None:
-        other = connections.create_connection("default")
-        try:
-            with other.cursor() as cursor:
-                cursor.execute("BEGIN")
-                cursor.execute(
-                    "SELECT id FROM assessments_assessmentround WHERE id = %s FOR UPDATE",
-                    [round_.pk],
-                )
-                holder_ready.set()
-                release.wait(60)
-                cursor.execute("ROLLBACK")
-        finally:
-            other.close()
-
-    holder = threading.Thread(target=hold_round_lock)
-    holder.start()
-    try:
-        assert holder_ready.wait(10)
+    round_lock = "SELECT id FROM assessments_assessmentround WHERE id = %s FOR UPDATE"
+    with lock_held_elsewhere(round_lock, [round_.pk]):
         rebuild_round_benchmarks.delay(round_.pk)
         wait_for(
             lambda: "rebuild_round_benchmarks" in first.output() and "received" in first.output(),
@@ -108,9 +88,6 @@ def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
         time.sleep(1)  # it is now waiting for the lock, inside the job
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=10)
-    finally:
-        release.set()
-        holder.join(10)
     assert not BenchmarkRun.objects.filter(round=round_).exists()
 
     # The job was never acknowledged, so Redis hands it to the next worker.

@@ -2,18 +2,17 @@
 and a worker killed while making one leaves it to be made by the next."""
 
 import signal
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from benchmarks.models import PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from reports.models import Report, ReportKind, ReportStatus
-from tests.support import require, wait_for
+from tests.support import lock_held_elsewhere, require, wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -72,24 +71,7 @@ def test_a_worker_killed_while_making_a_report_leaves_it_to_the_next(
     from reports.tasks import generate_report
 
     first = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
-    holder_ready, release = threading.Event(), threading.Event()
-
-    def hold_chunk_table() -> None:
-        other = connections.create_connection("default")
-        try:
-            with other.cursor() as cursor:
-                cursor.execute("BEGIN")
-                cursor.execute("LOCK TABLE reports_reportchunk IN ACCESS EXCLUSIVE MODE")
-                holder_ready.set()
-                release.wait(60)
-                cursor.execute("ROLLBACK")
-        finally:
-            other.close()
-
-    holder = threading.Thread(target=hold_chunk_table)
-    holder.start()
-    try:
-        assert holder_ready.wait(10)
+    with lock_held_elsewhere("LOCK TABLE reports_reportchunk IN ACCESS EXCLUSIVE MODE"):
         generate_report.delay(report.pk)
         wait_for(
             lambda: Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).exists(),
@@ -98,9 +80,6 @@ def test_a_worker_killed_while_making_a_report_leaves_it_to_the_next(
         time.sleep(1)  # it is now waiting for the lock, inside the job
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=10)
-    finally:
-        release.set()
-        holder.join(10)
     report.refresh_from_db()
     assert report.status == ReportStatus.RUNNING and report.size == 0
 
