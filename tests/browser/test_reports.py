@@ -57,3 +57,32 @@ def test_sector_report_and_open_data_pages_are_accessible(page, live_server, per
     page.goto(live_server.url + reverse("open-data:index"))
     expect(page.locator("table")).to_contain_text("Published rounds")
     assert_accessible(page)
+
+
+def test_a_report_page_shows_the_download_by_itself_once_the_report_is_made(
+    page, live_server, personas, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import Report, ReportKind, ReportStatus
+
+    sector = build_sector(personas, settings)
+    report = Report.objects.create(
+        kind=ReportKind.SECTOR_CSV,
+        network=personas.network,
+        round=sector["latest"],
+        status=ReportStatus.RUNNING,
+    )
+    signed_in_page(page, live_server, personas.analyst)
+    page.goto(live_server.url + reverse("reports:detail", args=[report.pk]))
+    expect(page.locator("#report-status")).to_contain_text("being made")
+    assert_accessible(page)
+
+    # The worker finishes while the page is open: its script notices and reloads it.
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.READY, size=0, expires_at=timezone.now() + timedelta(days=7)
+    )
+
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your report is ready", timeout=15000)
