@@ -1,14 +1,12 @@
 """A small sector for the dashboard tests (and the browser test of the dashboard)."""
 
-import datetime
-
 from assessments.models import AgreedAnswer, AnswerStatus, Dimension, Question
 from assessments.tests.factories import small_framework
 from benchmarks.models import PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
-from .factories import AssessmentRoundFactory, scored_assessment
+from .factories import scored_assessment, two_rounds
 
 
 def make_group(slug, kind, councils, owner=None, name=None) -> PeerGroup:
@@ -26,18 +24,7 @@ def build_sector(personas, settings) -> dict:
     settings.BENCHMARK_MIN_GROUP = 3
     framework = small_framework(dimensions=2, questions=3)
     dimensions = list(Dimension.objects.filter(framework=framework).order_by("order"))
-    earlier = AssessmentRoundFactory(
-        framework=framework,
-        name="2025 to 2026",
-        slug="2025-2026",
-        opens_on=datetime.date(2025, 4, 1),
-    )
-    latest = AssessmentRoundFactory(
-        framework=framework,
-        name="2026 to 2027",
-        slug="2026-2027",
-        opens_on=datetime.date(2026, 4, 1),
-    )
+    earlier, latest = two_rounds(framework)
     a, b = personas.council_a, personas.council_b
     others = [CouncilFactory(name=f"Other Council {n}", short_name=f"Other{n}") for n in range(6)]
     everyone = [a, b, *others]

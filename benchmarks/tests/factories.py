@@ -84,3 +84,20 @@ def scored_assessment(
         for dimension, score in scores.items()
     )
     return assessment
+
+
+def two_rounds(framework: Framework) -> tuple[AssessmentRound, AssessmentRound]:
+    """(earlier, latest): "2025 to 2026" and "2026 to 2027" of one framework."""
+    earlier = AssessmentRoundFactory(
+        framework=framework,
+        name="2025 to 2026",
+        slug="2025-2026",
+        opens_on=datetime.date(2025, 4, 1),
+    )
+    latest = AssessmentRoundFactory(
+        framework=framework,
+        name="2026 to 2027",
+        slug="2026-2027",
+        opens_on=datetime.date(2026, 4, 1),
+    )
+    return earlier, latest

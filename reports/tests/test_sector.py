@@ -29,6 +29,7 @@ from benchmarks.tests.factories import (
     DimensionFactory,
     FrameworkFactory,
     scored_assessment,
+    two_rounds,
 )
 from councils.models import CouncilType, Nation, NetworkSharing
 from councils.tests.factories import CouncilFactory, NetworkFactory
@@ -110,18 +111,7 @@ def sector(personas, settings):
         DimensionFactory(framework=framework, code="LEAD", name="Leadership and strategy", order=1),
         DimensionFactory(framework=framework, code="DATA", name="Data sharing and use", order=2),
     ]
-    earlier = AssessmentRoundFactory(
-        framework=framework,
-        name="2025 to 2026",
-        slug="2025-2026",
-        opens_on=datetime.date(2025, 4, 1),
-    )
-    latest = AssessmentRoundFactory(
-        framework=framework,
-        name="2026 to 2027",
-        slug="2026-2027",
-        opens_on=datetime.date(2026, 4, 1),
-    )
+    earlier, latest = two_rounds(framework)
 
     def council(key, **fields):
         return CouncilFactory(name=f"Council {key}", short_name=f"Short {key}", **fields)
