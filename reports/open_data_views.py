@@ -80,8 +80,9 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         services.open_data_withdraw(round=round_)
         messages.success(request, f"Open data for {round_.name} withdrawn")
     else:
-        if not BenchmarkResult.objects.filter(round=round_).exists():
-            raise Http404("This round has no results to publish.")
-        services.open_data_publish(round=round_, by=request.user)
+        try:
+            services.open_data_publish(round=round_, by=request.user)
+        except ValueError as error:
+            raise Http404(str(error)) from None
         messages.success(request, f"Open data for {round_.name} published")
     return redirect("reports:open-data-manage")

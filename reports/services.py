@@ -258,9 +258,14 @@ def _build(report: Report, out: io.RawIOBase) -> None:
 
 
 def open_data_publish(*, round: AssessmentRound, by: Any) -> bool:
-    """Release a round's public aggregates as open data. Returns False if already released."""
+    """Release a round's public aggregates as open data. Returns False if already released;
+    ValueError for a round with no results to release."""
+    from benchmarks.models import BenchmarkResult
+
     from .models import PublishedRound
 
+    if not BenchmarkResult.objects.filter(round=round).exists():
+        raise ValueError("This round has no results to publish.")
     _, created = PublishedRound.objects.get_or_create(round=round, defaults={"published_by": by})
     return created
 

@@ -151,3 +151,15 @@ def test_the_open_data_page_lists_published_rounds(client, personas, sector):
 
     assert sector["latest"].name in page
     assert "CC BY 4.0" in page
+
+
+def test_a_round_without_results_cannot_be_published(client, personas, db):
+    from benchmarks.tests.factories import AssessmentRoundFactory
+
+    empty = AssessmentRoundFactory()
+    client.force_login(personas.staff)
+
+    response = client.post(reverse("reports:open-data-publish", args=[empty.slug]))
+
+    assert response.status_code == 404
+    assert not PublishedRound.objects.exists()
