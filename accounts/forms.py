@@ -4,11 +4,15 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
+from django.views.decorators.debug import sensitive_variables
 
+from core.client import client_address
 from core.forms import ErrorLinksMixin
 
+from . import services, throttle
 from .models import CouncilMembership, CouncilRole
 
 EMAIL_ERRORS = {
@@ -36,22 +40,57 @@ def _password_field(name: str, autocomplete: str) -> Field:
 
 
 class SignInForm(ErrorLinksMixin, auth_forms.AuthenticationForm):
+    """Django's sign-in form behind the lockout (accounts.throttle).
+
+    After a valid POST that was refused by the lockout, `refusal` says which limit and until
+    when, and no password was checked.
+    """
+
     non_field_anchor = "#id_username"
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been closed. Ask your council's assessment lead for help.",
+        "locked": "Too many failed attempts to sign in",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].error_messages = {"required": "Enter your email address"}
+        self.refusal: throttle.Refusal | None = None
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField) and username.max_length
+        username.label = "Email address"
+        username.error_messages = {
+            "required": "Enter your email address",
+            "max_length": f"Enter an email address of {username.max_length} characters or fewer",
+        }
+        # Django sets max_length after the field is built, which adds no validator: without
+        # one, any length reaches the database.
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["password"].error_messages = {"required": "Enter your password"}
         self.helper = _helper(
             _email_field("username"),
             _password_field("password", "current-password"),
             submit="Sign in",
         )
+
+    @sensitive_variables("password")
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return self.cleaned_data
+        # Counted per client, so the form needs the request (LoginView always passes it).
+        assert self.request is not None
+        begun = services.sign_in_attempt_begin(email=username, client=client_address(self.request))
+        if isinstance(begun, throttle.Refusal):
+            self.refusal = begun
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        services.sign_in_attempt_succeeded(attempt=begun)
+        return self.cleaned_data
 
 
 class PasswordResetForm(ErrorLinksMixin, auth_forms.PasswordResetForm):

@@ -180,3 +180,27 @@ class Invitation(models.Model):
         if self.is_expired:
             return "Expired"
         return "Pending"
+
+
+class SignInCounter(models.Model):
+    """Failed sign-ins in one window, counted against an account, a client, or both.
+
+    `account` and `client` are keyed hashes (accounts.throttle), never the address typed or
+    the IP: the table keeps no one's email address or location, and its columns are bounded
+    whatever was posted. A row with both is one account from one client; a row with one of
+    them counts that one across all the others.
+    """
+
+    account = models.CharField(max_length=64, blank=True)
+    client = models.CharField(max_length=64, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "client"], name="one_sign_in_counter"),
+        ]
+        indexes = [models.Index(fields=["window_started_at"], name="sign_in_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed sign-ins since {self.window_started_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,14 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,8 @@ from django.utils import timezone
 from core.queue import enqueue_after_commit
 from councils.models import Council
 
-from .models import CouncilMembership, CouncilRole, Invitation, User
+from . import throttle
+from .models import CouncilMembership, CouncilRole, Invitation, SignInCounter, User
 from .tokens import make_invitation_token
 
 logger = logging.getLogger(__name__)
@@ -319,3 +322,101 @@ def membership_remove(*, membership: CouncilMembership, by: User) -> None:
             membership.user_id,
             council.gss_code,
         )
+
+
+# Sign-in lockout (the rules are in accounts.throttle) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """An attempt let through to the password check, already counted as a failure."""
+
+    account: str
+    client: str
+
+    def counters(self) -> list[tuple[str, str]]:
+        # Always in this order, so two attempts lock shared rows in the same order.
+        return sorted([(self.account, self.client), (self.account, ""), ("", self.client)])
+
+
+def _limits() -> throttle.Limits:
+    return throttle.Limits(
+        account_from_client=settings.SIGN_IN_FAILURE_LIMIT,
+        client=settings.SIGN_IN_CLIENT_FAILURE_LIMIT,
+        account=settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT,
+        window=timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES),
+    )
+
+
+def _account_key(email: str) -> str:
+    # Keyed on the account itself when the address names one, so every spelling that signs
+    # in to it (any case, any Unicode form the database folds alike) shares one counter.
+    user_id = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+    return throttle.key("account", f"user:{user_id}" if user_id else f"email:{email.casefold()}")
+
+
+def sign_in_attempt_begin(*, email: str, client: str) -> SignInAttempt | throttle.Refusal:
+    """Count an attempt as a failure before its password is checked, or refuse it.
+
+    Counting first, under row locks, means parallel requests cannot check more passwords
+    than the limits allow. A refused attempt counts nowhere, so once one client is locked
+    out of an account its further tries do not bring the account-wide lock nearer.
+    """
+    attempt = SignInAttempt(account=_account_key(email), client=throttle.key("client", client))
+    limits, now = _limits(), timezone.now()
+    keys = attempt.counters()
+    with transaction.atomic():
+        SignInCounter.objects.bulk_create(
+            [SignInCounter(account=a, client=c, window_started_at=now) for a, c in keys],
+            ignore_conflicts=True,
+        )
+        matching = Q()
+        for account, client_key in keys:
+            matching |= Q(account=account, client=client_key)
+        rows = list(
+            SignInCounter.objects.select_for_update().filter(matching).order_by("account", "client")
+        )
+        counts = [
+            throttle.Count(
+                throttle.scope_of(account=row.account, client=row.client),
+                row.failures,
+                row.window_started_at,
+            )
+            for row in rows
+        ]
+        refused = throttle.refusal(counts, now=now, limits=limits)
+        if refused is not None:
+            logger.warning("Sign-in refused: the %s limit is reached", refused.scope.value)
+            return refused
+        for row, count in zip(rows, counts, strict=True):
+            if throttle.failures_now(count, now=now, window=limits.window):
+                row.failures += 1
+            else:
+                row.failures, row.window_started_at = 1, now
+        SignInCounter.objects.bulk_update(rows, ["failures", "window_started_at"])
+    return attempt
+
+
+def sign_in_attempt_succeeded(*, attempt: SignInAttempt) -> None:
+    """The password was right: forget this client's failures on the account, and take back
+    this attempt from the account-wide and client-wide counts."""
+    with transaction.atomic():
+        SignInCounter.objects.filter(account=attempt.account, client=attempt.client).delete()
+        SignInCounter.objects.filter(
+            Q(account=attempt.account, client="") | Q(account="", client=attempt.client),
+            failures__gt=0,
+        ).update(failures=F("failures") - 1)
+
+
+def sign_in_lock_clear(*, user: User) -> int:
+    """End every lock on this person's account (they proved who they are by email)."""
+    account = throttle.key("account", f"user:{user.pk}")
+    deleted, _ = SignInCounter.objects.filter(account=account).delete()
+    return deleted
+
+
+def sign_in_counters_purge() -> int:
+    """Delete counters whose window has ended: they no longer count."""
+    ended = timezone.now() - timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES)
+    deleted, _ = SignInCounter.objects.filter(window_started_at__lte=ended).delete()
+    return deleted

@@ -11,3 +11,8 @@ def send_invitation_email(invitation_id: int, nonce: str) -> bool:
 @shared_task
 def purge_expired_invitations() -> int:
     return services.invitations_purge_expired()
+
+
+@shared_task
+def purge_sign_in_counters() -> int:
+    return services.sign_in_counters_purge()

@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.types import AuthenticatedHttpRequest
 
 from . import access, services
-from .forms import AcceptInvitationForm, InvitationForm, MemberForm, SignInForm
+from .forms import AcceptInvitationForm, InvitationForm, MemberForm, SetPasswordForm, SignInForm
 from .models import CouncilMembership, CouncilRole, Invitation, User
 from .tokens import read_invitation_token
 
@@ -20,6 +23,21 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        if form.refusal is None:
+            return super().form_invalid(form)
+        minutes = math.ceil((form.refusal.until - timezone.now()).total_seconds() / 60)
+        context = {"scope": form.refusal.scope.name, "minutes": max(minutes, 1)}
+        return render(self.request, "accounts/locked_out.html", context, status=429)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Only the person who reads the account's email gets here: their lockout ends.
+        services.sign_in_lock_clear(user=form.user)
+        return response
 
 
 @login_not_required

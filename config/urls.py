@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from core import views as core_views
 
 admin.site.site_header = "Council Digital Maturity Portal administration"
 admin.site.site_title = "Portal administration"
@@ -15,11 +15,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("open-data/", include("reports.open_data_urls")),
     # One sign-in page for everyone: the admin site sends people to the service's own.
-    path(
-        "admin/login/",
-        login_not_required(
-            RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)
-        ),
-    ),
+    path("admin/login/", core_views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]

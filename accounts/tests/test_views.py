@@ -66,7 +66,7 @@ def test_sign_in_with_wrong_password_is_refused(client, personas):
 
 def test_failed_sign_ins_are_throttled(client, personas, settings):
     url = reverse("accounts:sign-in")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.SIGN_IN_FAILURE_LIMIT):
         client.post(url, {"username": personas.officer_a.email, "password": "nope-nope"})
     # Even the right password is refused while the lock lasts.
     response = client.post(

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_forms_gds",
-    "axes",
     "core",
     "accounts",
     "councils",
@@ -55,11 +54,11 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless it is marked
     # @login_not_required (sign-in, password reset, public pages, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Needs request.user; sees who is signed in before the view and after it.
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
-    # Axes must come last so it sees the outcome of every sign-in attempt.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +128,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "15 * * * *": at minute 15 past every hour.
         "schedule": crontab(minute="15"),
     },
+    "accounts-purge-sign-in-counters": {
+        "task": "accounts.tasks.purge_sign_in_counters",
+        # crontab.guru "*/30 * * * *": every 30 minutes.
+        "schedule": crontab(minute="*/30"),
+    },
     "reports-expire": {
         "task": "reports.tasks.expire_reports",
         # crontab.guru "45 * * * *": at minute 45 past every hour.
@@ -166,12 +170,11 @@ CELERY_TASK_ROUTES = (_route_task,)
 REPORT_EXPIRY_DAYS = env.int("REPORT_EXPIRY_DAYS", default=7)
 # A report still queued or running after this many minutes is shown as failed, with a retry.
 REPORT_TIMEOUT_MINUTES = env.int("REPORT_TIMEOUT_MINUTES", default=15)
+# The Chromium that draws report charts; empty means BROWSER_PATH, else Debian's.
+KALEIDO_BROWSER_PATH = env.str("KALEIDO_BROWSER_PATH", default="")
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -191,16 +194,16 @@ BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Failed sign-ins: lock the email address and IP pair after 5 failures for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The sign-in form posts the email address in a field called "username".
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_VERBOSE = False
+# Failed sign-ins (accounts.throttle): at most this many in each window of SIGN_IN_LOCK_MINUTES
+# for one account from one client, for one client across accounts, and for one account from
+# anywhere. Locks end with their window.
+SIGN_IN_LOCK_MINUTES = env.int("SIGN_IN_LOCK_MINUTES", default=15)
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_CLIENT_FAILURE_LIMIT = env.int("SIGN_IN_CLIENT_FAILURE_LIMIT", default=20)
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=50)
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (core.client). Locally
+# there are none; production defaults to one when it is behind a TLS proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 EMAIL_URL = env.str("EMAIL_URL", default="") or "consolemail://"
 globals().update(env.email_url_config(EMAIL_URL))
@@ -241,7 +244,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "axes": {"level": "WARNING"},
         # Report charts: kaleido and its browser driver narrate every render at INFO.
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
