@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 # Charts (Plotly) write inline styles, so styles allow 'unsafe-inline'; scripts never do.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,4 +31,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages are never stored: not by a shared council PC's browser, not by a proxy.
+
+    Covers the response that signs someone in or out too, so the page before and after a
+    change of person is never served from a cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in_before = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in_before or request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response
