@@ -200,3 +200,52 @@ def test_public_page_answers_anonymously(client, route):
     assert response.status_code not in (301, 302, 303, 307, 308), (
         f"{route} redirected an anonymous visitor to {response['Location']}"
     )
+
+
+# A shared council PC must not keep signed-in pages in its cache (issue 10).
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["lead_a", "analyst", "staff"])
+def test_every_signed_in_response_is_private_and_never_stored(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    for route in ROUTES:
+        response = client.get(route.path)
+        cache_control = response.get("Cache-Control", "")
+
+        assert "no-store" in cache_control and "private" in cache_control, (
+            f"{route} answered {response.status_code} with Cache-Control {cache_control!r}"
+        )
+
+
+def test_the_response_that_signs_someone_in_is_not_stored(client, personas):
+    response = client.post(
+        reverse("accounts:sign-in"),
+        {"username": personas.officer_a.email, "password": personas.password},
+    )
+
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+
+
+# The admin site sent a signed-in person who is not staff round in a loop (issue 10).
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", ADMIN_LOGIN])
+@pytest.mark.parametrize("persona", ["officer_a", "lead_a", "executive_a", "analyst"])
+def test_the_admin_site_is_a_404_for_people_who_are_not_staff(client, personas, persona, path):
+    client.force_login(getattr(personas, persona))
+
+    response = client.get(path, follow=True)
+
+    assert response.status_code == 404
+    assert len(response.redirect_chain) <= 1, response.redirect_chain
+
+
+def test_staff_reach_the_admin_site(client, personas):
+    client.force_login(personas.staff)
+
+    assert client.get("/admin/").status_code == 200
+    response = client.get(ADMIN_LOGIN)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

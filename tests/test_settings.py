@@ -78,3 +78,36 @@ def test_production_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be a random value" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "proxies"),
+    [({}, "1"), ({"BEHIND_TLS_PROXY": "false"}, "0"), ({"TRUSTED_PROXY_COUNT": "2"}, "2")],
+)
+def test_production_counts_clients_behind_its_tls_proxy(extra, proxies):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)",
+        env={**PRODUCTION_ENV, **extra},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == proxies
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("AXES_PROXY_COUNT", "TRUSTED_PROXY_COUNT"),
+        ("AXES_FAILURE_LIMIT", "SIGN_IN_FAILURE_LIMIT"),
+        ("AXES_COOLOFF_MINUTES", "SIGN_IN_LOCK_MINUTES"),
+    ],
+)
+def test_production_refuses_the_retired_lockout_settings(old, new):
+    # They used to be read by django-axes; ignoring them quietly would undo a deployment's
+    # proxy setting.
+    result = manage("check", env={**PRODUCTION_ENV, old: "1"})
+
+    assert result.returncode != 0
+    assert f"{old} is no longer read: set {new} instead." in result.stderr
