@@ -408,10 +408,15 @@ def sign_in_attempt_succeeded(*, attempt: SignInAttempt) -> None:
         ).update(failures=F("failures") - 1)
 
 
-def sign_in_lock_clear(*, user: User) -> int:
-    """End every lock on this person's account (they proved who they are by email)."""
-    account = throttle.key("account", f"user:{user.pk}")
-    deleted, _ = SignInCounter.objects.filter(account=account).delete()
+def sign_in_lock_clear(*, user: User | None = None, client: str | None = None) -> int:
+    """End every lock on a person's account, or on a client (an address as core.client
+    gives it), or both. For a person who proved who they are by email, and for support."""
+    matching = Q(pk__in=[])
+    if user is not None:
+        matching |= Q(account=throttle.key("account", f"user:{user.pk}"))
+    if client is not None:
+        matching |= Q(client=throttle.key("client", client))
+    deleted, _ = SignInCounter.objects.filter(matching).delete()
     return deleted
 
 

@@ -33,10 +33,11 @@ def client_address(request: HttpRequest) -> str:
             # Fewer entries than proxies: the request skipped the outer ones, so the first
             # entry is what the innermost proxy saw connect to it.
             candidate = forwarded[0]
-    return _normalise(candidate) or _normalise(remote) or "unknown"
+    return normalise_address(candidate) or normalise_address(remote) or "unknown"
 
 
-def _normalise(value: str) -> str:
+def normalise_address(value: str) -> str:
+    """An address as the lockout counts it, or "" if it is not an IP address."""
     address = _parse(value)
     if address is None:
         return ""

@@ -6,8 +6,10 @@ Each test names the hole a probe of the portal found (issue 10) that it closes.
 import re
 import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client
@@ -308,3 +310,26 @@ def test_parallel_guesses_check_no_more_passwords_than_the_limit(settings):
     assert sorted(outcomes) == [200] * settings.SIGN_IN_FAILURE_LIMIT + [429] * (
         attempts - settings.SIGN_IN_FAILURE_LIMIT
     )
+
+
+# Support can end a lock for someone who cannot wait.
+
+
+def test_support_ends_a_lock_on_an_account_or_a_network(client, brute, personas):
+    lock_out(client)
+    for n in range(20):
+        sign_in(client, f"nobody{n}@example.org", WRONG, address=VICTIM_ADDRESS)
+    assert refused(sign_in(client, EMAIL, personas.password))
+    assert refused(
+        sign_in(client, personas.lead_a.email, personas.password, address=VICTIM_ADDRESS)
+    )
+
+    out = StringIO()
+    call_command("unlock_sign_in", "--email", "BRUTE@example.org", stdout=out)
+    call_command("unlock_sign_in", "--client", VICTIM_ADDRESS, stdout=out)
+
+    assert signed_in(sign_in(Client(), EMAIL, personas.password))
+    assert signed_in(
+        sign_in(Client(), personas.lead_a.email, personas.password, address=VICTIM_ADDRESS)
+    )
+    assert "Removed" in out.getvalue()
