@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.models import SignInCounter
+from accounts.tasks import purge_sign_in_counters
 from accounts.tests.factories import UserFactory
 from tests.support import require
 
@@ -333,3 +334,17 @@ def test_support_ends_a_lock_on_an_account_or_a_network(client, brute, personas)
         sign_in(Client(), personas.lead_a.email, personas.password, address=VICTIM_ADDRESS)
     )
     assert "Removed" in out.getvalue()
+
+
+def test_counters_whose_window_has_ended_are_deleted(client, brute, settings):
+    lock_out(client, limit=2)
+    SignInCounter.objects.update(
+        window_started_at=F("window_started_at") - timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES)
+    )
+    sign_in(client, "someone.else@example.org", WRONG, address=VICTIM_ADDRESS)
+
+    assert purge_sign_in_counters.delay().get() == 3
+    assert SignInCounter.objects.count() == 3
+    assert "accounts.tasks.purge_sign_in_counters" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
