@@ -79,3 +79,17 @@ def test_sign_in_works_without_javascript(browser, live_server, personas):
         expect(page).to_have_url(live_server.url + reverse("core:home"))
     finally:
         context.close()
+
+
+def test_too_many_wrong_passwords_show_the_lockout_page(page, live_server, personas, settings):
+    for _ in range(settings.SIGN_IN_FAILURE_LIMIT):
+        page.goto(sign_in_url(live_server))
+        fill_sign_in_form(page, personas.officer_a.email, "not-the-right-password")
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    page.goto(sign_in_url(live_server))
+    fill_sign_in_form(page, personas.officer_a.email.upper(), personas.password)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many sign-in attempts")
+    expect(page.get_by_role("link", name="reset your password")).to_be_visible()
+    assert_accessible(page)
