@@ -1,6 +1,7 @@
-# The two commands: `make run` (set up everything and serve on http://127.0.0.1:8000)
-# and `make test` (the whole suite). Both create .venv on first use.
+# The two commands: `make run` (set up everything and serve on http://127.0.0.1:8000, or on
+# PORT: `make run PORT=8001`) and `make test` (the whole suite). Both create .venv on first use.
 PYTHON ?= python3.11
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -9,7 +10,7 @@ MANAGE := $(PY) manage.py
 .PHONY: help install run setup serve test lint format migrations-check worker beat bench clean
 
 help:
-	@echo "make run               set up (virtualenv, install, migrate, councils, demo data) and serve"
+	@echo "make run [PORT=8000]   set up (virtualenv, install, migrate, councils, demo data) and serve"
 	@echo "make test              run the whole test suite"
 	@echo "make lint              ruff check and format check, mypy"
 	@echo "make migrations-check  fail if models and migrations disagree"
@@ -29,8 +30,9 @@ setup: install
 	$(MANAGE) import_framework
 	$(MANAGE) load_demo_data
 
+# PORT goes to the settings too, so links in invitation emails point at this server.
 run: setup
-	$(MANAGE) runserver 127.0.0.1:8000
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(VENV)/bin/pytest

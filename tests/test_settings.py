@@ -111,3 +111,18 @@ def test_production_refuses_the_retired_lockout_settings(old, new):
 
     assert result.returncode != 0
     assert f"{old} is no longer read: set {new} instead." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("port", "base_url"), [(None, "http://127.0.0.1:8000"), ("8001", "http://127.0.0.1:8001")]
+)
+def test_local_links_follow_the_port_make_run_serves_on(port, base_url):
+    if "PORTAL_BASE_URL" in dotenv_values():
+        pytest.skip("the .env file in the project root sets PORTAL_BASE_URL")
+    env = {"DJANGO_ENV": "local", **({"PORT": port} if port else {})}
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.PORTAL_BASE_URL)", env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == base_url

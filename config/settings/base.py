@@ -20,7 +20,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = [o for o in env.list("CSRF_TRUSTED_ORIGINS", d
 
 # The address people use to reach the portal; emails sent by background jobs
 # (which have no request to read it from) build their links from it.
-PORTAL_BASE_URL = (env.str("PORTAL_BASE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+PORTAL_BASE_URL = (
+    env.str("PORTAL_BASE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 SERVICE_NAME = "Council Digital Maturity Portal"
 
 INSTALLED_APPS = [
