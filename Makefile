@@ -7,11 +7,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run setup serve test lint format migrations-check worker beat bench clean
+.PHONY: help install run setup serve test test-fast lint format migrations-check worker beat bench clean
 
 help:
 	@echo "make run [PORT=8000]   set up (virtualenv, install, migrate, councils, demo data) and serve"
 	@echo "make test              run the whole test suite"
+	@echo "make test-fast         the suite without slow tests (browser, PDFs, workers)"
 	@echo "make lint              ruff check and format check, mypy"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
@@ -36,6 +37,10 @@ run: setup
 
 test: install
 	$(VENV)/bin/pytest
+
+# The edit loop: everything but the slow tests (browser, PDFs, workers, collectstatic).
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,7 @@ The network analyst belongs to a network whose members are A and B. Staff run th
 
 from dataclasses import dataclass
 
+import factory.random
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -23,6 +24,26 @@ from councils.tests.factories import CouncilFactory, NetworkFactory
 # correct code on a busy CI machine. Speed is measured in `make bench` instead.
 hypothesis_settings.register_profile("portal", deadline=None)
 hypothesis_settings.load_profile("portal")
+
+
+# Tests that start Chromium, a Celery worker or poppler, or lay out PDFs: `make test-fast`
+# leaves them out of the edit loop; `make test` and CI run everything.
+SLOW_FIXTURES = {"chromium", "poppler", "page", "worker", "start_worker"}
+SLOW_MARKERS = {"browser", "worker"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        markers = {marker.name for marker in item.iter_markers()}
+        if fixtures & SLOW_FIXTURES or markers & SLOW_MARKERS:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_factories():
+    """The same made-up names and values in every run of a test, whatever ran before it."""
+    factory.random.reseed_random("council-digital-maturity-portal")
 
 
 @dataclass
@@ -50,21 +71,34 @@ def personas(db) -> Personas:
     network = NetworkFactory(name="North East Digital Partnership", slug="north-east-digital")
     network.members.add(council_a, council_b)
 
-    def member(email: str, council: Council, role: str) -> User:
+    # Fixed names, with nothing HTML escapes, so a test can look for them in a page.
+    def member(email: str, name: str, council: Council, role: str) -> User:
         return CouncilMembershipFactory(
-            user=UserFactory(email=email), council=council, role=role
+            user=UserFactory(email=email, full_name=name), council=council, role=role
         ).user
 
     return Personas(
         council_a=council_a,
         council_b=council_b,
         network=network,
-        officer_a=member("officer.a@hartlepool.example", council_a, CouncilRole.OFFICER),
-        lead_a=member("lead.a@hartlepool.example", council_a, CouncilRole.LEAD),
-        executive_a=member("ceo.a@hartlepool.example", council_a, CouncilRole.EXECUTIVE),
-        officer_b=member("officer.b@middlesbrough.example", council_b, CouncilRole.OFFICER),
+        officer_a=member(
+            "officer.a@hartlepool.example", "Olivia Okafor", council_a, CouncilRole.OFFICER
+        ),
+        lead_a=member("lead.a@hartlepool.example", "Liam Lewis", council_a, CouncilRole.LEAD),
+        executive_a=member(
+            "ceo.a@hartlepool.example", "Eleanor Evans", council_a, CouncilRole.EXECUTIVE
+        ),
+        officer_b=member(
+            "officer.b@middlesbrough.example", "Omar Bashir", council_b, CouncilRole.OFFICER
+        ),
         analyst=NetworkMembershipFactory(
-            user=UserFactory(email="analyst@network.example"), network=network
+            user=UserFactory(email="analyst@network.example", full_name="Anita Patel"),
+            network=network,
         ).user,
-        staff=UserFactory(email="staff@portal.example", is_staff=True, is_superuser=True),
+        staff=UserFactory(
+            email="staff@portal.example",
+            full_name="Sam Stafford",
+            is_staff=True,
+            is_superuser=True,
+        ),
     )

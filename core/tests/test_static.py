@@ -3,12 +3,14 @@
 import json
 import re
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
 from config.settings import base
 
 
+@pytest.mark.slow
 def test_collectstatic_with_the_production_storage_hashes_every_file_and_import(tmp_path):
     assert base.STORAGES["staticfiles"]["BACKEND"] == "core.storage.StaticFilesStorage"
     with override_settings(STATIC_ROOT=str(tmp_path), STORAGES=base.STORAGES):

@@ -4,7 +4,6 @@ and read back with poppler's pdftotext: the PDF must say what the dashboard says
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +36,6 @@ from reports.council_report import (
     improved_areas,
 )
 from reports.errors import ChartRenderError, ReportError
-from tests.support import require
 
 JARGON = ("percentile", "median", "quartile", "dimension")
 AREA_NAMES = ("Leadership and strategy", "Data sharing and use")
@@ -53,27 +51,6 @@ NINE_AREAS = (
     "Cyber resilience",
     "Collaboration and shared services",
 )
-
-
-@pytest.fixture
-def chromium():
-    """The tests that draw charts need Chromium: skipped without it, except in CI."""
-    path = rendering.browser_path()
-    require(Path(path).is_file(), f"Chromium is not installed at {path} (apt-get install chromium)")
-
-
-@pytest.fixture
-def poppler():
-    require(
-        bool(shutil.which("pdftotext") and shutil.which("pdfinfo")),
-        "pdftotext and pdfinfo are not installed (apt-get install poppler-utils)",
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_chromium_afterwards():
-    yield
-    rendering.stop()
 
 
 @pytest.fixture

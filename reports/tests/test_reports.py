@@ -78,7 +78,7 @@ def test_an_analyst_asks_for_a_csv_and_downloads_it(
 
 
 def test_a_lead_asks_for_a_council_report(
-    client, personas, sector, django_capture_on_commit_callbacks
+    chromium, client, personas, sector, django_capture_on_commit_callbacks
 ):
     client.force_login(personas.lead_a)
     url = reverse("reports:council", args=[personas.council_a.gss_code])
@@ -208,7 +208,7 @@ def test_report_pages_per_persona(client, personas, sector, name, args, allowed)
 
 
 def test_a_failing_report_ends_failed_with_a_reason_and_can_be_tried_again(
-    client, personas, sector, settings, monkeypatch, django_capture_on_commit_callbacks
+    chromium, client, personas, sector, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The chart renderer's browser is missing: something outside the system fails.
     settings.KALEIDO_BROWSER_PATH = "/nonexistent/chromium"

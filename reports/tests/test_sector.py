@@ -6,7 +6,6 @@ import csv
 import datetime
 import inspect
 import io
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +32,6 @@ from benchmarks.tests.factories import (
 )
 from councils.models import CouncilType, Nation, NetworkSharing
 from councils.tests.factories import CouncilFactory, NetworkFactory
-from reports import rendering
 from reports.sector import (
     ALL_UK,
     CSV_HEADER,
@@ -49,7 +47,6 @@ from reports.sector import (
     write_sector_csv,
     write_sector_xlsx,
 )
-from tests.support import require
 
 K = 3
 HOSTILE_COUNCIL = '=HYPERLINK("http://evil.example/","Click me")'
@@ -72,24 +69,6 @@ LATEST = {
     "S2": ("3.2", "2.2"),
     "S3": ("2.7", "3.6"),
 }
-
-
-@pytest.fixture
-def pdf_tools():
-    """The PDF has a chart drawn by Chromium and is read back with pdftotext: skipped without
-    them, except in CI."""
-    path = rendering.browser_path()
-    require(Path(path).is_file(), f"Chromium is not installed at {path} (apt-get install chromium)")
-    require(
-        bool(shutil.which("pdftotext")),
-        "pdftotext is not installed (apt-get install poppler-utils)",
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_chromium_afterwards():
-    yield
-    rendering.stop()
 
 
 def _earlier(score: str, shift: str) -> str:
@@ -562,7 +541,7 @@ def test_xlsx_withheld_pooled_cells_say_why(sector, tmp_path):
 # Who is named ---------------------------------------------------------------------------------
 
 
-def test_a_council_not_sharing_by_name_never_appears(sector, tmp_path, pdf_tools):
+def test_a_council_not_sharing_by_name_never_appears(sector, tmp_path, chromium, poppler):
     data = sector_data(round_id=sector["latest"].pk, network_id=sector["network"].pk)
     text = _all_text(data, tmp_path)
     assert "Hartlepool Borough Council" in text  # shares by name
@@ -575,7 +554,7 @@ def test_a_council_not_sharing_by_name_never_appears(sector, tmp_path, pdf_tools
         assert council.name not in text and council.gss_code not in text
 
 
-def test_the_uk_wide_report_names_no_council(sector, tmp_path, pdf_tools):
+def test_the_uk_wide_report_names_no_council(sector, tmp_path, chromium, poppler):
     data = sector_data(round_id=sector["latest"].pk, network_id=None)
     text = _all_text(data, tmp_path)
     for council in sector["councils"].values():
@@ -587,7 +566,7 @@ def test_the_uk_wide_report_names_no_council(sector, tmp_path, pdf_tools):
 # PDF ------------------------------------------------------------------------------------------
 
 
-def test_pdf_states_participation_and_each_dimension_median(sector, tmp_path, pdf_tools):
+def test_pdf_states_participation_and_each_dimension_median(sector, tmp_path, chromium, poppler):
     data = sector_data(round_id=sector["latest"].pk, network_id=None)
     text = _pdf_text(data, tmp_path)
     assert "13 of the 13 councils in the UK register (100.0%) signed off" in text
@@ -601,7 +580,7 @@ def test_pdf_states_participation_and_each_dimension_median(sector, tmp_path, pd
 
 
 def test_network_pdf_states_participation_and_withholds_suppressed_figures(
-    sector, tmp_path, pdf_tools
+    sector, tmp_path, chromium, poppler
 ):
     data = sector_data(round_id=sector["latest"].pk, network_id=sector["hostile"].pk)
     text = _pdf_text(data, tmp_path)
