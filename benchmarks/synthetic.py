@@ -31,7 +31,7 @@ from assessments.models import (
     RoundStatus,
 )
 from councils.models import Council
-from councils.services import DEFAULT_CSV_PATH, councils_import
+from councils.register import DEFAULT_CSV_PATH, councils_import
 
 from .peer_groups import peer_groups_build
 

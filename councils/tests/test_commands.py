@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from councils.models import Council
-from councils.services import DEFAULT_CSV_PATH
+from councils.register import DEFAULT_CSV_PATH
 
 pytestmark = pytest.mark.django_db
 

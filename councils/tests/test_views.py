@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import NetworkMembershipFactory, UserFactory
 from councils.models import Council, CouncilType, FormerGssCode, Nation
-from councils.services import DEFAULT_CSV_PATH, councils_import
+from councils.register import DEFAULT_CSV_PATH, councils_import
 from councils.tests.factories import CouncilFactory, NetworkFactory
 
 DIRECTORY = reverse("councils:directory")

@@ -18,7 +18,7 @@ from accounts.models import CouncilMembership, CouncilRole, User
 from assessments import services
 from assessments.framework_import import framework_import
 from assessments.models import AssessmentRound, RoundStatus
-from councils.services import DEFAULT_CSV_PATH, councils_import
+from councils.register import DEFAULT_CSV_PATH, councils_import
 
 FRAMEWORK_DIR = Path(__file__).resolve().parents[3] / "assessments" / "framework"
 

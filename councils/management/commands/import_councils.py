@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from councils.services import DEFAULT_CSV_PATH, CouncilImportError, councils_import
+from councils.register import DEFAULT_CSV_PATH, CouncilImportError, councils_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from councils.models import Council, FormerGssCode, Tier
-from councils.services import (
+from councils.register import (
     DEFAULT_CSV_PATH,
     CouncilImportError,
     ImportResult,
