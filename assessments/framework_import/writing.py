@@ -1,0 +1,184 @@
+"""Writing a checked framework version: create it, replace a draft, or refuse to change a
+published one (saying what the file changes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from assessments.models import Dimension, Framework, LevelDescriptor, Question
+
+from .comparing import differences, spec_from_database
+from .spec import LEVELS, FrameworkImportError, FrameworkImportResult, FrameworkSpec
+
+
+def apply(spec: FrameworkSpec) -> FrameworkImportResult:
+    framework = (
+        Framework.objects.select_for_update().filter(slug=spec.slug, version=spec.version).first()
+    )
+    replaces = _resolve_replaces(spec)
+
+    if framework is None:
+        framework = Framework.objects.create(
+            slug=spec.slug,
+            name=spec.name,
+            version=spec.version,
+            status=spec.status,
+            description=spec.description,
+            published_at=timezone.now() if spec.is_published else None,
+        )
+        _create_content(framework, spec, replaces)
+        return FrameworkImportResult(framework=framework, created=True, unchanged=False)
+
+    current = spec_from_database(framework)
+    if current == spec:
+        return FrameworkImportResult(framework=framework, created=False, unchanged=True)
+
+    if framework.is_published:
+        raise FrameworkImportError(
+            [
+                f"{spec.label()} is published and cannot change; "
+                f"make version {_next_version(spec.slug)}.",
+                *differences(current, spec),
+            ]
+        )
+
+    if current.content() != spec.content():
+        _check_draft_replaceable(framework, spec)
+        # Questions cascade from their dimension, and descriptors from their question.
+        framework.dimensions.all().delete()
+        _create_content(framework, spec, replaces)
+
+    framework.name = spec.name
+    framework.description = spec.description
+    framework.status = spec.status
+    framework.published_at = timezone.now() if spec.is_published else None
+    framework.save(update_fields=["name", "description", "status", "published_at"])
+    return FrameworkImportResult(framework=framework, created=False, unchanged=False)
+
+
+def _next_version(slug: str) -> int:
+    latest = Framework.objects.filter(slug=slug).aggregate(latest=models.Max("version"))
+    return int(latest["latest"] or 0) + 1
+
+
+def _resolve_replaces(spec: FrameworkSpec) -> dict[str, Question]:
+    """Map each `replaces` code to the question of that code in the previous version."""
+    wanted = {question.code: question.replaces for question in spec.questions if question.replaces}
+    if not wanted:
+        return {}
+    previous = (
+        Framework.objects.filter(slug=spec.slug, version__lt=spec.version)
+        .order_by("-version")
+        .first()
+    )
+    if previous is None:
+        raise FrameworkImportError(
+            [
+                f"Question {code}: replaces {old}, but there is no earlier version of "
+                f"{spec.slug} in the database. Import the earlier version first."
+                for code, old in wanted.items()
+            ]
+        )
+    found = {
+        question.code: question
+        for question in Question.objects.filter(framework=previous, code__in=wanted.values())
+    }
+    problems = [
+        f"Question {code}: replaces {old}, but {previous.slug} version {previous.version} "
+        f"has no question {old}."
+        for code, old in wanted.items()
+        if old not in found
+    ]
+    if problems:
+        raise FrameworkImportError(problems)
+    return {code: found[old] for code, old in wanted.items()}
+
+
+def _check_draft_replaceable(framework: Framework, spec: FrameworkSpec) -> None:
+    problems: list[str] = []
+    rounds = list(framework.rounds.values_list("name", flat=True)[:3])
+    if rounds:
+        problems.append(
+            f"{spec.label()} is a draft used by the assessment round "
+            f"{', '.join(rounds)}, so its questions cannot change; "
+            f"make version {_next_version(spec.slug)}."
+        )
+    later = (
+        Question.objects.filter(replaces__framework=framework)
+        .exclude(framework=framework)
+        .order_by()
+        .values_list("framework__version", flat=True)
+        .distinct()
+    )
+    for version in sorted(set(later)):
+        problems.append(
+            f"{spec.label()} is a draft whose questions version {version} replaces, "
+            "so its questions cannot change."
+        )
+    if problems:
+        raise FrameworkImportError(problems)
+
+
+def _create_content(
+    framework: Framework, spec: FrameworkSpec, replaces: dict[str, Question]
+) -> None:
+    dimensions = Dimension.objects.bulk_create(
+        Dimension(
+            framework=framework,
+            code=dimension.code,
+            name=dimension.name,
+            description=dimension.description,
+            order=order,
+        )
+        for order, dimension in enumerate(spec.dimensions, start=1)
+    )
+    dimension_by_code = _with_ids(dimensions, Dimension.objects.filter(framework=framework))
+
+    questions: list[Question] = []
+    for dimension_spec in spec.dimensions:
+        for order, question in enumerate(dimension_spec.questions, start=1):
+            questions.append(
+                Question(
+                    framework=framework,
+                    dimension=dimension_by_code[dimension_spec.code],
+                    code=question.code,
+                    statement=question.statement,
+                    guidance=question.guidance,
+                    order=order,
+                    replaces=replaces.get(question.code),
+                )
+            )
+    _full_clean(questions, exclude=["framework", "dimension", "replaces"])
+    question_by_code = _with_ids(
+        Question.objects.bulk_create(questions), Question.objects.filter(framework=framework)
+    )
+
+    LevelDescriptor.objects.bulk_create(
+        LevelDescriptor(question=question_by_code[question.code], level=level, description=text)
+        for question in spec.questions
+        for level, text in zip(LEVELS, question.levels, strict=True)
+    )
+
+
+def _with_ids(created: list[Any], saved: models.QuerySet[Any]) -> dict[str, Any]:
+    """Objects by code, with primary keys even on backends that cannot return them."""
+    if all(obj.pk is not None for obj in created):
+        return {obj.code: obj for obj in created}
+    return {obj.code: obj for obj in saved}
+
+
+def _full_clean(objects: list[Question], *, exclude: list[str]) -> None:
+    """The models' own field checks, in case they are stricter than the file checks."""
+    problems: list[str] = []
+    for obj in objects:
+        try:
+            obj.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                problems.extend(f"Question {obj.code}: {field}: {message}" for message in messages)
+    if problems:
+        raise FrameworkImportError(problems)
