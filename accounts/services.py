@@ -19,6 +19,7 @@ from councils.models import Council
 
 from . import throttle
 from .models import CouncilMembership, CouncilRole, Invitation, SignInCounter, User
+from .signals import member_removed
 from .tokens import make_invitation_token
 
 logger = logging.getLogger(__name__)
@@ -309,12 +310,10 @@ def membership_remove(*, membership: CouncilMembership, by: User) -> None:
             _refuse_last_lead(membership, leads)
         deleted, _ = CouncilMembership.objects.filter(pk=membership.pk, council=council).delete()
         if deleted:
-            # Imported here: assessments depends on accounts, not the other way round.
-            from assessments.models import AssessmentStatus, DimensionAssignment
-
-            DimensionAssignment.objects.filter(
-                user_id=membership.user_id, assessment__council=council
-            ).exclude(assessment__status=AssessmentStatus.SIGNED_OFF).delete()
+            # Apps built on accounts drop what hangs off the membership, in this transaction.
+            member_removed.send(
+                sender=CouncilMembership, user_id=membership.user_id, council=council
+            )
     if deleted:
         logger.info(
             "User %s removed user %s from council %s",

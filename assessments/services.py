@@ -40,6 +40,9 @@ from .models import (
     RoundStatus,
 )
 
+# Sent by name: benchmarks is built on assessments, so assessments never imports it.
+UPDATE_BENCHMARKS = "benchmarks.tasks.update_benchmarks_for_council"
+
 # Officers answer; leads may answer too. Chief executives sign off but do not answer.
 ANSWERING_ROLES = frozenset({CouncilRole.OFFICER, CouncilRole.LEAD})
 
@@ -469,8 +472,6 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
     The council's benchmark update is queued only after the sign-off has committed, so a
     broker that is down can neither block nor lose a sign-off (the nightly reconcile catches up).
     """
-    from benchmarks.tasks import update_benchmarks_for_council
-
     _require_role(by, assessment.council, [CouncilRole.EXECUTIVE])
     _require_editable(assessment)
     with transaction.atomic():
@@ -486,16 +487,12 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
             return_comment="",
         )
         scores = scores_freeze(assessment=assessment)
-        enqueue_after_commit(
-            update_benchmarks_for_council, assessment.round_id, assessment.council_id
-        )
+        enqueue_after_commit(UPDATE_BENCHMARKS, assessment.round_id, assessment.council_id)
     return scores
 
 
 def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
     """Staff reopen a signed-off assessment; its frozen scores are withdrawn until sign-off."""
-    from benchmarks.tasks import update_benchmarks_for_council
-
     _require_staff(by)
     reason = reason.strip()
     if not reason:
@@ -513,9 +510,7 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
             signed_off_by=None,
         )
         DimensionScore.objects.filter(assessment=assessment).delete()
-        enqueue_after_commit(
-            update_benchmarks_for_council, assessment.round_id, assessment.council_id
-        )
+        enqueue_after_commit(UPDATE_BENCHMARKS, assessment.round_id, assessment.council_id)
 
 
 # Scores ---------------------------------------------------------------------------------------
