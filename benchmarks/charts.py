@@ -17,7 +17,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .dashboard import CouncilDashboard, Figures, Subject
+from .dashboard import CouncilDashboard, Subject
+from .figures import GroupFigures
 from .network_dashboard import Distribution, NetworkDashboard
 
 # GOV.UK Design System colours.
@@ -59,7 +60,7 @@ def _fmt(value: Decimal | None) -> str:
     return "no score" if value is None else f"{value:.1f}"
 
 
-def _box(name: str, figures: Figures) -> Any:
+def _box(name: str, figures: GroupFigures) -> Any:
     """One group's published spread as a horizontal box: quartiles, the median, and whiskers
     at the 10th and 90th percentiles where the group is big enough to show them (else at the
     quartiles)."""
@@ -96,7 +97,7 @@ def _box_layout(rows: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _widest(rows: Sequence[tuple[str, Figures]]) -> str:
+def _widest(rows: Sequence[tuple[str, GroupFigures]]) -> str:
     """The name of the row whose middle half is widest (the first, on a tie)."""
     return max(rows, key=lambda row: (row[1].q3 or 0) - (row[1].q1 or 0))[0]
 

@@ -31,6 +31,7 @@ from assessments.models import (
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
 from councils.models import Council
 
+from .figures import RESULT_FIELDS, GroupFigures
 from .models import BenchmarkResult, PeerGroup, PeerGroupKind
 from .queries import results_built_from
 from .services import min_group_size
@@ -53,26 +54,6 @@ PICKER_ORDER = (
 HIGHLIGHTS = 3
 NEXT_STEPS = 2
 
-FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
-
-
-@dataclass(frozen=True)
-class Figures:
-    """A group's published (or suppressed) result for one subject."""
-
-    councils: int
-    suppressed: bool
-    reason: str = ""
-    mean: Decimal | None = None
-    median: Decimal | None = None
-    q1: Decimal | None = None
-    q3: Decimal | None = None
-    p10: Decimal | None = None
-    p90: Decimal | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    level_counts: dict[int, int] | None = None
-
 
 @dataclass(frozen=True)
 class Subject:
@@ -83,7 +64,7 @@ class Subject:
     name: str
     score: Decimal | None
     previous: Decimal | None
-    figures: Figures | None
+    figures: GroupFigures | None
     position: Position | None
 
     @property
@@ -102,7 +83,7 @@ class Subject:
 
     @property
     def published(self) -> bool:
-        return self.figures is not None and not self.figures.suppressed
+        return self.figures is not None and self.figures.published
 
     @property
     def difference(self) -> Decimal | None:
@@ -120,7 +101,7 @@ class GroupChoice:
     kind: str
     kind_label: str
     # The group's overall result this round (None if never computed).
-    overall: Figures | None
+    overall: GroupFigures | None
 
 
 @dataclass(frozen=True)
@@ -177,20 +158,6 @@ class CouncilDashboard:
 
 
 # Pure helpers ---------------------------------------------------------------------------------
-
-
-def figures_from(row: Mapping[str, object]) -> Figures:
-    counts = row.get("level_counts")
-    level_counts = (
-        {int(level): int(n) for level, n in counts.items()} if isinstance(counts, dict) else None
-    )
-    return Figures(
-        councils=int(row["councils"]),  # type: ignore[call-overload]
-        suppressed=bool(row["suppressed"]),
-        reason=str(row.get("suppression_reason") or ""),
-        level_counts=level_counts,
-        **{name: row.get(name) for name in FIGURES},  # type: ignore[arg-type]
-    )
 
 
 def position_from(distribution: object, score: Decimal | None) -> Position | None:
@@ -322,9 +289,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         # About half the neighbour groups are withheld for being too close to a bigger group
         # (see the README's "Suppression"): open on the closest comparison that shows figures.
         shown = [
-            g
-            for g in groups
-            if (o := results.get((g.pk, None), (None, None))[0]) and not o.suppressed
+            g for g in groups if (o := results.get((g.pk, None), (None, None))[0]) and o.published
         ]
         chosen = (shown or groups)[0]
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
@@ -364,7 +329,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
             figures=figures,
             position=(
                 position_from(distribution, score)
-                if results_current and figures and not figures.suppressed
+                if results_current and figures and figures.published
                 else None
             ),
         )
@@ -383,24 +348,18 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
 
 def _results(
     round_id: int | None, groups: Sequence[PeerGroup]
-) -> dict[tuple[int, int | None], tuple[Figures, object]]:
+) -> dict[tuple[int, int | None], tuple[GroupFigures, object]]:
     """{(group id, dimension id or None): (figures, stored distribution)} for the round."""
     if round_id is None or not groups:
         return {}
     rows = BenchmarkResult.objects.filter(
         round_id=round_id, peer_group__in=[g.pk for g in groups]
-    ).values(
-        "peer_group_id",
-        "dimension_id",
-        "councils",
-        "suppressed",
-        "suppression_reason",
-        "level_counts",
-        "distribution",
-        *FIGURES,
-    )
+    ).values("peer_group_id", "dimension_id", "distribution", *RESULT_FIELDS)
     return {
-        (row["peer_group_id"], row["dimension_id"]): (figures_from(row), row["distribution"])
+        (row["peer_group_id"], row["dimension_id"]): (
+            GroupFigures.from_row(row),
+            row["distribution"],
+        )
         for row in rows
     }
 

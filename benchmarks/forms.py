@@ -5,19 +5,14 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from .dashboard import GroupChoice
+from .figures import withheld_words
 from .network_dashboard import RoundChoice
 
 
 def _label(choice: GroupChoice, min_group: int) -> str:
     overall = choice.overall
-    if overall is None:
-        size = "no results yet"
-    elif overall.suppressed:
-        size = (
-            f"fewer than {min_group} councils"
-            if overall.reason == "too_small"
-            else "figures withheld"
-        )
+    if overall is None or overall.suppressed:
+        size = withheld_words(overall.reason if overall else None, min_group)
     else:
         size = f"{overall.councils} councils"
     return f"{choice.name} ({size})"

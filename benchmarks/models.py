@@ -14,6 +14,8 @@ from django.utils import timezone
 from assessments.models import AssessmentRound, Dimension
 from councils.models import Council, Network
 
+from .figures import FIGURES
+
 
 class PeerGroupKind(models.TextChoices):
     ALL = "all", "All UK councils"
@@ -72,9 +74,6 @@ class SuppressionReason(models.TextChoices):
     OVERLAP = "overlap", "Too close to another published group"
 
 
-_FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
-
-
 def _figure() -> models.DecimalField:
     return models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
 
@@ -92,7 +91,8 @@ class BenchmarkResult(models.Model):
     """The distribution of one dimension's scores (or the overall score) in one peer group.
 
     `councils` is the real number of signed-off councils in the group with a score, even when
-    the result is suppressed; pages show a suppressed count as "fewer than N councils".
+    the result is suppressed; no page or file shows a suppressed one (figures.GroupFigures
+    drops it: they say "fewer than N councils" or nothing about the count).
     """
 
     # No single-column indexes on round and dimension: every query by round is served by the
@@ -158,7 +158,7 @@ class BenchmarkResult(models.Model):
                 | Q(
                     level_counts__isnull=True,
                     distribution__isnull=True,
-                    **{f"{name}__isnull": True for name in _FIGURES},
+                    **{f"{name}__isnull": True for name in FIGURES},
                 ),
                 name="benchmark_suppressed_has_no_figures",
             ),

@@ -28,7 +28,7 @@ from assessments.models import AssessmentRound, AssessmentStatus, Dimension, Dim
 from assessments.scoring import overall_score
 from councils.models import Network, council_ids_named_in
 
-from .dashboard import FIGURES, Figures, figures_from
+from .figures import RESULT_FIELDS, GroupFigures
 from .models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from .publication import OVERLAP, TOO_SMALL, too_close
 from .services import min_group_size
@@ -61,11 +61,11 @@ class Distribution:
     """The network group's stored result for one subject; None figures: no results yet."""
 
     column: Column
-    figures: Figures | None
+    figures: GroupFigures | None
 
     @property
     def published(self) -> bool:
-        return self.figures is not None and not self.figures.suppressed
+        return self.figures is not None and self.figures.published
 
 
 @dataclass(frozen=True)
@@ -333,14 +333,12 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     scores = {council_id: with_overall(found) for council_id, found in own.items()}
 
     network_results = {
-        row["dimension_id"]: figures_from(row)
+        row["dimension_id"]: GroupFigures.from_row(row)
         for row in BenchmarkResult.objects.filter(
             round_id=chosen.pk,
             peer_group__kind=PeerGroupKind.NETWORK,
             peer_group__network=network,
-        ).values(
-            "dimension_id", "councils", "suppressed", "suppression_reason", "level_counts", *FIGURES
-        )
+        ).values("dimension_id", *RESULT_FIELDS)
     }
     dashboard.distributions = [
         Distribution(column, network_results.get(column.dimension_id))

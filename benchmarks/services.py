@@ -34,8 +34,9 @@ from assessments.models import (
 from assessments.scoring import overall_score
 
 from . import publication
+from .figures import FIGURES, GroupFigures
 from .models import BenchmarkResult, BenchmarkRun, PeerGroup
-from .statistics import Summary, distribution_sorted, sorted_scores, summarise_sorted
+from .statistics import distribution_sorted, sorted_scores, summarise_sorted
 
 DEFAULT_MIN_GROUP = 5
 # Group ids per DELETE ... IN (...): below SQLite's 999 bound parameters.
@@ -227,42 +228,31 @@ RESULT_COLUMNS = (
     "suppression_reason",
     "councils",
     "suppressed",
-    "mean",
-    "median",
-    "q1",
-    "q3",
-    "p10",
-    "p90",
-    "minimum",
-    "maximum",
+    *FIGURES,
     "level_counts",
     "distribution",
 )
 
 
-def _summary_values(summary: Summary, counts: dict[Decimal, int] | None) -> tuple[Any, ...]:
-    """The summary's columns and the distribution, in RESULT_COLUMNS order from "councils" on
-    (JSON as text)."""
+def _result_values(
+    councils: int, figures: GroupFigures, counts: dict[Decimal, int] | None
+) -> tuple[Any, ...]:
+    """The columns from "councils" on, in RESULT_COLUMNS order (JSON as text). `councils` is
+    the real number even for a withheld result, which `figures` cannot hold: stored for the
+    rebuild and the admin, never shown (GroupFigures.from_row leaves it out)."""
     # JSON by hand: json.dumps cost as much as the statistics for thousands of tiny objects.
     level_counts = (
         None
-        if summary.level_counts is None
-        else "{" + ", ".join(f'"{k}": {n}' for k, n in summary.level_counts.items()) + "}"
+        if figures.level_counts is None
+        else "{" + ", ".join(f'"{k}": {n}' for k, n in figures.level_counts.items()) + "}"
     )
     distribution_json = (
         None if counts is None else "{" + ", ".join(f'"{k}": {n}' for k, n in counts.items()) + "}"
     )
     return (
-        summary.councils,
-        summary.suppressed,
-        summary.mean,
-        summary.median,
-        summary.q1,
-        summary.q3,
-        summary.p10,
-        summary.p90,
-        summary.minimum,
-        summary.maximum,
+        councils,
+        figures.suppressed,
+        *[getattr(figures, name) for name in FIGURES],
         level_counts,
         distribution_json,
     )
@@ -289,14 +279,14 @@ def _build_rows(
             if decision.published:
                 # Every score was checked once in _scores_by_subject.
                 values.sort()
-                summary = summarise_sorted(values, min_group=min_group)
+                figures = summarise_sorted(values, min_group=min_group)
                 counts = distribution_sorted(values)
             else:
-                summary = Summary(councils=len(values), suppressed=True)
+                figures = GroupFigures(reason=decision.reason)
                 counts = None
             results.append(
                 (inputs.round_id, group_id, subject, computed_at, decision.reason)
-                + _summary_values(summary, counts)
+                + _result_values(len(values), figures, counts)
             )
     return results
 

@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-MIN_LEVEL = 1
-MAX_LEVEL = 5
-LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
+from .figures import LEVELS, GroupFigures
+from .publication import TOO_SMALL
+
+MIN_LEVEL = LEVELS[0]
+MAX_LEVEL = LEVELS[-1]
 
 _TWO_PLACES = Decimal("0.01")
 _WHOLE = Decimal(1)
@@ -27,27 +29,6 @@ _BAND_EDGES = tuple(Decimal(level) - Decimal("0.5") for level in LEVELS[1:])
 # Percentiles and means are exact in this precision for any realistic group size, so the only
 # rounding is the final half-up quantize (no double rounding).
 _PRECISION = 60
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a peer group's benchmark publishes for one dimension (or the overall score).
-
-    `councils` is always the real count. Every other figure is None when it is withheld.
-    `level_counts` maps each level 1..5 to how many councils' scores fall in its band.
-    """
-
-    councils: int
-    suppressed: bool
-    mean: Decimal | None = None
-    median: Decimal | None = None
-    q1: Decimal | None = None
-    q3: Decimal | None = None
-    p10: Decimal | None = None
-    p90: Decimal | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    level_counts: dict[int, int] | None = None
 
 
 def _round(value: Decimal) -> Decimal:
@@ -115,12 +96,12 @@ def level_of(score: Decimal) -> int:
     return int(score.quantize(_WHOLE, rounding=ROUND_HALF_UP))
 
 
-def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
+def summarise(values: Sequence[Decimal], *, min_group: int) -> GroupFigures:
     """The published figures for one group's scores (one score per council, 1 to 5).
 
     Rules:
-    - Fewer than `min_group` values: suppressed. Only the count is kept (shown as "fewer than
-      `min_group` councils"); every other figure, level counts included, is None.
+    - Fewer than `min_group` values: withheld (TOO_SMALL), with nothing but the reason, not
+      even the count (see `figures`: it is shown as "fewer than `min_group` councils").
     - From `min_group` values: mean, median, lower and upper quartiles (q1, q3) and the count
       of councils at each level band (1..5, nearest level with halves up).
     - From 2 * `min_group` values only: the 10th and 90th percentiles, minimum and maximum,
@@ -137,12 +118,12 @@ def summarise(values: Sequence[Decimal], *, min_group: int) -> Summary:
     return summarise_sorted(sorted_scores(values), min_group=min_group)
 
 
-def summarise_sorted(ordered: Sequence[Decimal], *, min_group: int) -> Summary:
+def summarise_sorted(ordered: Sequence[Decimal], *, min_group: int) -> GroupFigures:
     """`summarise` for values already checked and sorted in ascending order (by
     `sorted_scores`): a rebuild checks each council's score once, not once per group."""
     count = len(ordered)
     if count < min_group:
-        return Summary(councils=count, suppressed=True)
+        return GroupFigures(reason=TOO_SMALL)
 
     extremes = count >= 2 * min_group
     with localcontext() as context:
@@ -160,9 +141,8 @@ def summarise_sorted(ordered: Sequence[Decimal], *, min_group: int) -> Summary:
     # Bands by bisection over the sorted values (level_of for each value, without the loop).
     edges = [0, *(bisect_left(ordered, edge) for edge in _BAND_EDGES), count]
     level_counts = {level: edges[i + 1] - edges[i] for i, level in enumerate(LEVELS)}
-    return Summary(
+    return GroupFigures(
         councils=count,
-        suppressed=False,
         mean=mean,
         median=median,
         q1=q1,

@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from assessments.models import AssessmentRound
+from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import BenchmarkResult, PeerGroupKind
 from benchmarks.services import min_group_size
 
-from .sector import LICENCE_NOTE, STATISTICS, neutralise, reason_words
+from .sector import LICENCE_NOTE, neutralise
 
 PUBLIC_KINDS = (
     PeerGroupKind.ALL,
@@ -35,7 +36,6 @@ PUBLIC_KINDS = (
 LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CSV_HEADER = ("round", "group", "group_kind", "dimension", "statistic", "value")
-_FIELDS = [name for name, _, _ in STATISTICS]
 
 
 def method_notes(min_group: int) -> list[str]:
@@ -62,24 +62,14 @@ def _results(round_: AssessmentRound) -> Iterator[dict[str, Any]]:
             "peer_group__name",
             "peer_group__kind",
             "dimension__name",
-            "suppressed",
-            "suppression_reason",
-            "councils",
-            "level_counts",
-            *_FIELDS,
+            *RESULT_FIELDS,
         )
     )
     yield from rows.iterator(chunk_size=2000)
 
 
 def _figures(row: dict[str, Any], min_group: int) -> list[tuple[str, str]]:
-    if row["suppressed"]:
-        return [("suppressed", reason_words(row["suppression_reason"], min_group))]
-    found = [("councils", str(row["councils"]))]
-    found += [(name, f"{row[name]:.2f}") for name in _FIELDS if row[name] is not None]
-    counts = row["level_counts"] or {}
-    found += [(f"level_{level}", str(counts.get(str(level), 0))) for level in range(1, 6)]
-    return found
+    return statistic_rows(GroupFigures.from_row(row), min_group)
 
 
 def csv_rows(round_: AssessmentRound) -> Iterator[str]:

@@ -9,8 +9,8 @@ the three writers only format it:
 - `sector_csv_rows` / `write_sector_csv`: tidy long format, one row per group, dimension and
   statistic, produced row by row so a view can stream it.
 
-Only figures that were published are ever read into `SectorData`: a suppressed result carries
-its reason and nothing else (not even its count), so no writer can leak one. Councils are named
+Every result is a `benchmarks.figures.GroupFigures`: a suppressed one carries its reason and
+nothing else (not even its count), so no writer can leak one. Councils are named
 only in a network's report, and only those that share with that network by name
 (`councils.models.council_ids_named_in`), exactly as the network dashboard names them; the
 other signed-off members are pooled by `benchmarks.network_dashboard.heatmap_rows`, under the
@@ -32,6 +32,7 @@ from typing import Any
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -44,7 +45,15 @@ from assessments.models import (
     Level,
 )
 from benchmarks.charts import Chart, group_distributions
-from benchmarks.dashboard import Figures
+from benchmarks.figures import (
+    FIGURE_HEADINGS,
+    FIGURES,
+    LEVELS,
+    RESULT_FIELDS,
+    GroupFigures,
+    statistic_rows,
+    withheld_words,
+)
 from benchmarks.models import BenchmarkResult, PeerGroupKind
 from benchmarks.network_dashboard import (
     Cell,
@@ -54,25 +63,13 @@ from benchmarks.network_dashboard import (
     heatmap_rows,
     with_overall,
 )
-from benchmarks.publication import OVERLAP, TOO_SMALL
+from benchmarks.publication import TOO_SMALL
 from benchmarks.services import min_group_size
 from benchmarks.statistics import level_of
 from councils.models import Council, Network, council_ids_named_in
 
 ALL_UK = "All UK councils"
 SubjectKey = int | None
-LEVELS = (1, 2, 3, 4, 5)
-# (attribute, CSV statistic, column heading), in the order every output lists them.
-STATISTICS = (
-    ("mean", "mean", "Mean"),
-    ("median", "median", "Median"),
-    ("q1", "q1", "Lower quartile"),
-    ("q3", "q3", "Upper quartile"),
-    ("p10", "p10", "10th percentile"),
-    ("p90", "p90", "90th percentile"),
-    ("minimum", "minimum", "Minimum"),
-    ("maximum", "maximum", "Maximum"),
-)
 CSV_HEADER = ("round", "scope", "group", "group_kind", "dimension", "statistic", "value")
 # Breakdown groups of the UK-wide report, in this order.
 BREAKDOWN_KINDS = (PeerGroupKind.NATION, PeerGroupKind.COUNCIL_TYPE)
@@ -97,38 +94,13 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
-class Stats:
-    """A group's published figures for one subject, or, when suppressed, only the reason.
-
-    `reason` is TOO_SMALL or OVERLAP for a suppressed result ("" when published), and then
-    every other field is None: the count too, as pages show "fewer than K councils". p10, p90,
-    minimum and maximum are None for a published group of fewer than twice K councils."""
-
-    reason: str = ""
-    councils: int | None = None
-    mean: Decimal | None = None
-    median: Decimal | None = None
-    q1: Decimal | None = None
-    q3: Decimal | None = None
-    p10: Decimal | None = None
-    p90: Decimal | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    level_counts: tuple[int, ...] | None = None  # councils at levels 1..5
-
-    @property
-    def suppressed(self) -> bool:
-        return bool(self.reason)
-
-
-@dataclass(frozen=True)
 class SubjectFigures:
     """The scope group's result for one subject this round and in the previous round (None:
     no results computed, or no comparable subject)."""
 
     subject: Column
-    current: Stats | None
-    previous: Stats | None
+    current: GroupFigures | None
+    previous: GroupFigures | None
 
     @property
     def change(self) -> Decimal | None:
@@ -140,13 +112,13 @@ class SubjectFigures:
 
 
 @dataclass(frozen=True)
-class GroupFigures:
+class BreakdownGroup:
     """A breakdown group (a nation, a council type) and its result for each subject, in the
     order of SectorData.subjects."""
 
     name: str
     kind: str
-    figures: list[Stats | None]
+    figures: list[GroupFigures | None]
 
 
 @dataclass(frozen=True)
@@ -182,7 +154,7 @@ class SectorData:
     figures: list[SubjectFigures] = field(default_factory=list)
     named: list[NamedCouncil] = field(default_factory=list)  # network only
     pooled: PooledRow | None = None  # network only
-    groups: list[GroupFigures] = field(default_factory=list)  # all-UK only
+    groups: list[BreakdownGroup] = field(default_factory=list)  # all-UK only
 
     @property
     def is_network(self) -> bool:
@@ -202,11 +174,7 @@ _RESULT_FIELDS = (
     "dimension_id",
     "peer_group__kind",
     "peer_group__name",
-    "suppressed",
-    "suppression_reason",
-    "councils",
-    "level_counts",
-    *(name for name, _, _ in STATISTICS),
+    *RESULT_FIELDS,
 )
 
 
@@ -263,10 +231,12 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
 
     scope_rows = [row for row in rows if row["peer_group__kind"] == scope_kind]
     current = {
-        row["dimension_id"]: _stats(row) for row in scope_rows if row["round_id"] == round_.pk
+        row["dimension_id"]: GroupFigures.from_row(row)
+        for row in scope_rows
+        if row["round_id"] == round_.pk
     }
     before = {
-        row["dimension_id"]: _stats(row)
+        row["dimension_id"]: GroupFigures.from_row(row)
         for row in scope_rows
         if previous is not None and row["round_id"] == previous.pk
     }
@@ -332,28 +302,16 @@ def _previous_keys(
     return found
 
 
-def _stats(row: dict[str, Any]) -> Stats:
-    """Stats from a BenchmarkResult row; of a suppressed one, only the reason is kept."""
-    if row["suppressed"]:
-        return Stats(reason=row["suppression_reason"] or OVERLAP)
-    counts = row["level_counts"] or {}
-    return Stats(
-        councils=row["councils"],
-        level_counts=tuple(int(counts.get(str(level), 0)) for level in LEVELS),
-        **{name: row[name] for name, _, _ in STATISTICS},
-    )
-
-
-def _breakdown(rows: Sequence[dict[str, Any]], subjects: Sequence[Column]) -> list[GroupFigures]:
+def _breakdown(rows: Sequence[dict[str, Any]], subjects: Sequence[Column]) -> list[BreakdownGroup]:
     """The nation and council type groups, each with its result per subject."""
-    by_group: dict[tuple[str, str], dict[SubjectKey, Stats]] = {}
+    by_group: dict[tuple[str, str], dict[SubjectKey, GroupFigures]] = {}
     for row in rows:
         if row["peer_group__kind"] in BREAKDOWN_KINDS:
             key = (row["peer_group__kind"], row["peer_group__name"])
-            by_group.setdefault(key, {})[row["dimension_id"]] = _stats(row)
+            by_group.setdefault(key, {})[row["dimension_id"]] = GroupFigures.from_row(row)
     order = {str(kind): index for index, kind in enumerate(BREAKDOWN_KINDS)}
     return [
-        GroupFigures(name, kind, [found.get(s.dimension_id) for s in subjects])
+        BreakdownGroup(name, kind, [found.get(s.dimension_id) for s in subjects])
         for (kind, name), found in sorted(by_group.items(), key=lambda i: (order[i[0][0]], i[0][1]))
     ]
 
@@ -399,13 +357,6 @@ def _add_councils(data: SectorData, network: Network) -> None:
 # Words and numbers ----------------------------------------------------------------------------
 
 
-def reason_words(reason: str, min_group: int) -> str:
-    """The reason a figure is withheld, in the words the pages use."""
-    if reason == TOO_SMALL:
-        return f"fewer than {min_group} councils"
-    return "withheld to protect individual councils"
-
-
 def neutralise(value: str) -> str:
     """`value`, with a single quote in front if it begins with =, +, -, @, a tab or a carriage
     return, so that a spreadsheet opening the file takes it as text, never as a formula (OWASP,
@@ -420,10 +371,6 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def _decimal_text(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
 def _signed(value: Decimal) -> str:
     """A change for people to read: "+0.25", "−0.25" (a real minus sign), "no change"."""
     if value == 0:
@@ -434,7 +381,7 @@ def _signed(value: Decimal) -> str:
 # CSV ------------------------------------------------------------------------------------------
 
 
-def _csv_groups(data: SectorData) -> Iterator[tuple[str, str, list[Stats | None]]]:
+def _csv_groups(data: SectorData) -> Iterator[tuple[str, str, list[GroupFigures | None]]]:
     yield data.scope, str(data.scope_kind), [f.current for f in data.figures]
     for group in data.groups:
         yield group.name, group.kind, group.figures
@@ -454,24 +401,9 @@ def sector_csv_rows(data: SectorData) -> Iterator[list[str]]:
     """
     yield [neutralise(name) for name in CSV_HEADER]
     for group, kind, figures in _csv_groups(data):
-        for subject, stats in zip(data.subjects, figures, strict=True):
+        for subject, result in zip(data.subjects, figures, strict=True):
             start = [data.round.name, data.scope, group, kind, subject.name]
-            if stats is None:
-                found: list[tuple[str, str]] = [("not_available", "no results yet")]
-            elif stats.suppressed:
-                found = [("suppressed", reason_words(stats.reason, data.min_group))]
-            else:
-                found = [("councils", str(stats.councils))]
-                found += [
-                    (statistic, _decimal_text(value))
-                    for name, statistic, _ in STATISTICS
-                    if (value := getattr(stats, name)) is not None
-                ]
-                found += [
-                    (f"level_{level}", str(count))
-                    for level, count in zip(LEVELS, stats.level_counts or (), strict=False)
-                ]
-            for statistic, value in found:
+            for statistic, value in statistic_rows(result, data.min_group):
                 yield [neutralise(cell) for cell in (*start, statistic, value)]
 
 
@@ -493,26 +425,24 @@ def _xlsx_cell(value: object) -> object:
     return value
 
 
-def _stats_cells(stats: Stats | None, min_group: int) -> list[object]:
-    """[withheld, councils, the eight figures, level 1..5]: a suppressed result is a text
-    cell with the reason and empty figure cells."""
-    if stats is None:
-        return ["no results yet", *([None] * (1 + len(STATISTICS) + len(LEVELS)))]
-    if stats.suppressed:
-        words = reason_words(stats.reason, min_group)
-        return [words, *([None] * (1 + len(STATISTICS) + len(LEVELS)))]
+def _stats_cells(figures: GroupFigures | None, min_group: int) -> list[object]:
+    """[withheld, councils, the eight figures, level 1..5]: a withheld result (or none yet)
+    is a text cell with the reason and empty figure cells."""
+    if figures is None or figures.suppressed:
+        words = withheld_words(figures.reason if figures else None, min_group)
+        return [words, *([None] * (1 + len(FIGURES) + len(LEVELS)))]
     return [
         None,
-        stats.councils,
-        *(getattr(stats, name) for name, _, _ in STATISTICS),
-        *(stats.level_counts or (None,) * len(LEVELS)),
+        figures.councils,
+        *(getattr(figures, name) for name in FIGURES),
+        *(figures.levels() or (None,) * len(LEVELS)),
     ]
 
 
 _STATS_HEADINGS = [
     "Figures withheld",
     "Councils",
-    *(heading for _, _, heading in STATISTICS),
+    *FIGURE_HEADINGS.values(),
     *(f"Councils at level {level}" for level in LEVELS),
 ]
 
@@ -570,7 +500,7 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
                     data.pooled.label,
                     None,
                     *(
-                        reason_words(cell.reason, data.min_group) if cell.reason else cell.score
+                        withheld_words(cell.reason, data.min_group) if cell.reason else cell.score
                         for cell in data.pooled.cells
                     ),
                 ],
@@ -649,7 +579,7 @@ def summary(data: SectorData) -> list[str]:
         )
     elif overall is not None:
         sentences.append(
-            f"The overall figures are not shown ({reason_words(overall.reason, data.min_group)})."
+            f"The overall figures are not shown ({withheld_words(overall.reason, data.min_group)})."
         )
     dimensions = [
         (f, f.current.median)
@@ -753,11 +683,8 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _withheld(stats: Stats | None, min_group: int) -> str:
-    if stats is None:
-        return "No results yet"
-    words = reason_words(stats.reason, min_group)
-    return words[0].upper() + words[1:]
+def _withheld(figures: GroupFigures | None, min_group: int) -> str:
+    return capfirst(withheld_words(figures.reason if figures else None, min_group))
 
 
 def _pdf_context(data: SectorData) -> dict[str, Any]:
@@ -783,7 +710,7 @@ def _pdf_context(data: SectorData) -> dict[str, Any]:
                     if stats.minimum is not None
                     else "Not shown"
                 ),
-                levels=list(stats.level_counts or ()),
+                levels=stats.levels(),
             )
         change = figures.change
         previous = figures.previous
@@ -813,7 +740,7 @@ def _pdf_context(data: SectorData) -> dict[str, Any]:
         else None
     )
 
-    def group_cell(stats: Stats | None) -> str:
+    def group_cell(stats: GroupFigures | None) -> str:
         if stats is None:
             return "[x]"
         if stats.suppressed:
@@ -847,19 +774,7 @@ def distribution_chart(data: SectorData) -> Chart | None:
     """A box per published subject of the scope group (benchmarks.charts.group_distributions,
     as on the network dashboard). Suppressed subjects have no box; None if nothing is
     published."""
-    distributions = [
-        Distribution(
-            f.subject,
-            None
-            if f.current is None or f.current.suppressed
-            else Figures(
-                councils=f.current.councils or 0,
-                suppressed=False,
-                **{name: getattr(f.current, name) for name, _, _ in STATISTICS},
-            ),
-        )
-        for f in data.figures
-    ]
+    distributions = [Distribution(f.subject, f.current) for f in data.figures]
     return group_distributions(data.scope, distributions)
 
 

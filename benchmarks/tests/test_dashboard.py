@@ -13,14 +13,15 @@ from django.urls import reverse
 from assessments.models import Dimension, Question
 from assessments.tests.factories import small_framework
 from benchmarks.dashboard import (
-    Figures,
     NextStep,
     Subject,
     dimension_lineage,
     highlights,
     next_steps,
 )
+from benchmarks.figures import GroupFigures
 from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.publication import OVERLAP
 from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
@@ -335,7 +336,7 @@ def test_dimension_lineage_follows_chains_and_skips_split_dimensions():
 
 
 def subject(pk, score, median, published=True) -> Subject:
-    figures = Figures(councils=5, suppressed=not published, median=median if published else None)
+    figures = GroupFigures(councils=5, median=median) if published else GroupFigures(OVERLAP)
     return Subject(
         dimension_id=pk,
         code=f"D{pk}",

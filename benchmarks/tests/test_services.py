@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.models import Assessment, AssessmentStatus, DimensionScore
 from assessments.scoring import overall_score
 from benchmarks import services
+from benchmarks.figures import FIGURES
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.queries import council_positions
@@ -22,8 +23,6 @@ from councils.tests.factories import CouncilFactory, NetworkFactory
 from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
-
-FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
 
 
 def english(region: str, **kwargs) -> Council:

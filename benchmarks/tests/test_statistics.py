@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assessments.scoring import level_band
-from benchmarks.statistics import Summary, level_of, percentile, summarise
-
-FIGURES = ("mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum")
+from benchmarks.figures import FIGURES, GroupFigures
+from benchmarks.publication import TOO_SMALL
+from benchmarks.statistics import level_of, percentile, summarise
 
 
 def d(*values: str) -> list[Decimal]:
@@ -18,9 +18,8 @@ def d(*values: str) -> list[Decimal]:
 def test_one_to_five_hand_computed():
     summary = summarise(d("1.0", "2.0", "3.0", "4.0", "5.0"), min_group=1)
 
-    assert summary == Summary(
+    assert summary == GroupFigures(
         councils=5,
-        suppressed=False,
         mean=Decimal("3.00"),
         median=Decimal("3.00"),
         q1=Decimal("2.00"),
@@ -75,7 +74,9 @@ def test_suppressed_below_min_group(min_group):
 
     summary = summarise(values, min_group=min_group)
 
-    assert summary == Summary(councils=min_group - 1, suppressed=True)
+    # The count rule (benchmarks.figures): a withheld result does not carry its count.
+    assert summary == GroupFigures(reason=TOO_SMALL)
+    assert summary.councils is None
     assert all(getattr(summary, name) is None for name in FIGURES)
     assert summary.level_counts is None
 
@@ -107,7 +108,7 @@ def test_extremes_from_twice_min_group(min_group):
 
 
 def test_no_values_is_suppressed():
-    assert summarise([], min_group=1) == Summary(councils=0, suppressed=True)
+    assert summarise([], min_group=1) == GroupFigures(reason=TOO_SMALL)
 
 
 @pytest.mark.parametrize("bad", [Decimal("0.9"), Decimal("5.01"), Decimal("NaN"), 3.0, 3])
@@ -145,8 +146,8 @@ score_lists = st.lists(scores, min_size=0, max_size=60)
 def test_published_figures_lie_within_the_range_and_in_order(values, min_group):
     summary = summarise(values, min_group=min_group)
 
-    assert summary.councils == len(values)
     assert summary.suppressed == (len(values) < min_group)
+    assert summary.councils == (None if summary.suppressed else len(values))
     if summary.suppressed:
         return
     low, high = min(values), max(values)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessments.models import AssessmentStatus
-from benchmarks.dashboard import FIGURES
+from benchmarks.figures import FIGURES, GroupFigures
 from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
 from benchmarks.network_dashboard import Cell, Column, network_dashboard
 from benchmarks.publication import OVERLAP, TOO_SMALL
@@ -38,7 +38,6 @@ from reports.sector import (
     PooledRow,
     RoundInfo,
     SectorData,
-    Stats,
     SubjectFigures,
     build_sector_pdf,
     neutralise,
@@ -314,7 +313,7 @@ def test_network_data_names_only_councils_sharing_by_name(sector):
 def test_suppressed_results_carry_only_their_reason(sector):
     data = sector_data(round_id=sector["latest"].pk, network_id=sector["hostile"].pk)
     for figures in data.figures:
-        assert figures.current == Stats(reason=TOO_SMALL)
+        assert figures.current == GroupFigures(reason=TOO_SMALL)
     # The pool of one (W2) is withheld too.
     assert data.pooled is not None
     assert {cell.reason for cell in data.pooled.cells} == {TOO_SMALL}
@@ -620,15 +619,15 @@ def _hand_made(scope: str, council: str) -> SectorData:
     """SectorData without a database, with text in every place a name can reach."""
     subject = Column(1, "LEAD", "+Leadership")
     overall = Column(None, "overall", "Overall score")
-    stats = Stats(
+    stats = GroupFigures(
         councils=5,
         mean=Decimal("2.50"),
         median=Decimal("2.40"),
         q1=Decimal("2.00"),
         q3=Decimal("3.00"),
-        level_counts=(0, 2, 2, 1, 0),
+        level_counts={1: 0, 2: 2, 3: 2, 4: 1, 5: 0},
     )
-    before = Stats(councils=5, median=Decimal("2.90"))
+    before = GroupFigures(councils=5, median=Decimal("2.90"))
     return SectorData(
         scope=scope,
         scope_kind=PeerGroupKind.NETWORK,
@@ -642,7 +641,7 @@ def _hand_made(scope: str, council: str) -> SectorData:
         subjects=[subject, overall],
         figures=[
             SubjectFigures(subject, stats, before),
-            SubjectFigures(overall, Stats(reason=OVERLAP), None),
+            SubjectFigures(overall, GroupFigures(reason=OVERLAP), None),
         ],
         named=[],
         pooled=PooledRow(
