@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -107,37 +107,51 @@ def build_council_pdf(*, council_id: int, group_slug: str | None) -> bytes:
     """The council report: cover, executive summary, results against the group with charts,
     trend, strengths and priorities with next steps, and the agreed answers with evidence."""
     with _failures_as_report_errors("council report", council_id):
-        council, dashboard = _load(council_id, group_slug)
-        charts = {
-            chart.id.removeprefix("chart-"): DrawnChart(
-                id=chart.id,
-                summary=chart.summary,
-                svg=rendering.figure_to_svg(chart.figure, **_print_size(chart.id)),
-            )
-            for chart in council_charts(dashboard)
-        }
-        context = {
-            **_common(council, dashboard),
-            "charts": charts,
-            "appendix": agreed_answers(_assessment(council, dashboard)),
-        }
-        return _pdf(render_to_string("reports/pdf/council_report.html", context))
+        return _pdf(council_report_html(council_id=council_id, group_slug=group_slug))
 
 
 def build_member_briefing_pdf(*, council_id: int, group_slug: str | None) -> bytes:
     """One A4 page for elected members, in plain English: where the council stands, what has
     improved, what to focus on next."""
     with _failures_as_report_errors("member briefing", council_id):
-        council, dashboard = _load(council_id, group_slug)
-        position = dashboard.overall.position if dashboard.overall else None
-        context = {
-            **_common(council, dashboard),
-            "improved": improved_areas(dashboard.dimensions),
-            "strong": strong_areas(dashboard),
-            "focus": focus_areas(dashboard),
-            "place": ordinal(position.rank) if position else "",
-        }
-        return _pdf(render_to_string("reports/pdf/member_briefing.html", context))
+        return _pdf(member_briefing_html(council_id=council_id, group_slug=group_slug))
+
+
+def council_report_html(
+    *, council_id: int, group_slug: str | None, draw: Callable[..., str] | None = None
+) -> str:
+    """The council report's page, which `build_council_pdf` prints. `draw` turns a chart's
+    Plotly figure into SVG (default: `rendering.figure_to_svg`, which needs Chromium)."""
+    council, dashboard = _load(council_id, group_slug)
+    draw = draw or rendering.figure_to_svg
+    charts = {
+        chart.id.removeprefix("chart-"): DrawnChart(
+            id=chart.id,
+            summary=chart.summary,
+            svg=draw(chart.figure, **_print_size(chart.id)),
+        )
+        for chart in council_charts(dashboard)
+    }
+    context = {
+        **_common(council, dashboard),
+        "charts": charts,
+        "appendix": agreed_answers(_assessment(council, dashboard)),
+    }
+    return render_to_string("reports/pdf/council_report.html", context)
+
+
+def member_briefing_html(*, council_id: int, group_slug: str | None) -> str:
+    """The members' briefing's page, which `build_member_briefing_pdf` prints."""
+    council, dashboard = _load(council_id, group_slug)
+    position = dashboard.overall.position if dashboard.overall else None
+    context = {
+        **_common(council, dashboard),
+        "improved": improved_areas(dashboard.dimensions),
+        "strong": strong_areas(dashboard),
+        "focus": focus_areas(dashboard),
+        "place": ordinal(position.rank) if position else "",
+    }
+    return render_to_string("reports/pdf/member_briefing.html", context)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -789,19 +789,26 @@ def build_sector_pdf(data: SectorData) -> bytes:
     """The PDF (WeasyPrint), with "Page X of Y" in every footer and one chart of the scope
     group's distributions drawn by kaleido (reports.rendering). Raises ChartRenderError if the
     chart cannot be drawn."""
-    # Imported here: importing WeasyPrint takes about 0.7 s, and rendering starts Chromium.
+    # Imported here: importing WeasyPrint takes about 0.7 s.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    html = sector_report_html(data)
+    # The template links to nothing and the chart is inline: refuse every fetch but data:
+    # URLs, so no name in the report can make WeasyPrint read a file or call a server.
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())
+
+
+def sector_report_html(data: SectorData, *, draw: Callable[..., str] | None = None) -> str:
+    """The page `build_sector_pdf` prints. `draw` turns the chart's Plotly figure into SVG
+    (default: `rendering.figure_to_svg`, which starts Chromium)."""
+    # Imported here: rendering starts Chromium.
     from . import rendering
 
     context = _pdf_context(data)
     chart = distribution_chart(data)
     if chart is not None:
-        context["chart_svg"] = rendering.figure_to_svg(chart.figure)
+        context["chart_svg"] = (draw or rendering.figure_to_svg)(chart.figure)
         context["chart_summary"] = CHART_SUMMARY.format(double=2 * data.min_group)
-    html = render_to_string("reports/pdf/sector_report.html", context)
-    # The template links to nothing and the chart is inline: refuse every fetch but data:
-    # URLs, so no name in the report can make WeasyPrint read a file or call a server.
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())
+    return render_to_string("reports/pdf/sector_report.html", context)
