@@ -49,8 +49,10 @@ from benchmarks.figures import (
     FIGURE_HEADINGS,
     FIGURES,
     LEVELS,
+    NO_RESULTS,
     RESULT_FIELDS,
     GroupFigures,
+    extremes_words,
     statistic_rows,
     withheld_words,
 )
@@ -63,7 +65,7 @@ from benchmarks.network_dashboard import (
     heatmap_rows,
     with_overall,
 )
-from benchmarks.publication import TOO_SMALL
+from benchmarks.publication import OVERLAP, TOO_SMALL
 from benchmarks.services import min_group_size
 from benchmarks.statistics import level_of
 from councils.models import Council, Network, council_ids_named_in
@@ -657,10 +659,10 @@ def notes_sections(min_group: int) -> list[tuple[str, list[str]]]:
     ]
     suppression = [
         f"A group with fewer than {k} councils with a score has no figures: it is shown as "
-        f"'fewer than {k} councils', and its number of councils is not shown either.",
-        f"A group is also withheld ('withheld to protect individual councils') if it differs "
+        f"'{withheld_words(TOO_SMALL, k)}', and its number of councils is not shown either.",
+        f"A group is also withheld ('{withheld_words(OVERLAP, k)}') if it differs "
         f"from another published group by between 1 and {k - 1} councils: comparing the two "
-        "totals would reveal those councils' scores.",
+        "totals would reveal those councils' scores, and so is its number of councils.",
         f"The 10th and 90th percentiles, the minimum and the maximum are shown only for groups "
         f"of at least {2 * k} councils, because in a smaller group they are too close to a "
         "single council's score.",
@@ -683,90 +685,149 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def _span(low: Decimal | None, high: Decimal | None) -> str:
+    return "Not shown" if low is None else f"{_fmt(low)} to {_fmt(high)}"
+
+
 def _withheld(figures: GroupFigures | None, min_group: int) -> str:
     return capfirst(withheld_words(figures.reason if figures else None, min_group))
 
 
-def _pdf_context(data: SectorData) -> dict[str, Any]:
-    distribution = []
-    for figures in data.figures:
-        stats = figures.current
-        row: dict[str, Any] = {"name": figures.subject.name, "code": figures.subject.code}
-        if stats is None or stats.suppressed:
-            row["withheld"] = _withheld(stats, data.min_group)
-        else:
-            row.update(
-                councils=stats.councils,
-                mean=_fmt(stats.mean),
-                median=_fmt(stats.median),
-                middle=f"{_fmt(stats.q1)} to {_fmt(stats.q3)}",
-                outer=(
-                    f"{_fmt(stats.p10)} to {_fmt(stats.p90)}"
-                    if stats.p10 is not None
-                    else "Not shown"
-                ),
-                range=(
-                    f"{_fmt(stats.minimum)} to {_fmt(stats.maximum)}"
-                    if stats.minimum is not None
-                    else "Not shown"
-                ),
-                levels=stats.levels(),
-            )
-        change = figures.change
-        previous = figures.previous
-        row["previous"] = (
-            _fmt(previous.median)
-            if previous is not None and previous.median is not None
-            else (_withheld(previous, data.min_group) if previous is not None else "No figure")
+# The PDF's narrow tables mark a withheld value with a code, explained under the table.
+_CODES = {TOO_SMALL: "[low]", OVERLAP: "[c]"}
+_NO_RESULTS_CODE = "[x]"
+
+
+def _code(reason: str) -> str:
+    return _CODES.get(reason, _CODES[OVERLAP])
+
+
+@dataclass(frozen=True)
+class PdfRow:
+    """One row of a PDF table: its name, then its cells, or one reason across all of them."""
+
+    name: str
+    cells: list[object] = field(default_factory=list)
+    withheld: str = ""
+    note: str = ""  # beside the name, in grey (a named council's GSS code)
+
+
+@dataclass(frozen=True)
+class PdfTable:
+    caption: str
+    headings: list[str]  # the first is the rows' names
+    rows: list[PdfRow]
+    legend: str = ""  # under the table
+    small: bool = False
+
+
+def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
+    """Every table of the PDF, drawn by one partial (reports/pdf/_table.html)."""
+    k, scope, round_name = data.min_group, data.scope, data.round.name
+
+    def by_subject(cells: Callable[[GroupFigures], list[object]]) -> list[PdfRow]:
+        return [
+            PdfRow(f.subject.name, withheld=_withheld(f.current, k))
+            if f.current is None or f.current.suppressed
+            else PdfRow(f.subject.name, cells(f.current))
+            for f in data.figures
+        ]
+
+    tables: dict[str, PdfTable | None] = {
+        "distribution": PdfTable(
+            f"Scores from 1 (ad hoc) to 5 (leading) of the councils signed off in {round_name}, "
+            f"{scope}",
+            ["Dimension", "Councils", "Mean", "Median", "Middle half"]
+            + ["10th to 90th percentile", "Lowest to highest"],
+            by_subject(
+                lambda g: [
+                    g.councils,
+                    _fmt(g.mean),
+                    _fmt(g.median),
+                    _span(g.q1, g.q3),
+                    _span(g.p10, g.p90),
+                    _span(g.minimum, g.maximum),
+                ]
+            ),
+            legend="The 10th and 90th percentiles, the lowest and the highest score are "
+            f"{extremes_words(k)}.",
+        ),
+        "levels": PdfTable(
+            "Councils at each level (a score counts at its nearest level, halves up)",
+            ["Dimension", *(f"{level}: {Level(level).label}" for level in LEVELS)],
+            by_subject(lambda g: list(g.levels())),
+        ),
+        "change": None,
+        "named": None,
+        "groups": None,
+    }
+    if data.previous is not None:
+        tables["change"] = PdfTable(
+            f"Median score in {data.previous.name} and in {round_name}",
+            ["Dimension", data.previous.name, round_name, "Change"],
+            [
+                PdfRow(
+                    f.subject.name,
+                    [
+                        _fmt(f.previous.median)
+                        if f.previous is not None and f.previous.published
+                        else (_withheld(f.previous, k) if f.previous else "No figure"),
+                        _fmt(f.current.median)
+                        if f.current is not None and f.current.published
+                        else _withheld(f.current, k),
+                        _signed(f.change) if f.change is not None else "Not comparable",
+                    ],
+                )
+                for f in data.figures
+            ],
         )
-        row["change"] = _signed(change) if change is not None else "Not comparable"
-        distribution.append(row)
-
-    def cell(value: Decimal | None, reason: str = "") -> str:
-        if reason:
-            return "[low]" if reason == TOO_SMALL else "[c]"
-        return "" if value is None else f"{value:.1f}"
-
-    named = [
-        {"name": c.name, "gss_code": c.gss_code, "cells": [cell(s) for s in c.scores]}
-        for c in data.named
-    ]
-    pooled = (
-        {
-            "name": data.pooled.label,
-            "cells": [cell(c.score, c.reason) for c in data.pooled.cells],
-        }
-        if data.pooled
-        else None
+    codes = [s.code for s in data.subjects]
+    key = (
+        "; ".join(f"{s.code}: {s.name}" for s in data.subjects)
+        + ". "
+        + " ".join(f"{code}: {withheld_words(reason, k)}." for reason, code in _CODES.items())
     )
 
-    def group_cell(stats: GroupFigures | None) -> str:
-        if stats is None:
-            return "[x]"
-        if stats.suppressed:
-            return "[low]" if stats.reason == TOO_SMALL else "[c]"
-        return _fmt(stats.median)
+    def score(value: Decimal | None) -> str:
+        return "" if value is None else f"{value:.1f}"
 
-    groups = [
-        {
-            "name": g.name,
-            "kind": PeerGroupKind(g.kind).label,
-            "cells": [group_cell(s) for s in g.figures],
-        }
-        for g in data.groups
-    ]
+    if data.named or data.pooled:
+        rows = [PdfRow(c.name, [score(s) for s in c.scores], note=c.gss_code) for c in data.named]
+        if data.pooled is not None:
+            cells = [_code(c.reason) if c.reason else score(c.score) for c in data.pooled.cells]
+            rows.append(PdfRow(data.pooled.label, list(cells)))
+        tables["named"] = PdfTable(
+            "Each council's score, and the mean of the other member councils signed off",
+            ["Council", *codes],
+            rows,
+            legend=f"{key} An empty cell: no score.",
+            small=True,
+        )
+
+    def median(figures: GroupFigures | None) -> str:
+        if figures is None:
+            return _NO_RESULTS_CODE
+        return _code(figures.reason) if figures.suppressed else _fmt(figures.median)
+
+    if data.groups:
+        tables["groups"] = PdfTable(
+            f"Median score by group and dimension, {round_name}",
+            ["Group", *codes],
+            [PdfRow(g.name, [median(f) for f in g.figures]) for g in data.groups],
+            legend=f"{key} {_NO_RESULTS_CODE}: {NO_RESULTS}.",
+            small=True,
+        )
+    return tables
+
+
+def _pdf_context(data: SectorData) -> dict[str, Any]:
     return {
         "data": data,
         "summary": summary(data),
         "participation": participation_sentence(data),
-        "distribution": distribution,
-        "named": named,
-        "pooled": pooled,
-        "groups": groups,
+        **_pdf_tables(data),
         "notes": notes_sections(data.min_group),
         "licence": LICENCE_NOTE,
-        "levels": [(level, Level(level).label) for level in LEVELS],
-        "double_min": 2 * data.min_group,
     }
 
 
