@@ -10,7 +10,7 @@ box, bar, heatmap).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -82,19 +82,37 @@ def _box(name: str, figures: GroupFigures) -> Any:
     )
 
 
-def _box_layout(rows: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "xaxis": {
+def _published(rows: Iterable[tuple[str, GroupFigures | None]]) -> list[tuple[str, GroupFigures]]:
+    """The (name, figures) rows whose figures are published: the only ones a box is drawn for."""
+    return [(name, figures) for name, figures in rows if figures is not None and figures.published]
+
+
+def _box_chart(
+    chart_id: str, rows: Sequence[tuple[str, GroupFigures]], summary: str, *, marks: Any = None
+) -> Chart:
+    """A box per row (`_box`), the first row at the top, on the 1 to 5 scale; `marks` (a trace
+    with a legend entry, such as the council's own scores) drawn over them."""
+    traces = [_box(name, figures) for name, figures in reversed(rows)]
+    # Without marks no trace has a legend entry, and plotly.js's validate throws on legend
+    # settings in a figure without one.
+    legend: dict[str, Any] = {"legend": None, "showlegend": False}
+    if marks is not None:
+        traces.append(marks)
+        legend = {}
+    figure = _figure(
+        traces,
+        xaxis={
             "range": [1, 5],
             "title": {"text": "Score (1 to 5)"},
             "dtick": 1,
             "gridcolor": MID_GREY,
         },
-        "yaxis": {"automargin": True},
-        "height": 60 + 48 * rows,
-        "margin": {"l": 20, "r": 20, "t": 10, "b": 60},
-        **extra,
-    }
+        yaxis={"automargin": True},
+        height=60 + 48 * len(rows),
+        margin={"l": 20, "r": 20, "t": 10, "b": 60},
+        **legend,
+    )
+    return Chart(id=chart_id, figure=figure, summary=summary)
 
 
 def _widest(rows: Sequence[tuple[str, GroupFigures]]) -> str:
@@ -199,34 +217,29 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
 def distributions(dashboard: CouncilDashboard) -> Chart | None:
     """Per dimension, the group's spread as a box with the council marked. Drawn from the
     published figures only: no other council's score is in it."""
-    shown = [(s.name, s.figures) for s in dashboard.dimensions if s.published and s.figures]
+    shown = _published((s.name, s.figures) for s in dashboard.dimensions)
     if not shown:
         return None
-    traces: list[Any] = [_box(name, figures) for name, figures in reversed(shown)]
     published = {name for name, _ in shown}
     marked = [s for s in reversed(dashboard.dimensions) if s.name in published and s.score]
-    traces.append(
-        go.Scatter(
-            x=[_number(s.score) for s in marked],
-            y=[s.name for s in marked],
-            mode="markers",
-            marker={
-                "color": ORANGE,
-                "size": 12,
-                "symbol": "diamond",
-                "line": {"color": BLACK, "width": 1},
-            },
-            name=dashboard.council.name,
-        )
+    council = go.Scatter(
+        x=[_number(s.score) for s in marked],
+        y=[s.name for s in marked],
+        mode="markers",
+        marker={
+            "color": ORANGE,
+            "size": 12,
+            "symbol": "diamond",
+            "line": {"color": BLACK, "width": 1},
+        },
+        name=dashboard.council.name,
     )
     group_name = dashboard.group.name if dashboard.group else "the group"
     summary = (
         f"For {len(shown)} dimensions, the chart shows how scores spread across {group_name} "
         f"and where {dashboard.council.name} sits; councils differ most on {_widest(shown)}."
     )
-    return Chart(
-        id="chart-distributions", figure=_figure(traces, **_box_layout(len(shown))), summary=summary
-    )
+    return _box_chart("chart-distributions", shown, summary, marks=council)
 
 
 def trend(dashboard: CouncilDashboard) -> Chart | None:
@@ -301,15 +314,12 @@ def group_distributions(group_name: str, distributions: Sequence[Distribution]) 
     """Per dimension and overall, one group's spread as a box, drawn from its published
     figures only (a network's members on its dashboard; the scope of a sector report). A
     suppressed subject has no box at all; None if nothing is published."""
-    shown = [(d.column.name, d.figures) for d in distributions if d.published and d.figures]
+    shown = _published((d.column.name, d.figures) for d in distributions)
     if not shown:
         return None
-    traces = [_box(name, figures) for name, figures in reversed(shown)]
-    dimensions = [
-        (d.column.name, d.figures)
-        for d in distributions
-        if d.published and d.figures and d.column.dimension_id is not None
-    ]
+    dimensions = _published(
+        (d.column.name, d.figures) for d in distributions if d.column.dimension_id is not None
+    )
     if dimensions:
         summary = (
             f"For {len(dimensions)} dimensions, the chart shows how member councils' scores "
@@ -317,12 +327,7 @@ def group_distributions(group_name: str, distributions: Sequence[Distribution]) 
         )
     else:
         summary = f"The chart shows how member councils' overall scores spread across {group_name}."
-    # No trace has a legend entry, and plotly.js's validate throws on legend settings in a
-    # figure without one.
-    layout = _box_layout(len(shown), legend=None, showlegend=False)
-    return Chart(
-        id="chart-network-distributions", figure=_figure(traces, **layout), summary=summary
-    )
+    return _box_chart("chart-network-distributions", shown, summary)
 
 
 def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:
