@@ -1,76 +1,92 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from core.http import action, form_view, reads
+
 from . import forms, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-in/", form_view(views.SignInView.as_view()), name="sign-in"),
+    path("sign-out/", action(auth_views.LogoutView.as_view()), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=forms.PasswordResetForm,
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
+        form_view(
+            auth_views.PasswordResetView.as_view(
+                form_class=forms.PasswordResetForm,
+                template_name="accounts/password_reset_form.html",
+                email_template_name="accounts/email/password_reset.txt",
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        reads(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="accounts/password_reset_done.html"
+            )
+        ),
         name="password-reset-done",
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(
-            form_class=forms.SetPasswordForm,
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password-reset-complete"),
+        form_view(
+            views.PasswordResetConfirmView.as_view(
+                form_class=forms.SetPasswordForm,
+                template_name="accounts/password_reset_confirm.html",
+                success_url=reverse_lazy("accounts:password-reset-complete"),
+            )
         ),
         name="password-reset-confirm",
     ),
     path(
         "password-reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
+        reads(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="accounts/password_reset_complete.html"
+            )
         ),
         name="password-reset-complete",
     ),
     path("account/", views.account, name="account"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(
-            form_class=forms.PasswordChangeForm,
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password-change-done"),
+        form_view(
+            auth_views.PasswordChangeView.as_view(
+                form_class=forms.PasswordChangeForm,
+                template_name="accounts/password_change_form.html",
+                success_url=reverse_lazy("accounts:password-change-done"),
+            )
         ),
         name="password-change",
     ),
     path(
         "account/password/changed/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
+        reads(
+            auth_views.PasswordChangeDoneView.as_view(
+                template_name="accounts/password_change_done.html"
+            )
         ),
         name="password-change-done",
     ),
     path("teams/", views.teams, name="teams"),
-    path("councils/<str:gss_code>/team/", views.team, name="team"),
-    path("councils/<str:gss_code>/team/invite/", views.invite, name="invite"),
+    path("councils/<gss:gss_code>/team/", views.team, name="team"),
+    path("councils/<gss:gss_code>/team/invite/", views.invite, name="invite"),
     path(
-        "councils/<str:gss_code>/team/invitations/<int:pk>/resend/",
+        "councils/<gss:gss_code>/team/invitations/<id:pk>/resend/",
         views.invitation_resend,
         name="invitation-resend",
     ),
     path(
-        "councils/<str:gss_code>/team/invitations/<int:pk>/withdraw/",
+        "councils/<gss:gss_code>/team/invitations/<id:pk>/withdraw/",
         views.invitation_withdraw,
         name="invitation-withdraw",
     ),
-    path("councils/<str:gss_code>/team/members/<int:pk>/", views.member, name="member"),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("councils/<gss:gss_code>/team/members/<id:pk>/", views.member, name="member"),
+    path("invitations/<token:token>/", views.accept_invitation, name="accept-invitation"),
 ]

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from core.http import action, form_view, reads
 from core.types import AuthenticatedHttpRequest
 
 from . import access, services
@@ -41,10 +41,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_not_required
+@reads
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
+@reads
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
@@ -55,6 +57,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@reads
 def teams(request: AuthenticatedHttpRequest) -> HttpResponse:
     led = (
         CouncilMembership.objects.for_user(request.user)
@@ -68,6 +71,7 @@ def teams(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/teams.html", {"memberships": led})
 
 
+@reads
 def team(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     members = council.memberships.select_related("user").order_by("role", "user__email")
@@ -79,6 +83,7 @@ def team(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     )
 
 
+@form_view
 def invite(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     # Bound on any POST, even an empty one, so a tampered form shows an error.
@@ -99,7 +104,7 @@ def invite(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     return render(request, "accounts/invite.html", {"council": council, "form": form})
 
 
-@require_POST
+@action
 def invitation_resend(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
     invitation = access.invitation_for_lead(request.user, gss_code, pk)
     try:
@@ -111,7 +116,7 @@ def invitation_resend(request: AuthenticatedHttpRequest, gss_code: str, pk: int)
     return redirect("accounts:team", gss_code=gss_code)
 
 
-@require_POST
+@action
 def invitation_withdraw(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
     invitation = access.invitation_for_lead(request.user, gss_code, pk)
     try:
@@ -131,6 +136,7 @@ ROLE_WITH_ARTICLE = {
 }
 
 
+@form_view
 def member(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpResponse:
     council = access.council_for_lead(request.user, gss_code)
     membership = get_object_or_404(
@@ -172,6 +178,7 @@ def member(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpRes
 
 
 @login_not_required
+@form_view
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     parsed = read_invitation_token(token)
     try:

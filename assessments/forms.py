@@ -12,6 +12,8 @@ from django.core.validators import MaxLengthValidator
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
+from core.forms import names_another_object
+
 from .models import Answer, AnswerStatus, Confidence, Level, Question
 from .services import AnswerInput
 
@@ -195,11 +197,8 @@ class DimensionAnswersForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        on_page = {question.pk for question in self.questions}
-        for key in self.data:
-            match = QUESTION_KEY.match(key)
-            if match and int(match.group(1)) not in on_page:
-                raise forms.ValidationError(TAMPERED, code="tampered")
+        if names_another_object(self.data, QUESTION_KEY, (q.pk for q in self.questions)):
+            raise forms.ValidationError(TAMPERED, code="tampered")
         return cleaned
 
     def answers(self) -> dict[int, AnswerInput]:

@@ -13,7 +13,7 @@ from django import forms
 from django.utils.html import format_html
 
 from accounts.models import User
-from core.forms import ErrorLinksMixin
+from core.forms import ErrorLinksMixin, names_another_object
 
 from .models import AgreedAnswer, AnswerStatus, Dimension, Question
 from .scoring import LEVEL_NAMES
@@ -159,9 +159,15 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
             self.fields[f"q{pk}_version"] = forms.IntegerField(
                 required=False,
                 min_value=0,
+                # The column's own limit: a larger number could never be a version.
+                max_value=2**31 - 1,
                 widget=forms.HiddenInput,
                 initial=existing.version if existing else 0,
-                error_messages={"invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
+                error_messages={
+                    "invalid": OUT_OF_DATE,
+                    "min_value": OUT_OF_DATE,
+                    "max_value": OUT_OF_DATE,
+                },
             )
             helper = FormHelper()
             helper.form_tag = False
@@ -175,14 +181,11 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        on_page = {question.pk for question in self.questions}
-        for key in self.data:
-            match = _QUESTION_KEY.match(key)
-            if match and int(match.group(1)) not in on_page:
-                raise forms.ValidationError(
-                    "Some answers were for questions that are not on this page. Reload the page "
-                    "and try again"
-                )
+        if names_another_object(self.data, _QUESTION_KEY, (q.pk for q in self.questions)):
+            raise forms.ValidationError(
+                "Some answers were for questions that are not on this page. Reload the page "
+                "and try again"
+            )
         for question in self.questions:
             answer, version = f"q{question.pk}_answer", f"q{question.pk}_version"
             if cleaned.get(answer) and cleaned.get(version) is None and version not in self.errors:

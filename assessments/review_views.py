@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import CouncilMembership, CouncilRole, User
+from core.http import form_view, reads
 from core.types import AuthenticatedHttpRequest
 
 from . import access, scoring, services
@@ -310,6 +311,7 @@ def _progress_tables(
     return respondents, dimension_rows
 
 
+@reads
 def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, role = access.assessment_for_member(
         request.user, pk, [CouncilRole.LEAD, CouncilRole.EXECUTIVE]
@@ -322,6 +324,7 @@ def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@form_view
 def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _for_lead(request, pk)
     dimensions = list(
@@ -378,6 +381,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Agreeing answers (lead) --------------------------------------------------------------------
 
 
+@reads
 def agree_index(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _for_lead(request, pk)
     agreed = set(assessment.agreed_answers.values_list("question_id", flat=True))
@@ -421,6 +425,7 @@ def _conflict_view(conflict: Conflict | None) -> dict[str, Any] | None:
     }
 
 
+@form_view
 def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _for_lead(request, pk)
     dimension = get_object_or_404(
@@ -480,6 +485,7 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     )
 
 
+@form_view
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _for_lead(request, pk)
     form = SubmitForm(request.POST if request.method == "POST" else None)
@@ -512,6 +518,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Sign-off (chief executive) -----------------------------------------------------------------
 
 
+@form_view
 def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.assessment_for_member(request.user, pk, [CouncilRole.EXECUTIVE])
     action = request.POST.get("action") if request.method == "POST" else None
@@ -555,6 +562,7 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Results (every member of the council) ------------------------------------------------------
 
 
+@reads
 def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.assessment_for_member(request.user, pk)
     scores = (
@@ -610,6 +618,7 @@ def _describe(value: Any) -> dict[str, str]:
     return {"text": str(value), "rationale": ""}
 
 
+@reads
 def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.user.is_staff:
         assessment = access.assessment_for_staff(request.user, pk)
@@ -638,6 +647,7 @@ def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@form_view
 def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = access.assessment_for_staff(request.user, pk)
     form = ReopenForm(request.POST if request.method == "POST" else None)

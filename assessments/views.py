@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import council_membership
 from accounts.models import CouncilMembership, CouncilRole, User
+from core.http import action, form_view, reads
 from core.types import AuthenticatedHttpRequest
 
 from . import scoring, services
@@ -107,7 +107,7 @@ def _answered_questions(
 # Views --------------------------------------------------------------------------------------
 
 
-@require_GET
+@reads
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         CouncilMembership.objects.for_user(request.user)
@@ -147,7 +147,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "assessments/officer/index.html", {"councils": councils})
 
 
-@require_POST
+@action
 def start(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
     membership = council_membership(request.user, gss_code)
     round_ = get_object_or_404(AssessmentRound, slug=round_slug)
@@ -161,7 +161,7 @@ def start(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> 
     return redirect("assessments:overview", pk=assessment.pk)
 
 
-@require_GET
+@reads
 def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, role = assessment_for_member(request.user, pk)
     context: dict[str, Any] = {
@@ -217,7 +217,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/officer/overview.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_view
 def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
     dimensions = _dimensions(assessment)
@@ -265,7 +265,7 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
     return render(request, "assessments/officer/dimension.html", context | {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@form_view
 def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
     error = ""
@@ -303,7 +303,7 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@reads
 def response_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _ = assessment_for_member(request.user, pk, roles=ANSWERING_ROLES)
     response = _own_response(assessment, request.user)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from accounts.access import network_for_analyst
 from assessments.models import AssessmentRound
+from core.http import reads
 from core.types import AuthenticatedHttpRequest
 
 from . import charts
@@ -13,6 +14,7 @@ from .forms import NetworkRoundForm
 from .network_dashboard import network_dashboard
 
 
+@reads
 def network(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     found = network_for_analyst(request.user, slug)
     try:

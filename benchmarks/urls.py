@@ -6,6 +6,6 @@ app_name = "benchmarks"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("councils/<str:gss_code>/", views.council, name="council"),
+    path("councils/<gss:gss_code>/", views.council, name="council"),
     path("networks/<slug:slug>/", network_views.network, name="network"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import council_membership
 from accounts.models import CouncilMembership
+from core.http import reads
 from core.types import AuthenticatedHttpRequest
 
 from . import charts
@@ -14,6 +15,7 @@ from .forms import PeerGroupForm
 from .models import PeerGroup
 
 
+@reads
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Straight to the dashboard of a person's council; a choice if they have several."""
     memberships = list(
@@ -29,6 +31,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "benchmarks/index.html", {"councils": councils})
 
 
+@reads
 def council(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     membership = council_membership(request.user, gss_code)
     try:

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import converters
 from core import views as core_views
+
+# Before the apps' URL modules are read: they use these converters.
+converters.register()
 
 admin.site.site_header = "Council Digital Maturity Portal administration"
 admin.site.site_title = "Portal administration"

@@ -1,5 +1,7 @@
 """What every GOV.UK form in the portal shares."""
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -34,3 +36,15 @@ class ErrorLinksMixin:
 
     def field_anchor(self, bound: forms.BoundField) -> str:
         return field_anchor(bound)
+
+
+def names_another_object(
+    data: Mapping[str, Any], key: re.Pattern[str], on_page: Iterable[int]
+) -> bool:
+    """Whether a posted field names an object the page did not show: a tampered form.
+
+    `key` captures an object's id in a field name (q12-answer, network_3). Ids are compared
+    as text, so no posted number is ever converted, however many digits it has.
+    """
+    shown = {str(pk) for pk in on_page}
+    return any((match := key.match(name)) and match.group(1) not in shown for name in data)

@@ -1,7 +1,11 @@
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+from .http import allowed_methods
 
 # Charts (Plotly) write inline styles, so styles allow 'unsafe-inline'; scripts never do.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,3 +54,43 @@ class PrivatePagesMiddleware:
         if signed_in_before or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class HttpMethodsMiddleware:
+    """Answers a method the view does not take with 405, before the view runs (core.http)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        allowed = allowed_methods(view_func)
+        if request.method in allowed:
+            return None
+        response = render(request, "405.html", status=405)
+        response["Allow"] = ", ".join(sorted(allowed))
+        return response
+
+
+class RejectNulMiddleware:
+    """A NUL character is never part of a real address or query, and PostgreSQL refuses one
+    in any text: a request carrying one in its path or query string names no page (404)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise Http404("A NUL character in the address")
+        return self.get_response(request)

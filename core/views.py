@@ -4,14 +4,15 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from accounts.models import CouncilRole
 
 from . import health
+from .http import reads
 from .types import AuthenticatedHttpRequest
 
 
+@reads
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.council_memberships.select_related("council").order_by(
         "council__short_name"
@@ -26,7 +27,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@reads
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.database_status(), "broker": health.broker_status()}
     healthy = all(value in {"ok", "in-process"} for value in checks.values())
@@ -36,16 +37,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
+@reads
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
 @login_not_required
+@reads
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
 
 @login_not_required
+@reads
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about_data.html")
 
@@ -57,13 +61,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@reads
 def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers and the admin site ask for /favicon.ico whatever the page links to.
     return redirect(static("images/favicon.svg"), permanent=True)
 
 
 @login_not_required
+@reads
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
     """Stands in for the admin site's own sign-in page: there is one sign-in for everyone.
 

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 
-from core.forms import ErrorLinksMixin
+from core.forms import ErrorLinksMixin, names_another_object
 
 from .models import Council, CouncilQuerySet, CouncilType, Nation, Network
 
@@ -146,14 +146,11 @@ class SharingForm(ErrorLinksMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        on_page = {network.pk for network in self.networks}
-        for key in self.data:
-            match = _NETWORK_KEY.match(key)
-            if match and int(match.group(1)) not in on_page:
-                raise forms.ValidationError(
-                    "Some choices were for networks your council is not a member of. Reload "
-                    "the page and try again"
-                )
+        if names_another_object(self.data, _NETWORK_KEY, (n.pk for n in self.networks)):
+            raise forms.ValidationError(
+                "Some choices were for networks your council is not a member of. Reload "
+                "the page and try again"
+            )
         return cleaned
 
     def choices(self) -> dict[Network, bool]:

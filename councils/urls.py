@@ -8,6 +8,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("networks/", views.networks, name="networks"),
     path("networks/<slug:slug>/", views.network_detail, name="network-detail"),
-    path("<str:gss_code>/", views.detail, name="detail"),
-    path("<str:gss_code>/sharing/", views.sharing, name="sharing"),
+    path("<gss:gss_code>/", views.detail, name="detail"),
+    path("<gss:gss_code>/sharing/", views.sharing, name="sharing"),
 ]

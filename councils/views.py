@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import council_for_lead, network_for_analyst
 from accounts.models import NetworkMembership
+from core.http import form_view, reads
 from core.types import AuthenticatedHttpRequest
 
 from . import services
@@ -19,6 +20,7 @@ SHARING_HISTORY_LIMIT = 50
 _LIST_FIELDS = ("gss_code", "name", "short_name", "council_type", "nation", "region", "population")
 
 
+@reads
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET, regions=region_choices())
     councils = form.filter(Council.objects.only(*_LIST_FIELDS).order_by("short_name"))
@@ -36,6 +38,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@reads
 def detail(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     code = gss_code.upper()
     council = (
@@ -58,6 +61,7 @@ def detail(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     return render(request, "councils/detail.html", {"council": council})
 
 
+@reads
 def networks(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         NetworkMembership.objects.filter(user=request.user, user__is_active=True)
@@ -70,12 +74,14 @@ def networks(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "councils/networks.html", {"memberships": memberships})
 
 
+@reads
 def network_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     network = network_for_analyst(request.user, slug)
     members = network.members.only(*_LIST_FIELDS).order_by("short_name")
     return render(request, "councils/network_detail.html", {"network": network, "members": members})
 
 
+@form_view
 def sharing(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = council_for_lead(request.user, gss_code)
     networks = list(council.networks.only("name").order_by("name"))

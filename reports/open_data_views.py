@@ -6,11 +6,11 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from assessments.models import AssessmentRound
 from benchmarks.models import BenchmarkResult
 from benchmarks.services import min_group_size
+from core.http import action, reads
 from core.types import AuthenticatedHttpRequest
 
 from . import open_data, services
@@ -18,6 +18,7 @@ from .models import PublishedRound
 
 
 @login_not_required
+@reads
 def index(request: HttpRequest) -> HttpResponse:
     published = list(PublishedRound.objects.select_related("round"))
     return render(
@@ -37,6 +38,7 @@ def _published(slug: str) -> PublishedRound:
 
 
 @login_not_required
+@reads
 def round_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     published = _published(slug)
     response = StreamingHttpResponse(
@@ -47,6 +49,7 @@ def round_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 
 @login_not_required
+@reads
 def round_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     published = _published(slug)
     chunks = open_data.json_chunks(
@@ -57,6 +60,7 @@ def round_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     return StreamingHttpResponse(chunks, content_type="application/json")
 
 
+@reads
 def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404("Publishing open data is for the service's staff.")
@@ -71,7 +75,7 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/open_data/manage.html", {"rounds": rounds})
 
 
-@require_POST
+@action
 def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404

@@ -9,11 +9,11 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts.access import council_membership, network_for_analyst
 from assessments.models import Assessment, AssessmentRound, AssessmentStatus
 from benchmarks.dashboard import visible_groups
+from core.http import action, form_view, reads
 from core.types import AuthenticatedHttpRequest
 from councils.models import Network
 
@@ -25,6 +25,7 @@ from .models import Report, ReportChunk, ReportStatus
 RECENT = 20
 
 
+@form_view
 def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = council_membership(request.user, gss_code, roles=COUNCIL_REPORT_ROLES).council
     latest = (
@@ -58,10 +59,12 @@ def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpRes
     )
 
 
+@form_view
 def network_reports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _sector_page(request, network_for_analyst(request.user, slug))
 
 
+@form_view
 def uk_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404("UK-wide reports are for the service's staff.")
@@ -96,6 +99,7 @@ def _sector_page(request: AuthenticatedHttpRequest, network: Network | None) -> 
     )
 
 
+@reads
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     if report.is_pending:
@@ -104,6 +108,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/detail.html", context)
 
 
+@reads
 def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """For the status page's script: it reloads the page once the status changes."""
     report = report_for(request.user, pk)
@@ -112,7 +117,7 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"status": report.status})
 
 
-@require_POST
+@action
 def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     if not report.can_retry:
@@ -122,6 +127,7 @@ def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
+@reads
 def download(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     report = report_for(request.user, pk)
     if report.status != ReportStatus.READY:

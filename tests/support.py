@@ -81,3 +81,13 @@ def lock_held_elsewhere(sql: str, params: Sequence[object] = ()) -> Iterator[Non
     finally:
         release.set()
         holder.join(10)
+
+
+def post_urlencoded(client, url: str, data: dict[str, str], **extra):
+    """POST as a browser's form does. The test client's default, multipart, limits the size
+    of a field's name, so a tampered name would be refused before the view sees it."""
+    from urllib.parse import urlencode
+
+    return client.post(
+        url, urlencode(data), content_type="application/x-www-form-urlencoded", **extra
+    )

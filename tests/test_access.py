@@ -249,3 +249,30 @@ def test_staff_reach_the_admin_site(client, personas):
     response = client.get(ADMIN_LOGIN)
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+# Every view says which methods it takes (core.http); anything else is a 405 (issue 10).
+
+PROJECT_APPS = {"core", "accounts", "councils", "assessments", "benchmarks", "reports"}
+
+
+def test_every_view_of_the_portal_declares_its_methods():
+    undeclared = []
+    for pattern in _patterns(get_resolver().url_patterns):
+        view = pattern.callback
+        module = getattr(view, "view_class", view).__module__
+        if module.split(".")[0] in PROJECT_APPS or module.startswith("django.contrib.auth.views"):
+            if not hasattr(view, "http_methods"):
+                undeclared.append(f"{pattern.pattern} ({module})")
+
+    assert not undeclared, "mark these views @reads, @form_view or @action: " + ", ".join(
+        undeclared
+    )
+
+
+def _patterns(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns)
+        else:
+            yield pattern

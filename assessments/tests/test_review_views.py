@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -30,6 +31,7 @@ from assessments.tests.factories import (
     questions,
     small_framework,
 )
+from tests.support import post_urlencoded
 
 NA = AnswerInput(status=AnswerStatus.NOT_APPLICABLE)
 
@@ -126,11 +128,17 @@ def test_each_page_is_for_its_roles_and_a_404_for_everyone_else(
     assert response.status_code == (200 if who in PAGES[name] else 404)
 
 
-@pytest.mark.parametrize("name", ["progress", "agree", "submit", "sign-off", "results"])
-def test_posts_from_outsiders_are_404s_and_change_nothing(client, personas, submitted, name):
+@pytest.mark.parametrize(
+    ("name", "status"),
+    # Pages that only read take no POST from anyone (405), before any object is looked up.
+    [("progress", 405), ("agree", 405), ("submit", 404), ("sign-off", 404), ("results", 405)],
+)
+def test_posts_from_outsiders_are_refused_and_change_nothing(
+    client, personas, submitted, name, status
+):
     client.force_login(personas.officer_b)
     response = client.post(url(name, submitted), {"action": "approve", "comment": "No"})
-    assert response.status_code == 404
+    assert response.status_code == status
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
 
@@ -423,6 +431,9 @@ def test_a_concurrent_edit_is_refused_showing_both_answers_and_saving_again_over
         ({"answer": "answered"}, "Choose a level, Not applicable or Don&#x27;t know for DIM1-01"),
         ({"version": "abc"}, "This page was out of date"),
         ({"version": "-1"}, "This page was out of date"),
+        # Issue 10: a 5,000-digit version was a 500; a huge one could reach the database.
+        ({"version": "9" * 5000}, "This page was out of date"),
+        ({"version": str(2**63)}, "This page was out of date"),
     ],
 )
 def test_tampered_answers_save_nothing(client, personas, assessment, tamper, message):
@@ -443,9 +454,10 @@ def test_answers_for_questions_not_on_the_page_save_nothing(client, personas, as
     elsewhere = questions(dims(assessment)[1])[0]
     foreign = Question.objects.filter(framework=small_framework()).first()
     client.force_login(personas.lead_a)
-    for stray in (elsewhere, foreign):
+    huge = SimpleNamespace(pk="9" * 5000)  # more digits than Python turns into a number
+    for stray in (elsewhere, foreign, huge):
         data = {**agree_post(q1, "3"), **agree_post(stray, "3")}
-        response = client.post(url("agree-dimension", assessment, "DIM1"), data)
+        response = post_urlencoded(client, url("agree-dimension", assessment, "DIM1"), data)
         assert response.status_code == 200
         assert "questions that are not on this page" in error_summary(response)
     assert not AgreedAnswer.objects.exists()

@@ -22,6 +22,7 @@ from assessments.models import (
 )
 from assessments.services import AgreedInput, AnswerInput
 from assessments.tests.factories import AssessmentRoundFactory, dims, questions, small_framework
+from tests.support import post_urlencoded
 
 
 def url(name: str, assessment, *args) -> str:
@@ -370,17 +371,22 @@ def test_bad_input_saves_nothing_and_explains(client, personas, assessment, part
     assert not Answer.objects.exists()
 
 
-@pytest.mark.parametrize("where", ["same_framework_other_page", "other_framework", "unknown"])
+@pytest.mark.parametrize(
+    "where", ["same_framework_other_page", "other_framework", "unknown", "5,000 digits"]
+)
 def test_a_question_that_is_not_on_the_page_saves_nothing(client, personas, assessment, where):
     first, second = dims(assessment)
     foreign = {
         "same_framework_other_page": lambda: questions(second)[0].pk,
         "other_framework": lambda: questions(dims_of(small_framework())[0])[0].pk,
         "unknown": lambda: 999999,
+        # More digits than Python will turn into a number (issue 10: this was a 500).
+        "5,000 digits": lambda: "9" * 5000,
     }[where]()
     q = questions(first)[0]
     client.force_login(personas.officer_a)
-    response = client.post(
+    response = post_urlencoded(
+        client,
         dimension_url(assessment, first),
         {f"q{q.pk}-answer": "3", f"q{foreign}-answer": "2"},
     )

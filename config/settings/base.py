@@ -53,9 +53,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After request.user is set, for the error pages; before the view is chosen.
+    "core.middleware.RejectNulMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # @login_not_required (sign-in, password reset, public pages, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the sign-in check: someone signed out is sent to sign in whatever the method;
+    # then a method the view does not take is a 405 (core.http).
+    "core.middleware.HttpMethodsMiddleware",
     # Needs request.user; sees who is signed in before the view and after it.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -9,6 +9,7 @@ from councils import services
 from councils.models import NetworkSharing, SharingEvent, council_ids_named_in
 from councils.services import SharingError, sharing_set, sharing_set_many
 from councils.tests.factories import CouncilFactory, NetworkFactory, NetworkSharingFactory
+from tests.support import post_urlencoded
 
 
 def sharing_url(gss_code: str) -> str:
@@ -295,6 +296,19 @@ def test_a_missing_or_tampered_choice_shows_an_error_and_saves_nothing(
     assert "<title>Error: " in content
     assert not NetworkSharing.objects.exists()
     assert not SharingEvent.objects.exists()
+
+
+def test_a_choice_for_a_network_with_a_5000_digit_id_shows_an_error(lead_client, personas):
+    # Issue 10: turning the id into a number was a 500.
+    response = post_urlencoded(
+        lead_client,
+        sharing_url(personas.council_a.gss_code),
+        {field(personas.network): "by_name", "network_" + "9" * 5000: "by_name"},
+    )
+
+    assert response.status_code == 200
+    assert "Some choices were for networks your council is not a member of" in response.text
+    assert not NetworkSharing.objects.exists()
 
 
 def test_a_choice_for_a_network_the_council_is_not_in_shows_an_error(lead_client, personas):

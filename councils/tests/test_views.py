@@ -197,7 +197,8 @@ def test_detail_lists_a_countys_districts(register, client, django_assert_max_nu
 
 def test_detail_of_unknown_code_is_404(officer_client):
     assert officer_client.get(detail_url("E06999999")).status_code == 404
-    assert officer_client.get(detail_url("not-a-code")).status_code == 404
+    # Not a GSS code at all: no URL of the portal matches it.
+    assert officer_client.get("/councils/not-a-code/").status_code == 404
 
 
 def test_former_code_redirects_permanently_to_the_current_code(officer_client, personas):
