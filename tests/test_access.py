@@ -50,6 +50,8 @@ ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 class Route:
     path: str
     name: str  # namespace:name, or the view's dotted path when the URL has no name
+    # The path with its <converter:name> parameters left in (regex parts filled).
+    path_template: str = ""
 
     def __str__(self) -> str:
         return f"{self.path} ({self.name})"
@@ -100,25 +102,25 @@ def _fill_regex(regex: str) -> str:
     return "".join(out)
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
+def _walk(patterns, prefix: str = "", namespace: str = "", template: str = ""):
     for pattern in patterns:
         if isinstance(pattern.pattern, RoutePattern):
-            part = _fill_route(str(pattern.pattern))
+            part, raw = _fill_route(str(pattern.pattern)), str(pattern.pattern)
         elif isinstance(pattern.pattern, RegexPattern):
-            part = _fill_regex(pattern.pattern.regex.pattern)
+            part = raw = _fill_regex(pattern.pattern.regex.pattern)
         else:  # LocalePrefixPattern and the like
-            part = str(pattern.pattern)
+            part = raw = str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = namespace
             if pattern.namespace:
                 inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _walk(pattern.url_patterns, prefix + part, inner)
+            yield from _walk(pattern.url_patterns, prefix + part, inner, template + raw)
         elif isinstance(pattern, URLPattern):
             if pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             else:
                 name = pattern.lookup_str
-            yield Route("/" + prefix + part, name)
+            yield Route("/" + prefix + part, name, "/" + template + raw)
 
 
 ADMIN_LOGIN = "/admin/login/"
