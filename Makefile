@@ -13,7 +13,7 @@ help:
 	@echo "make run [PORT=8000]   set up (virtualenv, install, migrate, councils, demo data) and serve"
 	@echo "make test              run the whole test suite"
 	@echo "make test-fast         the suite without slow tests (browser, PDFs, workers)"
-	@echo "make lint              ruff check and format check, mypy"
+	@echo "make lint              ruff check and format check, mypy, the layer contract"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
 	@echo "make bench             print page timings and query counts (throwaway database)"
@@ -46,6 +46,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
-from core.types import AuthenticatedHttpRequest
 
 from . import access, services
 from .forms import AcceptInvitationForm, InvitationForm, MemberForm, SetPasswordForm, SignInForm
@@ -168,7 +168,7 @@ def member(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpRes
                 form.removes or membership.role != CouncilRole.LEAD
             ):
                 # A lead who stepped down can no longer open the team page.
-                return redirect("core:home")
+                return redirect("portal:home")
             return redirect("accounts:team", gss_code=council.gss_code)
     return render(
         request,
@@ -211,7 +211,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             request,
             f"Your account is ready. You have joined {invitation.council.short_name}",
         )
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(
         request,
         "accounts/accept_invitation.html",
@@ -243,5 +243,5 @@ def _accept_as_existing_user(
         except services.InvitationNotValid:
             return render(request, "accounts/invitation_not_valid.html", status=404)
         messages.success(request, f"You have joined {invitation.council.short_name}")
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(request, "accounts/accept_invitation_confirm.html", {"invitation": invitation})

@@ -2,7 +2,7 @@
 
 Deterministic: every figure comes from a random generator seeded by the council's GSS code,
 so two machines show the same demo. Every round made here has is_demo=True and a name that
-says it is demonstration data. Never used in production (core.demo refuses there).
+says it is demonstration data. Never used in production (portal.demo refuses there).
 """
 
 from __future__ import annotations

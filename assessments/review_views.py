@@ -21,8 +21,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import CouncilMembership, CouncilRole, User
+from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
-from core.types import AuthenticatedHttpRequest
 
 from . import access, scoring, services
 from .models import (

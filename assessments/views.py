@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import council_membership
 from accounts.models import CouncilMembership, CouncilRole, User
+from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
-from core.types import AuthenticatedHttpRequest
 
 from . import scoring, services
 from .access import assessment_for_member

@@ -5,9 +5,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import network_for_analyst
+from accounts.types import AuthenticatedHttpRequest
 from assessments.models import AssessmentRound
 from core.http import reads
-from core.types import AuthenticatedHttpRequest
 
 from . import charts
 from .forms import NetworkRoundForm

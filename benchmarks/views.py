@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 
 from accounts.access import council_membership
 from accounts.models import CouncilMembership
+from accounts.types import AuthenticatedHttpRequest
 from core.http import reads
-from core.types import AuthenticatedHttpRequest
 
 from . import charts
 from .dashboard import council_dashboard

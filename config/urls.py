@@ -11,6 +11,7 @@ admin.site.site_header = "Council Digital Maturity Portal administration"
 admin.site.site_title = "Portal administration"
 
 urlpatterns = [
+    path("", include("portal.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("councils/", include("councils.urls")),

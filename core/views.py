@@ -5,24 +5,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.models import CouncilRole
-
 from . import health
 from .http import reads
-from .types import AuthenticatedHttpRequest
-
-
-@reads
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    memberships = request.user.council_memberships.select_related("council").order_by(
-        "council__short_name"
-    )
-    networks = [m.network for m in request.user.network_memberships.select_related("network")]
-    return render(
-        request,
-        "core/home.html",
-        {"memberships": memberships, "networks": networks, "lead_role": CouncilRole.LEAD},
-    )
 
 
 @login_not_required

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 
 from accounts.access import council_for_lead, network_for_analyst
 from accounts.models import NetworkMembership
+from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
-from core.types import AuthenticatedHttpRequest
 
 from . import services
 from .forms import CouncilFilterForm, SharingForm, region_choices

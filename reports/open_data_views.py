@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accounts.types import AuthenticatedHttpRequest
 from assessments.models import AssessmentRound
 from benchmarks.models import BenchmarkResult
 from benchmarks.services import min_group_size
 from core.http import action, reads
-from core.types import AuthenticatedHttpRequest
 
 from . import open_data, services
 from .models import PublishedRound

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.access import council_membership, network_for_analyst
+from accounts.types import AuthenticatedHttpRequest
 from assessments.models import Assessment, AssessmentRound, AssessmentStatus
 from benchmarks.dashboard import visible_groups
 from core.http import action, form_view, reads
-from core.types import AuthenticatedHttpRequest
 from councils.models import Network
 
 from . import services

@@ -129,7 +129,7 @@ ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda route: route
 
 def test_the_walk_finds_the_urls():
     paths = {route.path for route in ROUTES}
-    assert reverse("core:home") in paths
+    assert reverse("portal:home") in paths
     assert reverse("accounts:team", args=["E06000001"]) in paths
     assert "/admin/" in paths
     names = {route.name for route in ROUTES}

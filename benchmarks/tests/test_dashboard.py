@@ -274,7 +274,7 @@ def test_chart_pages_load_the_chart_scripts_with_defer_and_no_inline_script(
 def test_pages_without_charts_do_not_load_plotly(client, personas, sector):
     client.force_login(personas.executive_a)
 
-    assert "plotly" not in client.get(reverse("core:home")).content.decode()
+    assert "plotly" not in client.get(reverse("portal:home")).content.decode()
 
 
 # What it costs ----------------------------------------------------------------------------------

@@ -73,5 +73,5 @@ def signed_in_page(page: Page, live_server, user, password: str = PASSWORD) -> P
     """Sign in through the real sign-in form and return the page, now on the home page."""
     page.goto(sign_in_url(live_server))
     fill_sign_in_form(page, user.email, password)
-    expect(page).to_have_url(live_server.url + reverse("core:home"))
+    expect(page).to_have_url(live_server.url + reverse("portal:home"))
     return page

@@ -40,6 +40,6 @@ def test_public_and_sign_in_pages_load_cleanly_under_csp(strict_page, live_serve
 
     page.goto(sign_in_url(live_server))
     fill_sign_in_form(page, personas.officer_a.email, personas.password)
-    page.wait_for_url(live_server.url + reverse("core:home"))
+    page.wait_for_url(live_server.url + reverse("portal:home"))
 
     assert problems == [], "\n".join(problems)

@@ -104,7 +104,7 @@ def test_charts_draw_under_the_real_content_security_policy(
     try:
         page.goto(sign_in_url(live_server))
         fill_sign_in_form(page, personas.executive_a.email, personas.password)
-        page.wait_for_url(live_server.url + reverse("core:home"))
+        page.wait_for_url(live_server.url + reverse("portal:home"))
         response = page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
         assert response is not None
         assert "script-src 'self'" in response.headers["content-security-policy"]

@@ -56,7 +56,7 @@ def test_lead_invites_an_officer_who_sets_a_password_and_joins(page, live_server
     page.get_by_label("Confirm password").fill("a-good-long-password")
     page.get_by_role("button", name="Create account").click()
 
-    expect(page).to_have_url(live_server.url + reverse("core:home"))
+    expect(page).to_have_url(live_server.url + reverse("portal:home"))
     expect(page.locator("main")).to_contain_text("Hartlepool Borough Council")
     assert CouncilMembership.objects.filter(
         user__email="new.officer@hartlepool.example", council=personas.council_a

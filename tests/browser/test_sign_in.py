@@ -58,7 +58,7 @@ def test_wrong_password_shows_error(page, live_server, personas):
 def test_right_password_lands_on_home_page(page, live_server, personas):
     signed_in_page(page, live_server, personas.officer_a, personas.password)
 
-    assert page.url == live_server.url + reverse("core:home")
+    assert page.url == live_server.url + reverse("portal:home")
     expect(page.locator("h1")).to_have_count(1)
 
 
@@ -76,7 +76,7 @@ def test_sign_in_works_without_javascript(browser, live_server, personas):
         expect(summary).to_contain_text("Enter a correct email address and password")
 
         fill_sign_in_form(page, personas.officer_a.email, personas.password)
-        expect(page).to_have_url(live_server.url + reverse("core:home"))
+        expect(page).to_have_url(live_server.url + reverse("portal:home"))
     finally:
         context.close()
 

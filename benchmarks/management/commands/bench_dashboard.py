@@ -135,7 +135,7 @@ class Command(BaseCommand):
         client.force_login(executive)
         dashboard = reverse("benchmarks:council", args=[council.gss_code])
         pages = {
-            "home": reverse("core:home"),
+            "home": reverse("portal:home"),
             "dashboard": dashboard,
             "dashboard_region": f"{dashboard}?group={region_slug}",
         }

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, demo_data_load
+from portal.demo import DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):

@@ -16,9 +16,9 @@ from assessments.models import (
     ResponseStatus,
     RoundStatus,
 )
-from core.demo import DEMO_PASSWORD, demo_data_load
 from councils.models import Network, NetworkSharing, council_ids_named_in
 from councils.tests.factories import CouncilFactory
+from portal.demo import DEMO_PASSWORD, demo_data_load
 
 
 def _nav_labels(response):
@@ -27,7 +27,7 @@ def _nav_labels(response):
 
 def test_home_shows_each_persons_roles(client, personas):
     client.force_login(personas.lead_a)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "Hartlepool Borough Council" in html
     assert "Assessment lead" in html
     assert "Manage team" in html
@@ -46,7 +46,7 @@ def test_home_shows_each_persons_roles(client, personas):
 )
 def test_navigation_follows_roles(client, personas, who, expected):
     client.force_login(getattr(personas, who))
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert _nav_labels(response) == expected
     assert response.context["navigation"][0]["active"] is True
 
@@ -54,11 +54,11 @@ def test_navigation_follows_roles(client, personas, who, expected):
 def test_home_page_query_count_is_bounded(client, personas, django_assert_max_num_queries):
     client.force_login(personas.lead_a)
     with django_assert_max_num_queries(10):
-        client.get(reverse("core:home"))
+        client.get(reverse("portal:home"))
 
 
 def test_anonymous_home_goes_to_sign_in(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign-in"))
 

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         dimension_url = reverse("assessments:dimension", args=[assessment.pk, "DATA"])
         pages = [
             ("/healthz", reverse("core:healthz")),
-            ("home", reverse("core:home")),
+            ("home", reverse("portal:home")),
             ("council directory, page 1", reverse("councils:directory")),
             ("directory, search 'borough'", reverse("councils:directory") + "?q=borough"),
             ("council page", reverse("councils:detail", args=[council.gss_code])),
