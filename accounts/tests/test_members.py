@@ -370,7 +370,7 @@ def test_a_lead_who_steps_down_goes_home(client, personas):
         _member_url(_membership(personas.lead_a)), {"action": CouncilRole.OFFICER}
     )
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
     assert _role(personas.lead_a) == CouncilRole.OFFICER
 
 

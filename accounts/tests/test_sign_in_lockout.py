@@ -45,7 +45,7 @@ def refused(response) -> bool:
 
 
 def signed_in(response) -> bool:
-    return response.status_code == 302 and response.url == reverse("core:home")
+    return response.status_code == 302 and response.url == reverse("portal:home")
 
 
 @pytest.fixture

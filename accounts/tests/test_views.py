@@ -52,7 +52,7 @@ def test_sign_in_with_right_password_ignores_email_case(client, personas):
         {"username": "Officer.A@Hartlepool.example", "password": personas.password},
     )
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
 
 
 def test_sign_in_with_wrong_password_is_refused(client, personas):
