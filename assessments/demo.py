@@ -111,11 +111,7 @@ def demo_assessments_load(*, lead: User, officer: User, executive: User) -> str:
     framework = Framework.objects.published().order_by("-version").first()
     if framework is None:
         raise ValueError("Import the framework first: manage.py import_framework")
-    questions = list(
-        Question.objects.filter(framework=framework)
-        .select_related("dimension")
-        .order_by("dimension__order", "order")
-    )
+    questions = list(Question.objects.for_framework(framework).select_related("dimension"))
     codes = sorted({q.dimension.code for q in questions})
     councils = list(Council.objects.order_by("gss_code"))
     profiles = {c.pk: _Profile(c, codes) for c in councils}

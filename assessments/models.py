@@ -8,7 +8,7 @@ sign-off DimensionScore rows freeze the scores that benchmarks are built from.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -83,6 +83,17 @@ class Framework(models.Model):
         return self.status == FrameworkStatus.PUBLISHED
 
 
+# Generic in the model so that django-stubs keeps what annotate() adds (e.g. a count).
+_DimensionT = TypeVar("_DimensionT", bound="Dimension")
+_QuestionT = TypeVar("_QuestionT", bound="Question")
+
+
+class DimensionQuerySet(models.QuerySet[_DimensionT]):
+    def for_framework(self, framework: Framework | int) -> DimensionQuerySet[_DimensionT]:
+        """The dimensions of one framework version (an instance or its id), in order."""
+        return self.filter(framework=framework).order_by("order")
+
+
 class Dimension(models.Model):
     """A barrier to digital change, such as leadership and strategy."""
 
@@ -91,6 +102,8 @@ class Dimension(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField()
+
+    objects = DimensionQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "order"]
@@ -101,6 +114,13 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QuestionQuerySet(models.QuerySet[_QuestionT]):
+    def for_framework(self, framework: Framework | int) -> QuestionQuerySet[_QuestionT]:
+        """The questions of one framework version (an instance or its id), in the default
+        order: by dimension, then question."""
+        return self.filter(framework=framework)
 
 
 class Question(models.Model):
@@ -119,6 +139,8 @@ class Question(models.Model):
         related_name="replaced_by",
         help_text="The question in an earlier version that this one carries on, for trends.",
     )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension__order", "order"]
@@ -195,6 +217,13 @@ class AssessmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Waiting for sign-off"
     SIGNED_OFF = "signed_off", "Signed off"
+
+
+def signed_off_through(relation: str) -> Q:
+    """Only signed-off assessments count, as a condition on the assessment(s) reached through
+    `relation` (for example "assessments" from a council). Give it to the same filter() call
+    as the other conditions on those assessments, so they all apply to the same one."""
+    return Q(**{f"{relation}__status": AssessmentStatus.SIGNED_OFF})
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
@@ -403,6 +432,12 @@ class AuditEvent(models.Model):
         return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class DimensionScoreQuerySet(models.QuerySet["DimensionScore"]):
+    def signed_off(self) -> DimensionScoreQuerySet:
+        """Scores of assessments that are signed off."""
+        return self.filter(signed_off_through("assessment"))
+
+
 class DimensionScore(models.Model):
     """A council's frozen score for one dimension in one round, written at sign-off."""
 
@@ -417,6 +452,8 @@ class DimensionScore(models.Model):
     respondents = models.PositiveSmallIntegerField()
     spread = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     frozen_at = models.DateTimeField(default=timezone.now)
+
+    objects = DimensionScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "council", "dimension__order"]

@@ -84,9 +84,9 @@ def _dimensions(assessment: Assessment, *, descriptors: bool = False) -> list[Di
     if descriptors:
         questions = questions.prefetch_related("descriptors")
     return list(
-        Dimension.objects.filter(framework_id=assessment.round.framework_id)
-        .order_by("order")
-        .prefetch_related(Prefetch("questions", queryset=questions))
+        Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
+            Prefetch("questions", queryset=questions)
+        )
     )
 
 
@@ -262,9 +262,9 @@ def _progress_tables(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Who has responded and how far; how many responses have finished each dimension."""
     dimensions = list(
-        Dimension.objects.filter(framework_id=assessment.round.framework_id)
-        .annotate(total=Count("questions"))
-        .order_by("order")
+        Dimension.objects.for_framework(assessment.round.framework_id).annotate(
+            total=Count("questions")
+        )
     )
     total = sum(d.total for d in dimensions)
     members = _answering_members(assessment)
@@ -327,9 +327,7 @@ def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @form_view
 def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _for_lead(request, pk)
-    dimensions = list(
-        Dimension.objects.filter(framework_id=assessment.round.framework_id).order_by("order")
-    )
+    dimensions = list(Dimension.objects.for_framework(assessment.round.framework_id))
     members = [m.user for m in _answering_members(assessment)]
     assigned: defaultdict[int, list[str]] = defaultdict(list)
     for dimension_id, user_id in assessment.assignments.values_list("dimension_id", "user_id"):
@@ -428,14 +426,11 @@ def _conflict_view(conflict: Conflict | None) -> dict[str, Any] | None:
 @form_view
 def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _for_lead(request, pk)
+    questions_in_order = Question.objects.order_by("order").prefetch_related("descriptors")
     dimension = get_object_or_404(
-        Dimension.objects.prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=Question.objects.order_by("order").prefetch_related("descriptors"),
-            )
+        Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
+            Prefetch("questions", queryset=questions_in_order)
         ),
-        framework_id=assessment.round.framework_id,
         code=code,
     )
     questions = list(dimension.questions.all())

@@ -280,7 +280,7 @@ def answers_save(
 def response_submit(*, response: Response) -> None:
     """Send the officer's answers to the lead. Every question needs an answer first."""
     _require_editable(response.assessment)
-    total = Question.objects.filter(framework_id=response.assessment.round.framework_id).count()
+    total = Question.objects.for_framework(response.assessment.round.framework_id).count()
     answered = response.answers.count()
     if answered < total:
         raise AssessmentError(
@@ -359,10 +359,8 @@ def agreed_answers_save(
     _require_editable(assessment)
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         raise AssessmentError("This assessment is waiting for sign-off, so answers are locked.")
-    questions = {
-        q.pk: q
-        for q in Question.objects.filter(pk__in=answers, framework_id=assessment.round.framework_id)
-    }
+    in_framework = Question.objects.for_framework(assessment.round.framework_id)
+    questions = {q.pk: q for q in in_framework.filter(pk__in=answers)}
     if set(answers) - set(questions):
         raise AssessmentError("That question is not part of this assessment's framework.")
     for value in answers.values():
@@ -424,7 +422,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
     """The lead sends the agreed answers to the chief executive for sign-off."""
     _require_role(by, assessment.council, [CouncilRole.LEAD])
     _require_editable(assessment)
-    total = Question.objects.filter(framework_id=assessment.round.framework_id).count()
+    total = Question.objects.for_framework(assessment.round.framework_id).count()
     agreed = assessment.agreed_answers.count()
     if agreed < total:
         raise AssessmentError(
@@ -523,9 +521,7 @@ def _as_level(status: str, level: int | None) -> int | None:
 def scores_freeze(*, assessment: Assessment) -> list[DimensionScore]:
     """Record one score row per dimension from the agreed answers. Safe to run again."""
     dimensions = list(
-        Dimension.objects.filter(framework_id=assessment.round.framework_id).prefetch_related(
-            "questions"
-        )
+        Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related("questions")
     )
     agreed = {a.question_id: a for a in assessment.agreed_answers.all()}
     officer_levels: dict[int, list[int | None]] = {}

@@ -62,9 +62,7 @@ def _read_only_reason(assessment: Assessment, response: Response | None) -> str:
 
 
 def _dimensions(assessment: Assessment) -> list[Dimension]:
-    return list(
-        Dimension.objects.filter(framework_id=assessment.round.framework_id).order_by("order")
-    )
+    return list(Dimension.objects.for_framework(assessment.round.framework_id))
 
 
 def _answers(response: Response | None, **filters: Any) -> dict[int, Answer]:
@@ -172,10 +170,8 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if role in ANSWERING_ROLES:
         response = _own_response(assessment, request.user)
-        dimensions = (
-            Dimension.objects.filter(framework_id=assessment.round.framework_id)
-            .annotate(total=Count("questions"))
-            .order_by("order")
+        dimensions = Dimension.objects.for_framework(assessment.round.framework_id).annotate(
+            total=Count("questions")
         )
         answered: dict[int, int] = {}
         if response is not None:
@@ -281,12 +277,11 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     response = _own_response(assessment, request.user)
     answers = _answers(response)
-    dimensions = Dimension.objects.filter(
-        framework_id=assessment.round.framework_id
-    ).prefetch_related("questions")
+    dimensions = Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
+        "questions"
+    )
     sections = [
-        Section(d, _answered_questions(list(d.questions.all()), answers))
-        for d in dimensions.order_by("order")
+        Section(d, _answered_questions(list(d.questions.all()), answers)) for d in dimensions
     ]
     unanswered = [row for section in sections for row in section.rows if row.answer is None]
     return render(

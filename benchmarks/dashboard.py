@@ -22,7 +22,6 @@ from assessments.models import (
     AnswerStatus,
     Assessment,
     AssessmentRound,
-    AssessmentStatus,
     Dimension,
     DimensionScore,
     LevelDescriptor,
@@ -270,7 +269,8 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         raise PeerGroup.DoesNotExist(group_slug)
 
     assessments = list(
-        Assessment.objects.filter(council=council, status=AssessmentStatus.SIGNED_OFF)
+        Assessment.objects.signed_off()
+        .for_council(council)
         .select_related("round")
         .order_by("-round__opens_on", "-round_id")
     )
@@ -299,9 +299,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
     dashboard.round = latest.round
     dashboard.previous_round = assessments[1].round if len(assessments) > 1 else None
 
-    dimensions = list(
-        Dimension.objects.filter(framework_id=latest.round.framework_id).order_by("order")
-    )
+    dimensions = list(Dimension.objects.for_framework(latest.round.framework_id))
     scores = _scores_by_round(council, assessments, latest.round.framework_id)
     current = scores.get(latest.round_id, {})
     # Positions only from results built from the council's scores as they are now, and from

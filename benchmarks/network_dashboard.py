@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
-from assessments.models import AssessmentRound, AssessmentStatus, Dimension, DimensionScore
+from assessments.models import AssessmentRound, Dimension, DimensionScore, signed_off_through
 from assessments.scoring import overall_score
 from councils.models import Network, council_ids_named_in
 
@@ -264,7 +264,7 @@ def network_rounds(network: Network) -> list[RoundChoice]:
     date), each with the number of member councils signed off. One query."""
     rounds = (
         AssessmentRound.objects.filter(
-            assessments__status=AssessmentStatus.SIGNED_OFF,
+            signed_off_through("assessments"),
             assessments__council__networks=network,
         )
         # After filter(), the count is over the filtered (signed-off member) assessments.
@@ -322,12 +322,15 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     ]
 
     own: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for council_id, dimension_id, score in DimensionScore.objects.filter(
-        round_id=chosen.pk,
-        assessment__status=AssessmentStatus.SIGNED_OFF,
-        council__networks=network,
-        score__isnull=False,
-    ).values_list("council_id", "dimension_id", "score"):
+    for council_id, dimension_id, score in (
+        DimensionScore.objects.signed_off()
+        .filter(
+            round_id=chosen.pk,
+            council__networks=network,
+            score__isnull=False,
+        )
+        .values_list("council_id", "dimension_id", "score")
+    ):
         if score is not None and council_id in members:
             own[council_id][dimension_id] = score
     scores = {council_id: with_overall(found) for council_id, found in own.items()}

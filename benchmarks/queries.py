@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models.fields.json import KT
 
-from assessments.models import AssessmentStatus, DimensionScore
+from assessments.models import DimensionScore
 from assessments.scoring import overall_score
 
 from .models import BenchmarkResult, BenchmarkRun
@@ -32,12 +32,13 @@ def council_positions(*, round_id: int, council_id: int) -> dict[GroupSubject, P
     """
     dimension_scores: dict[int, Decimal] = {
         dimension_id: score
-        for dimension_id, score in DimensionScore.objects.filter(
+        for dimension_id, score in DimensionScore.objects.signed_off()
+        .filter(
             round_id=round_id,
             council_id=council_id,
-            assessment__status=AssessmentStatus.SIGNED_OFF,
             score__isnull=False,
-        ).values_list("dimension_id", "score")
+        )
+        .values_list("dimension_id", "score")
         if score is not None
     }
     found: dict[GroupSubject, Position] = {}

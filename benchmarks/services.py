@@ -27,7 +27,6 @@ from django.utils import timezone
 from assessments.models import (
     Assessment,
     AssessmentRound,
-    AssessmentStatus,
     Dimension,
     DimensionScore,
 )
@@ -142,12 +141,15 @@ class _Inputs:
 def _signed_off_rows(*, round_id: int, dimension_ids: list[int]) -> list[ScoreRow]:
     """(council, dimension, score) of signed-off assessments, leaving out dimensions with no
     score (no level was given): they count neither there nor in the overall score."""
-    found = DimensionScore.objects.filter(
-        round_id=round_id,
-        assessment__status=AssessmentStatus.SIGNED_OFF,
-        dimension_id__in=dimension_ids,
-        score__isnull=False,
-    ).values_list("council_id", "dimension_id", "score")
+    found = (
+        DimensionScore.objects.signed_off()
+        .filter(
+            round_id=round_id,
+            dimension_id__in=dimension_ids,
+            score__isnull=False,
+        )
+        .values_list("council_id", "dimension_id", "score")
+    )
     return [(council, dimension, score) for council, dimension, score in found if score is not None]
 
 
@@ -160,9 +162,7 @@ def _lock_and_load(round_id: int) -> _Inputs:
     """
     assessment_round = AssessmentRound.objects.select_for_update().get(pk=round_id)
     dimension_ids = list(
-        Dimension.objects.filter(framework_id=assessment_round.framework_id)
-        .order_by("order")
-        .values_list("pk", flat=True)
+        Dimension.objects.for_framework(assessment_round.framework_id).values_list("pk", flat=True)
     )
     rows = _signed_off_rows(round_id=round_id, dimension_ids=dimension_ids)
     groups = _load_groups(min_group=min_group_size())
@@ -435,11 +435,7 @@ def _stale_rounds() -> list[int]:
         )
     }
     candidates = set(runs)
-    candidates |= set(
-        Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
-        .values_list("round_id", flat=True)
-        .distinct()
-    )
+    candidates |= set(Assessment.objects.signed_off().values_list("round_id", flat=True).distinct())
     candidates |= set(BenchmarkResult.objects.values_list("round_id", flat=True).distinct())
     if not candidates:
         return []
@@ -452,11 +448,14 @@ def _stale_rounds() -> list[int]:
     ).values_list("framework_id", "pk"):
         dimensions[framework_id].append(pk)
     rows: dict[int, list[ScoreRow]] = defaultdict(list)
-    for round_id, council_id, dimension_id, score in DimensionScore.objects.filter(
-        round_id__in=list(frameworks),
-        assessment__status=AssessmentStatus.SIGNED_OFF,
-        score__isnull=False,
-    ).values_list("round_id", "council_id", "dimension_id", "score"):
+    for round_id, council_id, dimension_id, score in (
+        DimensionScore.objects.signed_off()
+        .filter(
+            round_id__in=list(frameworks),
+            score__isnull=False,
+        )
+        .values_list("round_id", "council_id", "dimension_id", "score")
+    ):
         if score is not None:
             rows[round_id].append((council_id, dimension_id, score))
     groups = _load_groups(min_group=min_group_size())

@@ -218,10 +218,8 @@ def agreed_answers(assessment: Assessment) -> list[AgreedDimension]:
     evidence notes and links of the officers whose submitted answers the scores rest on. Four
     queries."""
     framework_id = assessment.round.framework_id
-    dimensions = list(Dimension.objects.filter(framework_id=framework_id).order_by("order"))
-    questions = list(
-        Question.objects.filter(framework_id=framework_id).order_by("dimension__order", "order")
-    )
+    dimensions = list(Dimension.objects.for_framework(framework_id))
+    questions = list(Question.objects.for_framework(framework_id))
     agreed = {a.question_id: a for a in AgreedAnswer.objects.filter(assessment=assessment)}
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for question_id, note, url in (

@@ -39,7 +39,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments.models import (
     Assessment,
     AssessmentRound,
-    AssessmentStatus,
     Dimension,
     DimensionScore,
     Level,
@@ -268,7 +267,7 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
         subjects=subjects,
         figures=figures,
     )
-    signed_off = Assessment.objects.filter(round_id=round_.pk, status=AssessmentStatus.SIGNED_OFF)
+    signed_off = Assessment.objects.signed_off().filter(round_id=round_.pk)
     if network is None:
         data.signed_off = signed_off.count()
         data.eligible = Council.objects.count()
@@ -328,12 +327,15 @@ def _add_councils(data: SectorData, network: Network) -> None:
     data.eligible = len(members)
     named = council_ids_named_in(network)
     own: dict[int, dict[int, Decimal]] = {}
-    for council_id, dimension_id, score in DimensionScore.objects.filter(
-        round_id=data.round.pk,
-        assessment__status=AssessmentStatus.SIGNED_OFF,
-        council__networks=network,
-        score__isnull=False,
-    ).values_list("council_id", "dimension_id", "score"):
+    for council_id, dimension_id, score in (
+        DimensionScore.objects.signed_off()
+        .filter(
+            round_id=data.round.pk,
+            council__networks=network,
+            score__isnull=False,
+        )
+        .values_list("council_id", "dimension_id", "score")
+    ):
         if score is not None and council_id in members:
             own.setdefault(council_id, {})[dimension_id] = score
     scores = {council_id: with_overall(found) for council_id, found in own.items()}

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.access import council_membership, network_for_analyst
 from accounts.types import AuthenticatedHttpRequest
-from assessments.models import Assessment, AssessmentRound, AssessmentStatus
+from assessments.models import Assessment, AssessmentRound
 from benchmarks.dashboard import visible_groups
 from core.http import action, form_view, reads
 from councils.models import Network
@@ -29,7 +29,8 @@ RECENT = 20
 def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = council_membership(request.user, gss_code, roles=COUNCIL_REPORT_ROLES).council
     latest = (
-        Assessment.objects.filter(council=council, status=AssessmentStatus.SIGNED_OFF)
+        Assessment.objects.signed_off()
+        .for_council(council)
         .select_related("round")
         .order_by("-round__opens_on", "-round_id")
         .first()
@@ -72,7 +73,7 @@ def uk_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _sector_page(request: AuthenticatedHttpRequest, network: Network | None) -> HttpResponse:
-    signed_off = Assessment.objects.filter(round=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
+    signed_off = Assessment.objects.signed_off().filter(round=OuterRef("pk"))
     if network is not None:
         signed_off = signed_off.filter(council__networks=network)
     rounds = list(AssessmentRound.objects.filter(Exists(signed_off)).order_by("-opens_on", "-pk"))

@@ -21,7 +21,7 @@ def spec_from_database(framework: Framework) -> FrameworkSpec:
 
     questions: dict[int, list[QuestionSpec]] = {}
     for question in (
-        Question.objects.filter(framework=framework)
+        Question.objects.for_framework(framework)
         .select_related("replaces")
         .order_by("dimension_id", "order")
     ):
@@ -42,7 +42,7 @@ def spec_from_database(framework: Framework) -> FrameworkSpec:
             description=dimension.description,
             questions=tuple(questions.get(dimension.pk, [])),
         )
-        for dimension in Dimension.objects.filter(framework=framework).order_by("order")
+        for dimension in Dimension.objects.for_framework(framework)
     )
     return FrameworkSpec(
         slug=framework.slug,

@@ -85,7 +85,7 @@ def _resolve_replaces(spec: FrameworkSpec) -> dict[str, Question]:
         )
     found = {
         question.code: question
-        for question in Question.objects.filter(framework=previous, code__in=wanted.values())
+        for question in Question.objects.for_framework(previous).filter(code__in=wanted.values())
     }
     problems = [
         f"Question {code}: replaces {old}, but {previous.slug} version {previous.version} "
@@ -136,7 +136,7 @@ def _create_content(
         )
         for order, dimension in enumerate(spec.dimensions, start=1)
     )
-    dimension_by_code = _with_ids(dimensions, Dimension.objects.filter(framework=framework))
+    dimension_by_code = _with_ids(dimensions, Dimension.objects.for_framework(framework))
 
     questions: list[Question] = []
     for dimension_spec in spec.dimensions:
@@ -154,7 +154,7 @@ def _create_content(
             )
     _full_clean(questions, exclude=["framework", "dimension", "replaces"])
     question_by_code = _with_ids(
-        Question.objects.bulk_create(questions), Question.objects.filter(framework=framework)
+        Question.objects.bulk_create(questions), Question.objects.for_framework(framework)
     )
 
     LevelDescriptor.objects.bulk_create(

@@ -47,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, sizes: str, **options: Any) -> None:
         with throwaway_database():
             rounds = bench_rounds()
-            dimensions = list(Dimension.objects.filter(framework=rounds[-1].framework_id))
+            dimensions = list(Dimension.objects.for_framework(rounds[-1].framework_id))
             made = 0
             for multiple in [int(size) for size in sizes.split(",")]:
                 grow_sector(multiple, made)

@@ -61,7 +61,7 @@ from django.urls import reverse
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from assessments import services as assessment_services
-from assessments.models import AssessmentRound, AssessmentStatus
+from assessments.models import AssessmentRound, signed_off_through
 from benchmarks.dashboard import council_dashboard
 from benchmarks.models import PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
@@ -278,10 +278,10 @@ def _chosen_council(latest: AssessmentRound) -> tuple[Council, str]:
     group both publish figures (so the dashboard draws all its charts)."""
     candidates = (
         Council.objects.filter(
+            signed_off_through("assessments"),
             gss_code__regex=REAL_GSS,
             nation=Nation.ENGLAND,
             assessments__round=latest,
-            assessments__status=AssessmentStatus.SIGNED_OFF,
         )
         .exclude(region="")
         .order_by("gss_code")
