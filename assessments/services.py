@@ -108,7 +108,7 @@ def _require_staff(user: User) -> None:
 def _require_editable(assessment: Assessment) -> None:
     if assessment.round.status != RoundStatus.OPEN:
         raise AssessmentError("This round is closed, so answers can no longer change.")
-    if assessment.status == AssessmentStatus.SIGNED_OFF:
+    if assessment.is_signed_off:
         raise AssessmentError("This assessment has been signed off, so it can no longer change.")
 
 
@@ -153,11 +153,6 @@ def _transition(
         raise AssessmentError(refuse)
     assessment.refresh_from_db()
     _audit(assessment, by, action, before=source, after=target, note=note)
-
-
-def _check_question(assessment: Assessment, question: Question) -> None:
-    if question.framework_id != assessment.round.framework_id:
-        raise AssessmentError("That question is not part of this assessment's framework.")
 
 
 def _validate_answer(status: str, level: int | None) -> None:
@@ -295,6 +290,15 @@ def response_submit(*, response: Response) -> None:
     ):
         raise AssessmentError("You have already submitted your answers.")
     response.refresh_from_db()
+
+
+def response_submit_for(*, assessment: Assessment, user: User) -> Response:
+    """Submit this person's answers. A refused submission writes nothing, not even the empty
+    response of someone who has answered nothing yet."""
+    with transaction.atomic():
+        response = response_for(assessment=assessment, user=user)
+        response_submit(response=response)
+    return response
 
 
 # The lead -------------------------------------------------------------------------------------
