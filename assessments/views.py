@@ -267,9 +267,7 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.response_submit(
-                response=services.response_for(assessment=assessment, user=request.user)
-            )
+            services.response_submit_for(assessment=assessment, user=request.user)
         except AssessmentError as refused:
             error = str(refused)
         else:

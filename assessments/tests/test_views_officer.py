@@ -17,6 +17,7 @@ from assessments.models import (
     Dimension,
     DimensionAssignment,
     Question,
+    Response,
     ResponseStatus,
     RoundStatus,
 )
@@ -500,6 +501,20 @@ def test_submitting_an_incomplete_response_explains(client, personas, assessment
     assert f'href="#answer-{questions(first)[1].pk}"' in summary
     assert "<title>Error: " in response.content.decode()
     assert not personas.officer_a.responses.filter(status=ResponseStatus.SUBMITTED).exists()
+
+
+def test_a_refused_submission_leaves_no_response_behind(client, personas, assessment):
+    # Issue 10: pressing "Submit" before answering anything made an empty response, so the
+    # lead's progress page showed the officer as started.
+    client.force_login(personas.officer_a)
+
+    response = client.post(url("check-answers", assessment))
+
+    assert response.status_code == 200
+    assert "Answer every question before you submit: 6 still need an answer." in error_summary(
+        response
+    )
+    assert not Response.objects.exists()
 
 
 def test_submitting_answers_shows_the_confirmation(client, personas, assessment):
