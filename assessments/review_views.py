@@ -45,6 +45,7 @@ from .review_forms import (
     SubmitForm,
 )
 from .services import AgreedInput, AssessmentError, Conflict, StaleAgreedAnswers
+from .wording import answer_text
 
 HISTORY_PAGE_SIZE = 100
 
@@ -55,15 +56,6 @@ HISTORY_PAGE_SIZE = 100
 def _for_lead(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     assessment, _ = access.assessment_for_member(request.user, pk, [CouncilRole.LEAD])
     return assessment
-
-
-def _answer_text(status: str, level: int | None) -> str:
-    """An answer as people read it: "Level 2 (Developing)", "Not applicable", "Don't know"."""
-    if status == AnswerStatus.ANSWERED and level in scoring.LEVEL_NAMES:
-        return f"Level {level} ({scoring.LEVEL_NAMES[level]})"
-    if status in AnswerStatus.values:
-        return str(AnswerStatus(status).label)
-    return str(status)
 
 
 def _band_text(band: int | None) -> str:
@@ -233,7 +225,7 @@ def _reviews(assessment: Assessment) -> list[DimensionReview]:
                 {
                     "question": question,
                     "agreed": answer,
-                    "text": _answer_text(answer.status, answer.level) if answer else "",
+                    "text": answer_text(answer.status, answer.level) if answer else "",
                 }
             )
         reviews.append(DimensionReview(dimension, rows))
@@ -414,11 +406,11 @@ def _conflict_view(conflict: Conflict | None) -> dict[str, Any] | None:
     theirs: AgreedAnswer | None = conflict.current
     yours: AgreedInput = conflict.attempted
     return {
-        "theirs": _answer_text(theirs.status, theirs.level) if theirs else "No agreed answer",
+        "theirs": answer_text(theirs.status, theirs.level) if theirs else "No agreed answer",
         "their_rationale": theirs.rationale if theirs else "",
         "by": theirs.updated_by if theirs else None,
         "at": theirs.updated_at if theirs else None,
-        "yours": _answer_text(yours.status, yours.level),
+        "yours": answer_text(yours.status, yours.level),
         "your_rationale": yours.rationale,
     }
 
@@ -466,7 +458,7 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
             "officers": officers[q.pk],
             "agreed": agreed.get(q.pk),
             "agreed_text": (
-                _answer_text(agreed[q.pk].status, agreed[q.pk].level) if q.pk in agreed else ""
+                answer_text(agreed[q.pk].status, agreed[q.pk].level) if q.pk in agreed else ""
             ),
             "conflict": _conflict_view(form.conflicts.get(q.pk)),
             "helper": form.helpers[q.pk],
@@ -603,7 +595,7 @@ def _describe(value: Any) -> dict[str, str]:
         return {"text": "", "rationale": ""}
     if isinstance(value, dict) and "status" in value:
         return {
-            "text": _answer_text(value["status"], value.get("level")),
+            "text": answer_text(value["status"], value.get("level")),
             "rationale": value.get("rationale") or "",
         }
     if isinstance(value, list):

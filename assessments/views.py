@@ -15,17 +15,15 @@ from accounts.models import CouncilMembership, CouncilRole, User
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
 
-from . import scoring, services
+from . import scoring, services, wording
 from .access import assessment_for_member
 from .forms import DimensionAnswersForm
 from .models import (
     Answer,
-    AnswerStatus,
     Assessment,
     AssessmentRound,
     Dimension,
     DimensionAssignment,
-    Level,
     Question,
     Response,
     RoundStatus,
@@ -72,12 +70,10 @@ def _answers(response: Response | None, **filters: Any) -> dict[int, Answer]:
 
 
 def answer_text(answer: Answer | None) -> str:
-    """How an answer reads on the page: "3 Defined", "Not applicable", "Don't know"."""
+    """An officer's answer as the page shows it (wording.answer_text), or "Not answered"."""
     if answer is None:
         return "Not answered"
-    if answer.status == AnswerStatus.ANSWERED and answer.level is not None:
-        return f"{answer.level} {Level(answer.level).label}"
-    return AnswerStatus(answer.status).label
+    return wording.answer_text(answer.status, answer.level)
 
 
 @dataclass

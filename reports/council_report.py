@@ -29,7 +29,6 @@ from django.utils import timezone
 from assessments.models import (
     AgreedAnswer,
     Answer,
-    AnswerStatus,
     Assessment,
     AssessmentRound,
     Dimension,
@@ -37,6 +36,7 @@ from assessments.models import (
     ResponseStatus,
 )
 from assessments.scoring import LEVEL_NAMES
+from assessments.wording import answer_text
 from benchmarks.charts import council_charts
 from benchmarks.dashboard import CouncilDashboard, Subject, council_dashboard
 from benchmarks.models import PeerGroup
@@ -82,11 +82,7 @@ class AgreedRow:
 
     @property
     def answer(self) -> str:
-        if self.status == AnswerStatus.ANSWERED and self.level is not None:
-            return f"Level {self.level} ({LEVEL_NAMES[self.level]})"
-        if self.status:
-            return str(AnswerStatus(self.status).label)
-        return "No agreed answer"
+        return answer_text(self.status, self.level) if self.status else "No agreed answer"
 
 
 @dataclass(frozen=True)

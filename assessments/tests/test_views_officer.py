@@ -417,7 +417,7 @@ def test_after_the_round_closes_answers_are_read_only(client, personas, assessme
     assert "round has closed" in html
     assert "You can view your answers but not change them." in html
     assert '<form method="post"' not in html.split('id="main-content"')[1]
-    assert "2 Developing" in html
+    assert "Level 2 (Developing)" in html
     assert "Not answered" in html
 
     posted = client.post(dimension_url(assessment, first), {f"q{q.pk}-answer": "5"})
@@ -480,7 +480,7 @@ def test_check_answers_lists_every_answer_with_change_links(client, personas, as
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count("<h1") == 1
-    assert "3 Defined" in html
+    assert "Level 3 (Defined)" in html
     assert "Confidence: medium" in html
     assert "Board minutes" in html
     assert "Not applicable" in html

@@ -101,7 +101,13 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
 
     expect(page.locator("h1")).to_have_text("Check your answers")
     main = page.locator("main")
-    for text in ["3 Defined", "Not applicable", "Don't know", "4 Embedded", "Cabinet agreed it."]:
+    for text in [
+        "Level 3 (Defined)",
+        "Not applicable",
+        "Don't know",
+        "Level 4 (Embedded)",
+        "Cabinet agreed it.",
+    ]:
         expect(main).to_contain_text(text)
     expect(main).not_to_contain_text("Not answered")
     assert_accessible(page)
@@ -119,7 +125,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     assert_accessible(page)
     page.get_by_role("link", name="Dimension 2").click()
     expect(page.locator("main form")).to_have_count(0)
-    expect(page.locator("main")).to_contain_text("4 Embedded")
+    expect(page.locator("main")).to_contain_text("Level 4 (Embedded)")
     assert_accessible(page)
 
 
