@@ -1,6 +1,6 @@
 """The officer's journey: the list of assessments, the task list, a page per dimension,
 check your answers and the confirmation. The lead's and chief executive's pages are in
-review_views.py."""
+review_views.py, and what they show in review_reads.py."""
 
 from dataclasses import dataclass
 from typing import Any

@@ -1,0 +1,428 @@
+"""What the lead's, the chief executive's and staff's pages show, read from the database.
+
+No requests and no responses here: review_views.py loads the assessment through `access`,
+calls these and renders. Every number comes from `scoring`, and every answer is spelled by
+`wording.answer_text`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Prefetch
+
+from accounts.models import CouncilMembership, User
+
+from . import scoring, services
+from .models import (
+    AgreedAnswer,
+    Answer,
+    AnswerStatus,
+    Assessment,
+    AssessmentStatus,
+    AuditEvent,
+    Confidence,
+    Dimension,
+    Question,
+    ResponseStatus,
+)
+from .services import AgreedInput, Conflict
+from .wording import answer_text
+
+# Display helpers ------------------------------------------------------------------------------
+
+
+def band_text(band: int | None) -> str:
+    """A level band as tables show it: "3 Defined", or "No score"."""
+    return f"{band} {scoring.LEVEL_NAMES[band]}" if band else "No score"
+
+
+def percent(share: Decimal) -> int:
+    return int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _level(status: str, level: int | None) -> int | None:
+    return level if status == AnswerStatus.ANSWERED else None
+
+
+def agreeing_open(assessment: Assessment) -> bool:
+    """The lead can change agreed answers only while the assessment is with them."""
+    return not assessment.is_read_only and assessment.status == AssessmentStatus.IN_PROGRESS
+
+
+def dimensions_with_questions(assessment: Assessment) -> list[Dimension]:
+    """The framework's dimensions in order, each with its questions in order (two queries)."""
+    return list(
+        Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order"))
+        )
+    )
+
+
+# What officers answered -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficerAnswer:
+    status: str
+    level: int | None
+    confidence: str
+    submitted: bool
+
+
+@dataclass
+class OfficerSummary:
+    """How the council's officers answered one question, in progress or submitted."""
+
+    answers: list[OfficerAnswer] = field(default_factory=list)
+
+    @cached_property
+    def levels(self) -> list[int | None]:
+        return [_level(a.status, a.level) for a in self.answers]
+
+    @property
+    def respondents(self) -> int:
+        return len(self.answers)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for a in self.answers if a.submitted)
+
+    @property
+    def in_progress(self) -> int:
+        return self.respondents - self.submitted
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        statuses = Counter(a.status for a in self.answers)
+        return [
+            (f"{level} {scoring.LEVEL_NAMES[level]}", count)
+            for level, count in scoring.level_counts(self.levels).items()
+        ] + [
+            ("Not applicable", statuses[AnswerStatus.NOT_APPLICABLE]),
+            ("Don't know", statuses[AnswerStatus.DONT_KNOW]),
+        ]
+
+    @property
+    def confidence(self) -> list[tuple[str, int]]:
+        given = Counter(a.confidence for a in self.answers)
+        counts = [(str(label), given[value]) for value, label in reversed(Confidence.choices)]
+        if given[""]:
+            counts.append(("Not given", given[""]))
+        return counts
+
+    @property
+    def disagree(self) -> bool:
+        return scoring.is_disagreement(self.levels)
+
+    @property
+    def spread(self) -> int | None:
+        return scoring.question_spread(self.levels)
+
+    @property
+    def suggested(self) -> int | None:
+        return scoring.suggested_level(self.levels)
+
+
+def officer_summaries(
+    assessment: Assessment, questions: list[Question] | None = None
+) -> defaultdict[int, OfficerSummary]:
+    """Officers' answers by question id: every response that answered, submitted or not."""
+    answers = Answer.objects.filter(response__assessment=assessment)
+    if questions is not None:
+        answers = answers.filter(question__in=questions)
+    summaries: defaultdict[int, OfficerSummary] = defaultdict(OfficerSummary)
+    for question_id, status, level, confidence, response_status in answers.values_list(
+        "question_id", "status", "level", "confidence", "response__status"
+    ):
+        summaries[question_id].answers.append(
+            OfficerAnswer(status, level, confidence, response_status == ResponseStatus.SUBMITTED)
+        )
+    return summaries
+
+
+# The agreed answers and the scores they give --------------------------------------------------
+
+
+@dataclass
+class DimensionReview:
+    """One dimension's agreed answers, and the score they would give."""
+
+    dimension: Dimension
+    rows: list[dict[str, Any]]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def agreed(self) -> int:
+        return sum(1 for row in self.rows if row["agreed"] is not None)
+
+    @cached_property
+    def levels(self) -> list[int | None]:
+        return [
+            _level(row["agreed"].status, row["agreed"].level) if row["agreed"] else None
+            for row in self.rows
+        ]
+
+    @cached_property
+    def result(self) -> scoring.DimensionResult:
+        # The same rule that freezes the scores at sign-off (services.scores_freeze).
+        return scoring.dimension_result(
+            self.levels,
+            not_applicable=sum(
+                1
+                for row in self.rows
+                if row["agreed"] and row["agreed"].status == AnswerStatus.NOT_APPLICABLE
+            ),
+        )
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.result.score
+
+    @property
+    def band(self) -> str:
+        return band_text(self.result.band)
+
+    @property
+    def coverage_percent(self) -> int:
+        return percent(self.result.coverage)
+
+
+def dimension_reviews(assessment: Assessment) -> list[DimensionReview]:
+    agreed = {
+        a.question_id: a for a in assessment.agreed_answers.select_related("updated_by").all()
+    }
+    reviews = []
+    for dimension in dimensions_with_questions(assessment):
+        rows = []
+        for question in dimension.questions.all():
+            answer = agreed.get(question.pk)
+            rows.append(
+                {
+                    "question": question,
+                    "agreed": answer,
+                    "text": answer_text(answer.status, answer.level) if answer else "",
+                }
+            )
+        reviews.append(DimensionReview(dimension, rows))
+    return reviews
+
+
+# Progress and assignments ---------------------------------------------------------------------
+
+
+def answering_members(assessment: Assessment) -> list[CouncilMembership]:
+    return list(
+        CouncilMembership.objects.filter(
+            council_id=assessment.council_id, role__in=services.ANSWERING_ROLES
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def progress_tables(
+    assessment: Assessment,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Who has responded and how far; how many responses have finished each dimension."""
+    dimensions = list(
+        Dimension.objects.for_framework(assessment.round.framework_id).annotate(
+            total=Count("questions")
+        )
+    )
+    total = sum(d.total for d in dimensions)
+    members = answering_members(assessment)
+    responses = {r.respondent_id: r for r in assessment.responses.select_related("respondent")}
+    answered: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    for response_id, dimension_id, count in (
+        Answer.objects.filter(response__assessment=assessment)
+        .values_list("response_id", "question__dimension_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        answered[response_id][dimension_id] = count
+    assigned: defaultdict[int, list[User]] = defaultdict(list)
+    for assignment in assessment.assignments.select_related("user"):
+        assigned[assignment.dimension_id].append(assignment.user)
+
+    member_ids = {m.user_id for m in members}
+    people = [(m.user, m.get_role_display()) for m in members] + [
+        (r.respondent, "No longer a member")
+        for r in responses.values()
+        if r.respondent_id not in member_ids
+    ]
+    respondents = []
+    for user, role_name in people:
+        response = responses.get(user.pk)
+        count = sum(answered[response.pk].values()) if response else 0
+        if response and response.is_submitted:
+            status = "Submitted"
+        else:
+            status = "In progress" if count else "Not started"
+        respondents.append(
+            {"user": user, "role": role_name, "status": status, "answered": count, "total": total}
+        )
+    started = [r for r in responses.values() if answered[r.pk]]
+    dimension_rows = [
+        {
+            "dimension": d,
+            "complete": sum(1 for r in started if answered[r.pk].get(d.pk, 0) >= d.total),
+            "started": len(started),
+            "assigned": assigned[d.pk],
+        }
+        for d in dimensions
+    ]
+    return respondents, dimension_rows
+
+
+def assigned_user_ids(assessment: Assessment) -> defaultdict[int, list[str]]:
+    """Who answers each dimension, by dimension id, as the ids the assignment forms post."""
+    assigned: defaultdict[int, list[str]] = defaultdict(list)
+    for dimension_id, user_id in assessment.assignments.values_list("dimension_id", "user_id"):
+        assigned[dimension_id].append(str(user_id))
+    return assigned
+
+
+# Agreeing answers -----------------------------------------------------------------------------
+
+
+def agree_tasks(assessment: Assessment) -> list[dict[str, Any]]:
+    """The lead's task list: each dimension with how many answers are agreed and flagged."""
+    agreed = set(assessment.agreed_answers.values_list("question_id", flat=True))
+    officers = officer_summaries(assessment)
+    tasks = []
+    for dimension in dimensions_with_questions(assessment):
+        questions = list(dimension.questions.all())
+        done = sum(1 for q in questions if q.pk in agreed)
+        tasks.append(
+            {
+                "dimension": dimension,
+                "total": len(questions),
+                "agreed": done,
+                "flagged": sum(1 for q in questions if officers[q.pk].disagree),
+                "status": (
+                    "Completed"
+                    if done == len(questions)
+                    else ("In progress" if done else "Not started")
+                ),
+            }
+        )
+    return tasks
+
+
+def agreed_answers_for(
+    assessment: Assessment, questions: list[Question]
+) -> dict[int, AgreedAnswer]:
+    return {
+        a.question_id: a
+        for a in AgreedAnswer.objects.filter(
+            assessment=assessment, question__in=questions
+        ).select_related("updated_by")
+    }
+
+
+def conflict_view(conflict: Conflict | None) -> dict[str, Any] | None:
+    """Both sides of a refused save: the agreed answer someone saved since, and yours."""
+    if conflict is None:
+        return None
+    theirs: AgreedAnswer | None = conflict.current
+    yours: AgreedInput = conflict.attempted
+    return {
+        "theirs": answer_text(theirs.status, theirs.level) if theirs else "No agreed answer",
+        "their_rationale": theirs.rationale if theirs else "",
+        "by": theirs.updated_by if theirs else None,
+        "at": theirs.updated_at if theirs else None,
+        "yours": answer_text(yours.status, yours.level),
+        "your_rationale": yours.rationale,
+    }
+
+
+def agree_rows(
+    questions: list[Question],
+    *,
+    officers: defaultdict[int, OfficerSummary],
+    agreed: dict[int, AgreedAnswer],
+    conflicts: dict[int, Conflict],
+    helpers: dict[int, Any],
+) -> list[dict[str, Any]]:
+    """One row per question of the lead's dimension page."""
+    return [
+        {
+            "question": q,
+            "officers": officers[q.pk],
+            "agreed": agreed.get(q.pk),
+            "agreed_text": (
+                answer_text(agreed[q.pk].status, agreed[q.pk].level) if q.pk in agreed else ""
+            ),
+            "conflict": conflict_view(conflicts.get(q.pk)),
+            "helper": helpers[q.pk],
+        }
+        for q in questions
+    ]
+
+
+# Results --------------------------------------------------------------------------------------
+
+
+def results_page(assessment: Assessment) -> dict[str, Any]:
+    """The frozen scores of a signed-off assessment (none before sign-off), with the overall
+    score, its band and the highest and lowest dimensions."""
+    scores = (
+        list(assessment.scores.select_related("dimension").order_by("dimension__order"))
+        if assessment.is_signed_off
+        else []
+    )
+    overall = services.overall_score(scores)
+    scored = [s for s in scores if s.score is not None]
+    rows = [
+        {
+            "name": s.dimension.name,
+            "score": s.score,
+            "band": band_text(s.band),
+            "coverage": percent(s.coverage),
+            "respondents": s.respondents,
+            "spread": s.spread,
+        }
+        for s in scores
+    ]
+    return {
+        "rows": rows,
+        "overall": overall,
+        "overall_band": band_text(scoring.level_band(overall)),
+        "highest": max(scored, key=lambda s: s.score or 0, default=None),
+        "lowest": min(scored, key=lambda s: s.score or 0, default=None),
+    }
+
+
+# The audit trail ------------------------------------------------------------------------------
+
+
+def describe(value: Any) -> dict[str, str]:
+    """An audit value as people read it, e.g. "Level 2 (Developing)" and its rationale."""
+    if value is None or value == "":
+        return {"text": "", "rationale": ""}
+    if isinstance(value, dict) and "status" in value:
+        return {
+            "text": answer_text(value["status"], value.get("level")),
+            "rationale": value.get("rationale") or "",
+        }
+    if isinstance(value, list):
+        return {"text": ", ".join(str(item) for item in value) or "Nobody", "rationale": ""}
+    if isinstance(value, str) and value in AssessmentStatus.values:
+        return {"text": str(AssessmentStatus(value).label), "rationale": ""}
+    return {"text": str(value), "rationale": ""}
+
+
+def history_rows(events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
+    return [
+        {"event": event, "before": describe(event.before), "after": describe(event.after)}
+        for event in events
+    ]
