@@ -34,7 +34,7 @@ urlpatterns = [
         name="password-reset-done",
     ),
     path(
-        "password-reset/<uidb64>/<token>/",
+        "password-reset/<token:uidb64>/<token:token>/",
         form_view(
             views.PasswordResetConfirmView.as_view(
                 form_class=forms.SetPasswordForm,

@@ -31,7 +31,8 @@ class Code(_Text):
 
 
 class Token(_Text):
-    """A signed token (base64 and the signer's separators)."""
+    """A token: an invitation's signed token (base64 and the signer's separators), or a
+    password reset link's user id (base64) and token."""
 
     regex = "[-A-Za-z0-9_:.]{1,300}"
 

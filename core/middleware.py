@@ -1,7 +1,8 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -82,7 +83,8 @@ class HttpMethodsMiddleware:
 
 class RejectNulMiddleware:
     """A NUL character is never part of a real address or query, and PostgreSQL refuses one
-    in any text: a request carrying one in its path or query string names no page (404)."""
+    in any text: a request carrying one in its path or query string is a bad request (400),
+    answered before any view or the admin site's filters take a value from it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -92,5 +94,5 @@ class RejectNulMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            raise Http404("A NUL character in the address")
+            raise BadRequest("A NUL character in the address")
         return self.get_response(request)

@@ -91,3 +91,22 @@ def post_urlencoded(client, url: str, data: dict[str, str], **extra):
     return client.post(
         url, urlencode(data), content_type="application/x-www-form-urlencoded", **extra
     )
+
+
+@contextmanager
+def nul_refused_as_on_postgresql() -> Iterator[None]:
+    """Make the database refuse a NUL character in any text sent to it, as PostgreSQL does
+    (SQLite stores one), so a test finds on SQLite what would fail in production."""
+    from django.db import connection
+
+    def refuse_nul(execute, sql, params, many, context):
+        rows = params if many else [params]
+        for row in rows or ():
+            values = row.values() if isinstance(row, dict) else row or ()
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                # The words psycopg uses.
+                raise ValueError("A string literal cannot contain NUL (0x00) characters.")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_nul):
+        yield

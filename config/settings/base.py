@@ -54,8 +54,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After request.user is set, for the error pages; before the view is chosen.
-    "core.middleware.RejectNulMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # @login_not_required (sign-in, password reset, public pages, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -67,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # Last, so its 400 goes out through every middleware above (headers, no-store); it still
+    # answers before any view runs or LoginRequiredMiddleware redirects to the sign-in page.
+    "core.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,6 +202,8 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Peer statistics from fewer councils than this are never shown.
 BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Django's database sessions, refusing a cookie that holds no key Django could have made.
+SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed sign-ins (accounts.throttle): at most this many in each window of SIGN_IN_LOCK_MINUTES
