@@ -9,7 +9,7 @@ trail; the admin shows them and never edits them.
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, URLField
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -202,6 +202,8 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "response__assessment__round",
     )
     raw_id_fields = ("response", "question")
+    # As the officer's form does: a link typed without a scheme is a secure one.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(AgreedAnswer)
