@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from councils.models import Council
 
+from .scoring import MAX_LEVEL, MIN_LEVEL
+
 
 class Level(models.IntegerChoices):
     """The one maturity scale every question is answered on."""
@@ -165,7 +167,7 @@ class LevelDescriptor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["question", "level"], name="descriptor_level_unique"),
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="descriptor_1_to_5"
+                condition=Q(level__gte=MIN_LEVEL, level__lte=MAX_LEVEL), name="descriptor_1_to_5"
             ),
         ]
 
@@ -340,7 +342,7 @@ class Response(models.Model):
 
 
 def _level_matches_status() -> Q:
-    return Q(status=AnswerStatus.ANSWERED, level__gte=1, level__lte=5) | (
+    return Q(status=AnswerStatus.ANSWERED, level__gte=MIN_LEVEL, level__lte=MAX_LEVEL) | (
         ~Q(status=AnswerStatus.ANSWERED) & Q(level__isnull=True)
     )
 
@@ -462,7 +464,7 @@ class DimensionScore(models.Model):
                 fields=["assessment", "dimension"], name="one_score_per_dimension"
             ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                condition=Q(score__isnull=True) | Q(score__gte=MIN_LEVEL, score__lte=MAX_LEVEL),
                 name="score_1_to_5",
             ),
         ]

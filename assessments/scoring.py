@@ -20,8 +20,10 @@ LEVEL_NAMES: dict[int, str] = {
     4: "Embedded",
     5: "Leading",
 }
-MIN_LEVEL = 1
-MAX_LEVEL = 5
+# The framework's scale, from its lowest level to its top one (5), for everything that counts,
+# draws or words levels: no other module writes a 1 or a 5 for a level.
+LEVELS: tuple[int, ...] = tuple(LEVEL_NAMES)
+MIN_LEVEL, MAX_LEVEL = LEVELS[0], LEVELS[-1]
 
 # Answers two or more levels apart are flagged for the lead to discuss. One level apart is
 # ordinary difference of judgement between officers.
@@ -54,9 +56,11 @@ def _given(levels: Iterable[int | None]) -> list[int]:
             continue
         # bool is an int subclass, but True is not a maturity level.
         if isinstance(level, bool) or not isinstance(level, int):
-            raise ValueError(f"A level must be an int from 1 to 5, not {level!r}.")
+            raise ValueError(
+                f"A level must be an int from {MIN_LEVEL} to {MAX_LEVEL}, not {level!r}."
+            )
         if not MIN_LEVEL <= level <= MAX_LEVEL:
-            raise ValueError(f"A level must be from 1 to 5, not {level}.")
+            raise ValueError(f"A level must be from {MIN_LEVEL} to {MAX_LEVEL}, not {level}.")
         given.append(int(level))  # int() turns Level.DEFINED into a plain 3
     return given
 
@@ -86,7 +90,7 @@ def level_band(score: Decimal | None) -> int | None:
     if score is None:
         return None
     if not score.is_finite() or not MIN_LEVEL <= score <= MAX_LEVEL:
-        raise ValueError(f"A score must be from 1 to 5, not {score}.")
+        raise ValueError(f"A score must be from {MIN_LEVEL} to {MAX_LEVEL}, not {score}.")
     band = LEVEL_BANDS[0][1]
     for lowest, level in LEVEL_BANDS:
         if score >= lowest:
@@ -103,7 +107,9 @@ def overall_score(dimension_scores: Iterable[Decimal | None]) -> Decimal | None:
     scores = [score for score in dimension_scores if score is not None]
     for score in scores:
         if not score.is_finite() or not MIN_LEVEL <= score <= MAX_LEVEL:
-            raise ValueError(f"A dimension score must be from 1 to 5, not {score}.")
+            raise ValueError(
+                f"A dimension score must be from {MIN_LEVEL} to {MAX_LEVEL}, not {score}."
+            )
     if not scores:
         return None
     return _mean(scores, _ONE_PLACE)

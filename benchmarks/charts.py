@@ -17,6 +17,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from assessments.scoring import MAX_LEVEL, MIN_LEVEL
+from core.formatting import score_text
+
 from .dashboard import CouncilDashboard, Subject
 from .figures import GroupFigures
 from .network_dashboard import Distribution, NetworkDashboard
@@ -57,7 +60,7 @@ def _figure(traces: Sequence[Any], **layout: Any) -> dict[str, Any]:
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "no score" if value is None else f"{value:.1f}"
+    return score_text(value) or "no score"
 
 
 def _box(name: str, figures: GroupFigures) -> Any:
@@ -102,8 +105,8 @@ def _box_chart(
     figure = _figure(
         traces,
         xaxis={
-            "range": [1, 5],
-            "title": {"text": "Score (1 to 5)"},
+            "range": [MIN_LEVEL, MAX_LEVEL],
+            "title": {"text": f"Score ({MIN_LEVEL} to {MAX_LEVEL})"},
             "dtick": 1,
             "gridcolor": MID_GREY,
         },
@@ -275,9 +278,9 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
     figure = _figure(
         traces,
         yaxis={
-            "range": [1, 5],
+            "range": [MIN_LEVEL, MAX_LEVEL],
             "dtick": 1,
-            "title": {"text": "Score (1 to 5)"},
+            "title": {"text": f"Score ({MIN_LEVEL} to {MAX_LEVEL})"},
             "gridcolor": MID_GREY,
         },
         xaxis={"type": "category"},
@@ -344,11 +347,11 @@ def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:
         z=values,
         x=columns,
         y=[row.short_label for row in ordered],
-        text=[["" if v is None else f"{v:.1f}" for v in row] for row in values],
+        text=[[score_text(v) for v in row] for row in values],
         texttemplate="%{text}",
         colorscale=HEATMAP_SCALE,
-        zmin=1,
-        zmax=5,
+        zmin=MIN_LEVEL,
+        zmax=MAX_LEVEL,
         xgap=2,
         ygap=2,
         hoverongaps=False,

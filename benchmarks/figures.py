@@ -23,6 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+# The level bands a published result counts councils in (statistics.level_of).
+from assessments.scoring import LEVELS
+
 from .publication import OVERLAP, TOO_SMALL
 
 # The figures a published result gives, in the order every page and file lists them, with
@@ -38,8 +41,6 @@ FIGURE_HEADINGS: Mapping[str, str] = {
     "maximum": "Maximum",
 }
 FIGURES: tuple[str, ...] = tuple(FIGURE_HEADINGS)
-# The level bands a published result counts councils in (statistics.level_of).
-LEVELS = range(1, 6)
 # The BenchmarkResult columns `GroupFigures.from_row` reads.
 RESULT_FIELDS = ("suppressed", "suppression_reason", "councils", "level_counts", *FIGURES)
 

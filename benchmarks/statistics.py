@@ -40,7 +40,7 @@ def _check(values: Sequence[Decimal]) -> None:
         if not isinstance(value, Decimal) or not value.is_finite():
             raise ValueError(f"A score must be a finite Decimal, not {value!r}.")
         if not MIN_LEVEL <= value <= MAX_LEVEL:
-            raise ValueError(f"A score must be from 1 to 5, not {value}.")
+            raise ValueError(f"A score must be from {MIN_LEVEL} to {MAX_LEVEL}, not {value}.")
 
 
 def sorted_scores(values: Sequence[Decimal]) -> list[Decimal]:

@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -40,6 +39,7 @@ from assessments.wording import answer_text
 from benchmarks.charts import council_charts
 from benchmarks.dashboard import CouncilDashboard, Subject, council_dashboard
 from benchmarks.models import PeerGroup
+from core.formatting import change_size, score_text
 from councils.models import Council
 
 from . import rendering
@@ -290,11 +290,11 @@ def change_text(subject: Subject, previous_round: AssessmentRound | None) -> str
             return f"Not comparable with {previous_round.name}"
         return "This is the council's first signed-off round"
     assert previous_round is not None
-    was = floatformat(subject.previous, 1)
+    was = score_text(subject.previous)
     if change > 0:
-        return f"Up {floatformat(change, 1)} since {previous_round.name} (was {was})"
+        return f"Up {change_size(change)} since {previous_round.name} (was {was})"
     if change < 0:
-        return f"Down {f'{change:.1f}'.replace('-', '')} since {previous_round.name} (was {was})"
+        return f"Down {change_size(change)} since {previous_round.name} (was {was})"
     return f"No change since {previous_round.name}"
 
 

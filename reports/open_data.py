@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessments.models import AssessmentRound
+from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import BenchmarkResult, PeerGroupKind
 from benchmarks.services import min_group_size
@@ -42,7 +43,8 @@ def method_notes(min_group: int) -> list[str]:
     return [
         "Each figure summarises the frozen scores of councils whose chief executive signed off "
         "the round's assessment. A council's score for a dimension is the mean of its agreed "
-        "answer levels (1 to 5); its overall score is the mean of its dimension scores.",
+        f"answer levels ({MIN_LEVEL} to {MAX_LEVEL}); its overall score is the mean of its "
+        "dimension scores.",
         f"A group with fewer than {min_group} councils with a score shows no figures. The 10th "
         f"and 90th percentiles, minimum and maximum need at least {2 * min_group} councils.",
         "A group is also withheld when comparing it with another published group could "

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.models import Framework, FrameworkStatus, Level
+from assessments import scoring
+from assessments.models import Framework, FrameworkStatus
 
 DIMENSION_CODE_RE = re.compile(r"^[A-Z]{3,4}$")
 QUESTION_CODE_RE = re.compile(r"^[A-Z]{3,4}-\d{2}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LEVELS = tuple(Level.values)  # (1, 2, 3, 4, 5)
+LEVELS = scoring.LEVELS
 
 
 class FrameworkImportError(Exception):

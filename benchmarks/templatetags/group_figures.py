@@ -8,10 +8,10 @@ withheld result reads the same everywhere. Each tag takes a `GroupFigures`, a he
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.text import capfirst
 
 from benchmarks.figures import extremes_words, withheld_plain, withheld_sentence, withheld_words
+from core.formatting import span_text
 
 register = template.Library()
 
@@ -34,7 +34,7 @@ def extremes(figures: object, min_group: int) -> str:
     p10, p90 = getattr(figures, "p10", None), getattr(figures, "p90", None)
     if p10 is None or p90 is None:
         return capfirst(extremes_words(int(min_group)))
-    return f"{floatformat(p10, 2)} to {floatformat(p90, 2)}"
+    return span_text(p10, p90)
 
 
 @register.simple_tag

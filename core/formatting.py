@@ -1,0 +1,65 @@
+"""How the portal writes a number, once: pages (`{% load numbers %}`), charts and files.
+
+A council's score has one decimal place ("3.2"); a group's published figure (a median, a
+quartile) has two ("3.25"); a share is a whole percentage ("67"). Every one rounds half up on
+the decimal value, as Django's `floatformat` does, so a page, its chart, its PDF and its CSV
+never differ by a rounding (Python's own `f"{x:.1f}"` rounds a Decimal's halves to even).
+None, for no score or a withheld figure, is an empty string: the caller words the gap.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+Number = Decimal | float | int
+
+SCORE_PLACES = 1
+FIGURE_PLACES = 2
+
+
+def fixed(value: Number | None, places: int) -> str:
+    """`value` to `places` decimal places, halves up; never "-0.0"."""
+    if value is None:
+        return ""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Adding zero turns a negative zero, left by rounding a tiny fall, into a plain zero.
+    return f"{rounded + 0:f}"
+
+
+def score_text(value: Number | None) -> str:
+    """One council's score: "3.2"."""
+    return fixed(value, SCORE_PLACES)
+
+
+def figure_text(value: Number | None) -> str:
+    """A group's published figure: "3.25"."""
+    return fixed(value, FIGURE_PLACES)
+
+
+def span_text(low: Number | None, high: Number | None) -> str:
+    """Two published figures as a range: "2.50 to 3.75"; empty if either is missing."""
+    if low is None or high is None:
+        return ""
+    return f"{figure_text(low)} to {figure_text(high)}"
+
+
+def percent_text(value: Number | None) -> str:
+    """A share as a whole percentage, without the sign: "67"."""
+    return fixed(value, 0)
+
+
+def change_size(value: Number | None) -> str:
+    """How far a score moved, without its direction (the sentence says up or down): "0.3"."""
+    if value is None:
+        return ""
+    return score_text(-value if value < 0 else value)
+
+
+def signed_figure(value: Number) -> str:
+    """A change in a published figure with its direction: "+0.25", "−0.25" (a true minus sign,
+    which screen readers say), or "0.00" for a change too small to show."""
+    text = figure_text(-value if value < 0 else value)
+    if text == figure_text(0):
+        return text
+    return f"+{text}" if value > 0 else f"\u2212{text}"
