@@ -9,12 +9,15 @@ import pytest
 from django.db import connection
 
 from assessments import services
-from assessments.tests.factories import AssessmentRoundFactory, submitted_assessment
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    scored_assessment,
+    submitted_assessment,
+)
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
-from benchmarks.tests.factories import scored_assessment
 from councils.tests.factories import CouncilFactory
 from tests.support import lock_held_elsewhere, require, wait_for
 

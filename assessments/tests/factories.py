@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -9,7 +10,9 @@ from assessments.models import (
     AnswerStatus,
     Assessment,
     AssessmentRound,
+    AssessmentStatus,
     Dimension,
+    DimensionScore,
     Framework,
     FrameworkStatus,
     LevelDescriptor,
@@ -17,6 +20,7 @@ from assessments.models import (
     RoundStatus,
 )
 from assessments.services import AnswerInput
+from councils.models import Council
 from councils.tests.factories import CouncilFactory
 
 
@@ -30,6 +34,16 @@ class FrameworkFactory(DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     status = FrameworkStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class DimensionFactory(DjangoModelFactory):
+    class Meta:
+        model = Dimension
+
+    framework = factory.SubFactory(FrameworkFactory)
+    code = factory.Sequence(lambda n: f"D{n}")
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+    order = factory.Sequence(lambda n: n + 1)
 
 
 def small_framework(*, dimensions: int = 2, questions: int = 3, **kwargs) -> Framework:
@@ -73,6 +87,48 @@ class AssessmentFactory(DjangoModelFactory):
 
     council = factory.SubFactory(CouncilFactory)
     round = factory.SubFactory(AssessmentRoundFactory)
+
+
+def two_rounds(framework: Framework) -> tuple[AssessmentRound, AssessmentRound]:
+    """(earlier, latest): "2025 to 2026" and "2026 to 2027" of one framework."""
+    earlier = AssessmentRoundFactory(
+        framework=framework,
+        name="2025 to 2026",
+        slug="2025-2026",
+        opens_on=datetime.date(2025, 4, 1),
+    )
+    latest = AssessmentRoundFactory(
+        framework=framework,
+        name="2026 to 2027",
+        slug="2026-2027",
+        opens_on=datetime.date(2026, 4, 1),
+    )
+    return earlier, latest
+
+
+def scored_assessment(
+    *,
+    council: Council,
+    round: AssessmentRound,
+    scores: dict[Dimension, str | None],
+    status: str = AssessmentStatus.SIGNED_OFF,
+) -> Assessment:
+    """An assessment with a frozen DimensionScore row per dimension ("3.5", or None for none),
+    as sign-off leaves it, without going through the services: the rows benchmarks read."""
+    assessment = AssessmentFactory(council=council, round=round, status=status)
+    DimensionScore.objects.bulk_create(
+        DimensionScore(
+            assessment=assessment,
+            dimension=dimension,
+            council=council,
+            round=round,
+            score=None if score is None else Decimal(score),
+            coverage=Decimal("1.000") if score is not None else Decimal("0.000"),
+            respondents=1,
+        )
+        for dimension, score in scores.items()
+    )
+    return assessment
 
 
 def submitted_assessment(*, council, round: AssessmentRound, lead, level: int = 3) -> Assessment:

@@ -1,18 +1,12 @@
 """A small sector for the dashboard tests (and the browser test of the dashboard)."""
 
 from assessments.models import AgreedAnswer, AnswerStatus, Dimension, Question
-from assessments.tests.factories import small_framework
-from benchmarks.models import PeerGroup, PeerGroupKind
+from assessments.tests.factories import scored_assessment, small_framework, two_rounds
+from benchmarks.models import PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
-from .factories import scored_assessment, two_rounds
-
-
-def make_group(slug, kind, councils, owner=None, name=None) -> PeerGroup:
-    group = PeerGroup.objects.create(slug=slug, name=name or slug, kind=kind, owner=owner)
-    group.members.set(councils)
-    return group
+from .factories import make_group
 
 
 def build_sector(personas, settings) -> dict:

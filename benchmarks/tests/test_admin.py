@@ -1,17 +1,16 @@
 import pytest
 from django.urls import reverse
 
+from assessments.tests.factories import AssessmentRoundFactory, DimensionFactory, FrameworkFactory
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.services import benchmarks_rebuild
-
-from .factories import AssessmentRoundFactory, DimensionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def results(personas):
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     DimensionFactory(framework=round_.framework)
     peer_groups_build()
     benchmarks_rebuild(round_id=round_.pk)

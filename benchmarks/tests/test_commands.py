@@ -3,10 +3,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    DimensionFactory,
+    FrameworkFactory,
+    scored_assessment,
+)
 from benchmarks.models import BenchmarkResult, PeerGroup
 from councils.tests.factories import CouncilFactory
-
-from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +30,10 @@ def test_build_peer_groups():
 
 
 def test_compute_benchmarks_for_every_round_with_a_sign_off():
-    signed = AssessmentRoundFactory()
+    signed = AssessmentRoundFactory(framework=FrameworkFactory())
     dimension = DimensionFactory(framework=signed.framework)
     scored_assessment(council=CouncilFactory(), round=signed, scores={dimension: "3.0"})
-    AssessmentRoundFactory()  # nothing signed off
+    AssessmentRoundFactory(framework=FrameworkFactory())  # nothing signed off
     run("build_peer_groups")
 
     output = run("compute_benchmarks")
@@ -40,7 +44,7 @@ def test_compute_benchmarks_for_every_round_with_a_sign_off():
 
 
 def test_compute_benchmarks_for_one_round_by_slug_or_id():
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     DimensionFactory(framework=round_.framework)
     CouncilFactory()
     run("build_peer_groups")
@@ -56,6 +60,6 @@ def test_compute_benchmarks_refuses_an_unknown_round():
 
 
 def test_compute_benchmarks_warns_without_peer_groups():
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
 
     assert "run build_peer_groups first" in run("compute_benchmarks", "--round", round_.slug)

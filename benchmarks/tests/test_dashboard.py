@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Dimension, Question
-from assessments.tests.factories import small_framework
+from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
 from benchmarks.dashboard import (
     NextStep,
     Subject,
@@ -26,8 +26,8 @@ from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
-from .dashboard_data import build_sector, make_group
-from .factories import AssessmentRoundFactory, scored_assessment
+from .dashboard_data import build_sector
+from .factories import make_group
 
 D = Decimal
 

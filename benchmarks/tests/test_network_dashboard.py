@@ -17,6 +17,12 @@ from hypothesis import strategies as st
 
 from accounts.tests.factories import NetworkMembershipFactory, UserFactory
 from assessments.models import AssessmentStatus
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    DimensionFactory,
+    FrameworkFactory,
+    scored_assessment,
+)
 from benchmarks import charts
 from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
 from benchmarks.network_dashboard import (
@@ -32,8 +38,6 @@ from benchmarks.publication import OVERLAP, TOO_SMALL, too_close
 from benchmarks.services import benchmarks_rebuild
 from councils.models import Council, Network, NetworkSharing
 from councils.tests.factories import CouncilFactory, NetworkFactory
-
-from .factories import AssessmentRoundFactory, DimensionFactory, FrameworkFactory, scored_assessment
 
 K = 3
 

@@ -10,13 +10,19 @@ from hypothesis import strategies as st
 
 from assessments.models import Assessment, AssessmentStatus, DimensionScore
 from assessments.scoring import overall_score
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    DimensionFactory,
+    FrameworkFactory,
+    scored_assessment,
+)
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
 from benchmarks.statistics import Position, distribution, position_in, positions
 from councils.tests.factories import CouncilFactory
 
-from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
+from .factories import make_group
 
 
 def d(value: str) -> Decimal:
@@ -182,12 +188,6 @@ def test_position_in_a_distribution_is_the_position_among_the_scores(values):
 # Stored: council_positions ---------------------------------------------------------------------
 
 
-def make_group(slug: str, kind: str, councils, owner=None) -> PeerGroup:
-    group = PeerGroup.objects.create(slug=slug, name=slug, kind=kind, owner=owner)
-    group.members.set(councils)
-    return group
-
-
 LEADS = ["4.0", "3.0", "3.0", "2.0", "1.5", "1.0"]
 
 
@@ -197,7 +197,7 @@ def scored(db, settings):
     a tier group of all six, a region of five of them (one away from the tier: OVERLAP with
     k = 3), a rurality group of the first three, one of two, and a neighbour group."""
     settings.BENCHMARK_MIN_GROUP = 3
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     lead = DimensionFactory(framework=round_.framework, order=1)
     data = DimensionFactory(framework=round_.framework, order=2)
     councils = [CouncilFactory() for _ in range(6)]

@@ -9,20 +9,24 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from assessments.models import AssessmentStatus, DimensionScore
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    DimensionFactory,
+    FrameworkFactory,
+    scored_assessment,
+)
 from benchmarks import tasks
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from benchmarks.services import benchmarks_rebuild, benchmarks_reconcile
 from config.celery import app as celery_app
 from councils.tests.factories import CouncilFactory
 
-from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
-
 
 @pytest.fixture
 def rounds(db, settings):
     """Three rounds of one framework: two with sign-offs, built; one with none, never built."""
     settings.BENCHMARK_MIN_GROUP = 2
-    first = AssessmentRoundFactory()
+    first = AssessmentRoundFactory(framework=FrameworkFactory())
     dimension = DimensionFactory(framework=first.framework)
     second = AssessmentRoundFactory(framework=first.framework)
     empty = AssessmentRoundFactory(framework=first.framework)

@@ -9,6 +9,13 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, DimensionScore
 from assessments.scoring import overall_score
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    DimensionFactory,
+    FrameworkFactory,
+    scored_assessment,
+    submitted_assessment,
+)
 from benchmarks import services
 from benchmarks.figures import FIGURES
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
@@ -20,7 +27,7 @@ from benchmarks.tasks import rebuild_round_benchmarks, update_benchmarks_for_cou
 from councils.models import Council, CouncilType, Nation, Tier
 from councils.tests.factories import CouncilFactory, NetworkFactory
 
-from .factories import AssessmentRoundFactory, DimensionFactory, scored_assessment
+from .factories import make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +170,7 @@ def min_group_2(settings):
 @pytest.fixture
 def sector(min_group_2):
     """A round with two dimensions and five North East councils, all in one network."""
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     lead = DimensionFactory(framework=round_.framework, order=1)
     data = DimensionFactory(framework=round_.framework, order=2)
     councils = [english("North East") for _ in range(5)]
@@ -446,12 +453,6 @@ def row_ids(round_) -> set[int]:
     return set(BenchmarkResult.objects.filter(round=round_).values_list("pk", flat=True))
 
 
-def make_group(slug: str, kind: str, councils, owner=None) -> PeerGroup:
-    group = PeerGroup.objects.create(slug=slug, name=slug, kind=kind, owner=owner)
-    group.members.set(councils)
-    return group
-
-
 def sign_off(council, round_, scores) -> None:
     """What assessment_sign_off leaves behind (after a reopening too)."""
     Assessment.objects.filter(council=council, round=round_).delete()
@@ -483,7 +484,7 @@ def neighbourhood(settings):
       though it does not contain n.
     """
     settings.BENCHMARK_MIN_GROUP = 3
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     lead = DimensionFactory(framework=round_.framework, order=1)
     data = DimensionFactory(framework=round_.framework, order=2)
     n, *others = [CouncilFactory() for _ in range(12)]
@@ -672,7 +673,7 @@ def test_incremental_is_all_or_nothing(neighbourhood, monkeypatch):
 def test_incremental_equals_full_rebuild_through_random_sign_offs_and_reopenings(settings, seed):
     rng = random.Random(seed)
     settings.BENCHMARK_MIN_GROUP = rng.choice([2, 3, 4])
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     dimensions = [DimensionFactory(framework=round_.framework, order=i) for i in (1, 2)]
     councils = [CouncilFactory() for _ in range(18)]
     make_group("all", PeerGroupKind.ALL, councils)
@@ -748,11 +749,9 @@ def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
 ):
     # Through the assessment services, with the queued job run at once (eager Celery).
     from assessments import services as assessment_services
-    from assessments.tests.factories import AssessmentRoundFactory as RoundWithQuestions
-    from assessments.tests.factories import submitted_assessment
 
     settings.BENCHMARK_MIN_GROUP = 1
-    round_ = RoundWithQuestions()
+    round_ = AssessmentRoundFactory()  # two dimensions with questions
     group = make_group("region-north-east", PeerGroupKind.REGION, [personas.council_a])
     benchmarks_rebuild(round_id=round_.pk)
     assessment = submitted_assessment(

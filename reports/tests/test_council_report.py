@@ -21,12 +21,17 @@ from assessments.models import (
     Response,
     ResponseStatus,
 )
-from assessments.tests.factories import small_framework
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    FrameworkFactory,
+    scored_assessment,
+    small_framework,
+)
 from benchmarks.dashboard import Subject, council_dashboard
 from benchmarks.models import PeerGroupKind
 from benchmarks.services import benchmarks_rebuild
-from benchmarks.tests.dashboard_data import build_sector, make_group
-from benchmarks.tests.factories import AssessmentRoundFactory, scored_assessment
+from benchmarks.tests.dashboard_data import build_sector
+from benchmarks.tests.factories import make_group
 from councils.tests.factories import CouncilFactory
 from reports import rendering
 from reports.council_report import (
@@ -358,7 +363,7 @@ def test_a_council_with_no_score_and_no_group_still_gets_both_documents(
 
 @pytest.mark.parametrize("build", [build_council_pdf, build_member_briefing_pdf])
 def test_a_council_with_no_signed_off_round_has_no_report(personas, build):
-    round_ = AssessmentRoundFactory()
+    round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     scored_assessment(
         council=personas.council_a, round=round_, scores={}, status=AssessmentStatus.SUBMITTED
     )

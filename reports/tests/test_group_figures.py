@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from assessments.tests.factories import small_framework
+from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
 from benchmarks.figures import (
     FIGURE_HEADINGS,
     FIGURES,
@@ -36,8 +36,7 @@ from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
 from benchmarks.publication import OVERLAP, TOO_SMALL
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.statistics import summarise
-from benchmarks.tests.dashboard_data import make_group
-from benchmarks.tests.factories import AssessmentRoundFactory, scored_assessment
+from benchmarks.tests.factories import make_group
 from reports import open_data
 from reports.council_report import council_report_html, member_briefing_html
 from reports.sector import ALL_UK, sector_csv_rows, sector_data, sector_report_html

@@ -154,9 +154,9 @@ def test_the_open_data_page_lists_published_rounds(client, personas, sector):
 
 
 def test_a_round_without_results_cannot_be_published(client, personas, db):
-    from benchmarks.tests.factories import AssessmentRoundFactory
+    from assessments.tests.factories import AssessmentRoundFactory, FrameworkFactory
 
-    empty = AssessmentRoundFactory()
+    empty = AssessmentRoundFactory(framework=FrameworkFactory())
     client.force_login(personas.staff)
 
     response = client.post(reverse("reports:open-data-publish", args=[empty.slug]))

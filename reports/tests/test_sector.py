@@ -16,20 +16,20 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessments.models import AssessmentStatus
-from benchmarks.figures import FIGURES, GroupFigures
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
-from benchmarks.network_dashboard import Cell, Column, network_dashboard
-from benchmarks.publication import OVERLAP, TOO_SMALL
-from benchmarks.services import benchmarks_rebuild
-from benchmarks.statistics import summarise
-from benchmarks.tests.dashboard_data import make_group
-from benchmarks.tests.factories import (
+from assessments.tests.factories import (
     AssessmentRoundFactory,
     DimensionFactory,
     FrameworkFactory,
     scored_assessment,
     two_rounds,
 )
+from benchmarks.figures import FIGURES, GroupFigures
+from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.network_dashboard import Cell, Column, network_dashboard
+from benchmarks.publication import OVERLAP, TOO_SMALL
+from benchmarks.services import benchmarks_rebuild
+from benchmarks.statistics import summarise
+from benchmarks.tests.factories import make_group
 from councils.models import CouncilType, Nation, NetworkSharing
 from councils.tests.factories import CouncilFactory, NetworkFactory
 from reports.sector import (
@@ -321,7 +321,7 @@ def test_suppressed_results_carry_only_their_reason(sector):
 
 
 def test_change_compares_medians_by_dimension_code_across_framework_versions(sector):
-    newer = FrameworkFactory(version=2)
+    newer = FrameworkFactory(version=sector["latest"].framework.version + 1)
     DimensionFactory(framework=newer, code="NEW", name="A new dimension", order=1)
     DimensionFactory(framework=newer, code="DATA", name="Data sharing and use", order=2)
     later = AssessmentRoundFactory(
