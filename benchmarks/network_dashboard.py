@@ -353,13 +353,13 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
         scores=scores,
         names=members,
         named=named,
-        published=_published_public_groups(chosen.pk) if scores else {},
+        published=published_public_groups(chosen.pk) if scores else {},
         min_group=dashboard.min_group,
     )
     return dashboard
 
 
-def _published_public_groups(
+def published_public_groups(
     round_id: int,
 ) -> dict[SubjectKey, list[frozenset[int]]] | None:
     """{subject: effective members of each public group published for it in the round}, as

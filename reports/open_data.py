@@ -22,7 +22,8 @@ from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import BenchmarkResult, PeerGroupKind
 from benchmarks.services import min_group_size
 
-from .sector import LICENCE_NOTE, neutralise
+from .sector.spreadsheet_text import neutralise
+from .sector.wording import LICENCE_NOTE
 
 PUBLIC_KINDS = (
     PeerGroupKind.ALL,

@@ -58,25 +58,21 @@ def report_request(
         peer_group_slug = ""
     else:
         raise ValueError(f"Unknown report kind {kind!r}.")
+    # What makes two requests the same report.
+    same: dict[str, Any] = {
+        "kind": kind,
+        "council": council,
+        "network": network,
+        "round": round,
+        "peer_group_slug": peer_group_slug,
+    }
     with transaction.atomic():
         pending = Report.objects.filter(
-            kind=kind,
-            council=council,
-            network=network,
-            round=round,
-            peer_group_slug=peer_group_slug,
-            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+            **same, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
         ).first()
         if pending is not None:
             return pending
-        report = Report.objects.create(
-            kind=kind,
-            council=council,
-            network=network,
-            round=round,
-            peer_group_slug=peer_group_slug,
-            requested_by=by,
-        )
+        report = Report.objects.create(**same, requested_by=by)
         _enqueue(report)
     return report
 
@@ -235,15 +231,18 @@ def _build(report: Report, out: io.RawIOBase) -> None:
         out.write(build(council_id=report.council_id, group_slug=report.peer_group_slug or None))
         return
 
-    from . import sector
+    from .sector.csv_file import write_sector_csv
+    from .sector.data import sector_data
+    from .sector.pdf_file import build_sector_pdf
+    from .sector.xlsx_file import write_sector_xlsx
 
-    data = sector.sector_data(round_id=report.round_id, network_id=report.network_id)
+    data = sector_data(round_id=report.round_id, network_id=report.network_id)
     if kind == ReportKind.SECTOR_PDF:
-        out.write(sector.build_sector_pdf(data))
+        out.write(build_sector_pdf(data))
     elif kind == ReportKind.SECTOR_CSV:
         buffered = io.BufferedWriter(out, CHUNK_SIZE)
         text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
-        sector.write_sector_csv(data, text)
+        write_sector_csv(data, text)
         text.flush()
         text.detach()
         buffered.flush()
@@ -251,7 +250,7 @@ def _build(report: Report, out: io.RawIOBase) -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="portal-report-") as folder:
             path = Path(folder) / "report.xlsx"
-            sector.write_sector_xlsx(data, path)
+            write_sector_xlsx(data, path)
             with path.open("rb") as made:
                 while block := made.read(CHUNK_SIZE):
                     out.write(block)

@@ -51,7 +51,10 @@ from benchmarks.models import PeerGroup
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.synthetic import bench_rounds, grow_sector
 from councils.models import Council
-from reports.sector import build_sector_pdf, sector_data, write_sector_csv, write_sector_xlsx
+from reports.sector.csv_file import write_sector_csv
+from reports.sector.data import sector_data
+from reports.sector.pdf_file import build_sector_pdf
+from reports.sector.xlsx_file import write_sector_xlsx
 
 MB = 1024 * 1024
 
