@@ -25,6 +25,7 @@ from decimal import Decimal
 
 # The level bands a published result counts councils in (statistics.level_of).
 from assessments.scoring import LEVELS
+from core.formatting import figure_text
 
 from .publication import OVERLAP, TOO_SMALL
 
@@ -169,6 +170,6 @@ def statistic_rows(figures: GroupFigures | None, min_group: int) -> list[tuple[s
         return [("suppressed", withheld_words(figures.reason, min_group))]
     return [
         ("councils", str(figures.councils)),
-        *((name, f"{value:.2f}") for name, value in figures.figures().items()),
+        *((name, figure_text(value)) for name, value in figures.figures().items()),
         *((f"level_{level}", str(n)) for level, n in zip(LEVELS, figures.levels(), strict=False)),
     ]
