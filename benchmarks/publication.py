@@ -18,7 +18,8 @@ down in the app's README ("Suppression").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 # The same values as models.SuppressionReason (a test keeps them equal).
@@ -71,13 +72,18 @@ def priority(candidate: Candidate) -> tuple[float, str]:
     return (rank, candidate.slug)
 
 
+def seen_together(owner_a: int | None, owner_b: int | None) -> bool:
+    """Whether one viewer can see the results of two groups with these owners: unless both are
+    private to different councils. (A person with roles at two councils is the known
+    exception; see the README.)"""
+    return owner_a is None or owner_b is None or owner_a == owner_b
+
+
 def visible_together(a: Candidate, b: Candidate) -> bool:
-    """Whether one viewer can see both groups' results: unless both are private to different
-    councils. (A person with roles at two councils is the known exception; see the README.)"""
-    return a.owner is None or b.owner is None or a.owner == b.owner
+    return seen_together(a.owner, b.owner)
 
 
-def too_close(a: frozenset[int], b: frozenset[int], *, min_group: int) -> bool:
+def too_close(a: AbstractSet[Hashable], b: AbstractSet[Hashable], *, min_group: int) -> bool:
     """True if |a \\ b| or |b \\ a| is between 1 and min_group - 1."""
     common = len(a & b)
     only_a, only_b = len(a) - common, len(b) - common
