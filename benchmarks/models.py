@@ -87,24 +87,16 @@ class BenchmarkResultQuerySet(models.QuerySet["BenchmarkResult"]):
         return self.filter(peer_group__members=council_id)
 
 
-class BenchmarkResult(models.Model):
-    """The distribution of one dimension's scores (or the overall score) in one peer group.
+class GroupFiguresFields(models.Model):
+    """A group's figures for one subject as stored: the columns `GroupFigures.from_row` reads
+    (figures.RESULT_FIELDS), shared by the live results and the releases.
 
     `councils` is the real number of signed-off councils in the group with a score, even when
     the result is suppressed; no page or file shows a suppressed one (figures.GroupFigures
     drops it: they say "fewer than N councils" or nothing about the count).
     """
 
-    # No single-column indexes on round and dimension: every query by round is served by the
-    # (round, peer_group) indexes below, and dimensions are never deleted once published.
-    # Thousands of rows are rewritten per rebuild, and each index costs on every row.
-    round = models.ForeignKey(
-        AssessmentRound,
-        on_delete=models.CASCADE,
-        related_name="benchmark_results",
-        db_index=False,
-    )
-    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="results")
+    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="+")
     # Null means the overall score (the mean of the council's dimension scores).
     dimension = models.ForeignKey(
         Dimension,
@@ -134,6 +126,42 @@ class BenchmarkResult(models.Model):
     # Never shown to anyone: it places one council in the group for that council alone
     # (statistics.position_in), without reading the other councils' scores.
     distribution = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        subject = self.dimension.code if self.dimension is not None else "overall"
+        return f"{self.peer_group}: {subject}"
+
+
+def _suppressed_has_no_figures(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(suppressed=False)
+        | Q(
+            level_counts__isnull=True,
+            distribution__isnull=True,
+            **{f"{field}__isnull": True for field in FIGURES},
+        ),
+        name=name,
+    )
+
+
+class BenchmarkResult(GroupFiguresFields):
+    """The live distribution of one dimension's scores (or the overall score) in one peer
+    group, rebuilt after every sign-off. Nobody but the council itself is shown these: what
+    anyone else sees comes from a `Release` made from them (release_rule)."""
+
+    # No single-column indexes on round and dimension: every query by round is served by the
+    # (round, peer_group) indexes below, and dimensions are never deleted once published.
+    # Thousands of rows are rewritten per rebuild, and each index costs on every row.
+    round = models.ForeignKey(
+        AssessmentRound,
+        on_delete=models.CASCADE,
+        related_name="benchmark_results",
+        db_index=False,
+    )
+    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="results")
     computed_at = models.DateTimeField()
 
     objects = BenchmarkResultQuerySet.as_manager()
@@ -153,15 +181,7 @@ class BenchmarkResult(models.Model):
                 condition=Q(dimension__isnull=True),
                 name="benchmark_one_overall",
             ),
-            models.CheckConstraint(
-                condition=Q(suppressed=False)
-                | Q(
-                    level_counts__isnull=True,
-                    distribution__isnull=True,
-                    **{f"{name}__isnull": True for name in FIGURES},
-                ),
-                name="benchmark_suppressed_has_no_figures",
-            ),
+            _suppressed_has_no_figures("benchmark_suppressed_has_no_figures"),
         ]
         indexes = [models.Index(fields=["round", "peer_group"], name="benchmark_round_group")]
 
@@ -190,3 +210,113 @@ class BenchmarkRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ReleaseReason(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    ROUND_CLOSED = "round_closed", "Round closed"
+    STAFF = "staff", "Made by staff"
+
+
+class Release(models.Model):
+    """A stored, unchanging snapshot of a round's peer figures, and the only figures anyone but
+    the council itself is shown. Made on a schedule and when the round closes
+    (services.release_make), by the rule in `release_rule`."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    made_at = models.DateTimeField()
+    reason = models.CharField(max_length=12, choices=ReleaseReason.choices)
+    # The round's latest release, the one pages show; the rest stay as they were made.
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["round_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="release_number_unique"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(current=True), name="release_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}, release {self.number} ({self.made_at:%d %B %Y})"
+
+
+class PublishedSet(models.Model):
+    """A set of councils' scores that figures were once published from, for one round and
+    subject: the history every new figure is checked against (release_rule). Never shown.
+    `members` is [[council id, "score"], ...] in order; `owner` is the council that alone sees
+    it (a nearest-neighbour group), null for everyone."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="+")
+    dimension = models.ForeignKey(
+        Dimension, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    members = models.JSONField()
+    # sha256 of round, subject, owner and members: one row however often it is published.
+    digest = models.CharField(max_length=64, unique=True)
+    first_release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {len(self.members)} councils"
+
+
+class ReleasedResultQuerySet(models.QuerySet["ReleasedResult"]):
+    def current(self) -> ReleasedResultQuerySet:
+        """The figures of each round's latest release."""
+        return self.filter(release__current=True)
+
+    def published(self) -> ReleasedResultQuerySet:
+        return self.filter(suppressed=False)
+
+    def containing(self, council_id: int) -> ReleasedResultQuerySet:
+        return self.filter(peer_group__members=council_id)
+
+
+class ReleasedResult(GroupFiguresFields):
+    """One group's figures for one subject in one release. A kept figure is a copy of the
+    earlier one, with the same `as_of` and `published_set`."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="results")
+    # The release's round again, so pages filter by round as they did on the live results.
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    peer_group = models.ForeignKey(
+        PeerGroup, on_delete=models.CASCADE, related_name="released_results"
+    )
+    published_set = models.ForeignKey(
+        PublishedSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When these figures were first published: "figures as of 3 December 2026".
+    as_of = models.DateTimeField(null=True, blank=True)
+
+    objects = ReleasedResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["release_id", "peer_group_id", "dimension_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "peer_group", "dimension"],
+                condition=Q(dimension__isnull=False),
+                name="released_one_per_dimension",
+            ),
+            models.UniqueConstraint(
+                fields=["release", "peer_group"],
+                condition=Q(dimension__isnull=True),
+                name="released_one_overall",
+            ),
+            _suppressed_has_no_figures("released_suppressed_has_no_figures"),
+            models.CheckConstraint(
+                condition=Q(suppressed=True, published_set__isnull=True, as_of__isnull=True)
+                | Q(suppressed=False, published_set__isnull=False, as_of__isnull=False),
+                name="released_published_has_its_set",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "peer_group"], name="released_round_group"),
+        ]
