@@ -42,6 +42,7 @@ from .models import (
 
 # Sent by name: benchmarks is built on assessments, so assessments never imports it.
 UPDATE_BENCHMARKS = "benchmarks.tasks.update_benchmarks_for_council"
+MAKE_RELEASE = "benchmarks.tasks.make_release"
 
 # Officers answer; leads may answer too. Chief executives sign off but do not answer.
 ANSWERING_ROLES = frozenset({CouncilRole.OFFICER, CouncilRole.LEAD})
@@ -189,6 +190,8 @@ def round_close(*, round: AssessmentRound, by: User) -> None:
     ):
         raise AssessmentError("Only an open round can be closed.")
     round.refresh_from_db()
+    # The round's final figures are released at once, not at the next daily release.
+    enqueue_after_commit(MAKE_RELEASE, round.pk, "round_closed")
 
 
 # Starting and answering -------------------------------------------------------------------

@@ -31,10 +31,10 @@ from assessments.scoring import LEVEL_NAMES, level_band, overall_score
 from councils.models import Council
 
 from .figures import RESULT_FIELDS, GroupFigures
-from .models import BenchmarkResult, PeerGroup, PeerGroupKind
-from .queries import results_built_from
+from .models import PeerGroup, PeerGroupKind, ReleasedResult
+from .queries import counted_scores
 from .services import min_group_size
-from .statistics import Position, position_in
+from .statistics import Position, position_from
 
 # The picker's order: the closest comparison first (issue 5), then the wider ones.
 PICKER_ORDER = (
@@ -159,17 +159,6 @@ class CouncilDashboard:
 # Pure helpers ---------------------------------------------------------------------------------
 
 
-def position_from(distribution: object, score: Decimal | None) -> Position | None:
-    """The council's place in a published group, or None if it cannot be given (no score, or
-    the stored results have not caught up with the council's latest sign-off)."""
-    if score is None or not isinstance(distribution, dict):
-        return None
-    counts = {Decimal(value): int(n) for value, n in distribution.items()}
-    if not counts.get(score):
-        return None
-    return position_in(counts, score)
-
-
 def dimension_lineage(
     links: Iterable[tuple[int, int | None]],
 ) -> dict[int, int]:
@@ -281,7 +270,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
             name=g.name,
             kind=g.kind,
             kind_label=PeerGroupKind(g.kind).label,
-            overall=results.get((g.pk, None), (None, None))[0],
+            overall=results.get((g.pk, None), _NO_RESULT)[0],
         )
         for g in groups
     ]
@@ -289,7 +278,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         # About half the neighbour groups are withheld for being too close to a bigger group
         # (see the README's "Suppression"): open on the closest comparison that shows figures.
         shown = [
-            g for g in groups if (o := results.get((g.pk, None), (None, None))[0]) and o.published
+            g for g in groups if (o := results.get((g.pk, None), _NO_RESULT)[0]) and o.published
         ]
         chosen = (shown or groups)[0]
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
@@ -302,20 +291,18 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
     dimensions = list(Dimension.objects.for_framework(latest.round.framework_id))
     scores = _scores_by_round(council, assessments, latest.round.framework_id)
     current = scores.get(latest.round_id, {})
-    # Positions only from results built from the council's scores as they are now, and from
-    # a group unchanged since (a score found in a stale distribution may be another council's).
-    built_at = results_built_from(
-        round_id=latest.round_id,
-        council_id=council.pk,
-        scores={pk: score for pk, score in current.items() if pk is not None},
+    # Positions only where the release counted the council with the score it has now (a
+    # score found in a distribution may be another council's).
+    counted = counted_scores(
+        council.pk,
+        (found[2] for key, found in results.items() if chosen is not None and key[0] == chosen.pk),
     )
-    results_current = built_at is not None and chosen is not None and chosen.updated_at <= built_at
     previous = scores.get(dashboard.previous_round.pk, {}) if dashboard.previous_round else {}
 
     def subject(dimension: Dimension | None) -> Subject:
         key = dimension.pk if dimension else None
-        figures, distribution = (
-            results.get((chosen.pk, key), (None, None)) if chosen else (None, None)
+        figures, distribution, set_id = (
+            results.get((chosen.pk, key), _NO_RESULT) if chosen else _NO_RESULT
         )
         score = current.get(key)
         return Subject(
@@ -327,7 +314,7 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
             figures=figures,
             position=(
                 position_from(distribution, score)
-                if results_current and figures and figures.published
+                if score is not None and set_id is not None and counted.get(set_id) == score
                 else None
             ),
         )
@@ -344,19 +331,26 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
     return dashboard
 
 
+_NO_RESULT: tuple[None, None, None] = (None, None, None)
+
+
 def _results(
     round_id: int | None, groups: Sequence[PeerGroup]
-) -> dict[tuple[int, int | None], tuple[GroupFigures, object]]:
-    """{(group id, dimension id or None): (figures, stored distribution)} for the round."""
+) -> dict[tuple[int, int | None], tuple[GroupFigures, object, int | None]]:
+    """{(group id, dimension id or None): (figures, stored distribution, published set id)}
+    in the round's current release."""
     if round_id is None or not groups:
         return {}
-    rows = BenchmarkResult.objects.filter(
-        round_id=round_id, peer_group__in=[g.pk for g in groups]
-    ).values("peer_group_id", "dimension_id", "distribution", *RESULT_FIELDS)
+    rows = (
+        ReleasedResult.objects.current()
+        .filter(round_id=round_id, peer_group__in=[g.pk for g in groups])
+        .values("peer_group_id", "dimension_id", "distribution", "published_set_id", *RESULT_FIELDS)
+    )
     return {
         (row["peer_group_id"], row["dimension_id"]): (
             GroupFigures.from_row(row),
             row["distribution"],
+            row["published_set_id"],
         )
         for row in rows
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime
 from decimal import Decimal
 
 # The level bands a published result counts councils in (statistics.level_of).
@@ -42,8 +43,8 @@ FIGURE_HEADINGS: Mapping[str, str] = {
     "maximum": "Maximum",
 }
 FIGURES: tuple[str, ...] = tuple(FIGURE_HEADINGS)
-# The BenchmarkResult columns `GroupFigures.from_row` reads.
-RESULT_FIELDS = ("suppressed", "suppression_reason", "councils", "level_counts", *FIGURES)
+# The ReleasedResult columns `GroupFigures.from_row` reads.
+RESULT_FIELDS = ("suppressed", "suppression_reason", "councils", "level_counts", "as_of", *FIGURES)
 
 NO_RESULTS = "no results yet"
 
@@ -70,6 +71,8 @@ class GroupFigures:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     level_counts: dict[int, int] | None = None
+    # When these figures were first released: a group keeps them until enough has changed.
+    as_of: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.reason not in ("", TOO_SMALL, OVERLAP):
@@ -105,7 +108,7 @@ class GroupFigures:
 
     @classmethod
     def from_row(cls, row: Mapping[str, object]) -> GroupFigures:
-        """From a BenchmarkResult's RESULT_FIELDS (`.values()`). Of a withheld result only the
+        """From a ReleasedResult's RESULT_FIELDS (`.values()`). Of a withheld result only the
         reason is kept, OVERLAP if none was stored: the stored count stays in the database."""
         if row["suppressed"]:
             return cls(reason=str(row.get("suppression_reason") or OVERLAP))
@@ -113,6 +116,7 @@ class GroupFigures:
         counts = stored if isinstance(stored, Mapping) else {}
         return cls(
             councils=int(row["councils"]),  # type: ignore[call-overload]
+            as_of=row.get("as_of"),  # type: ignore[arg-type]
             level_counts={level: int(counts.get(str(level), 0)) for level in LEVELS},
             **{name: row.get(name) for name in FIGURES},  # type: ignore[arg-type]
         )

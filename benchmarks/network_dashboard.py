@@ -4,8 +4,8 @@ Three things, for one round:
 
 - **Participation**: how many member councils have signed off, out of how many members. A count
   of councils, not a score, so it is always shown.
-- **Distributions**: the network's own peer group's stored results (BenchmarkResult), per
-  dimension and overall, suppressed exactly as they were published.
+- **Distributions**: the network's own peer group's figures in the round's current release
+  (ReleasedResult), per dimension and overall, withheld exactly as they were released.
 - **The heatmap**: member councils that share their results with *this* network by name
   (`councils.models.council_ids_named_in`) appear by name with their own frozen scores; every
   other signed-off member is pooled into one row, whose per-subject mean is shown only if
@@ -29,7 +29,7 @@ from assessments.scoring import overall_score
 from councils.models import Network, council_ids_named_in
 
 from .figures import RESULT_FIELDS, GroupFigures
-from .models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
+from .models import PeerGroupKind, PublishedSet, ReleasedResult
 from .publication import OVERLAP, TOO_SMALL, too_close
 from .services import min_group_size
 
@@ -173,34 +173,6 @@ def with_overall(scores: Mapping[int, Decimal]) -> dict[SubjectKey, Decimal]:
     return found
 
 
-def parse_snapshot(council_scores: Mapping[str, str]) -> dict[SubjectKey, frozenset[int]]:
-    """{subject: councils with a score there} from BenchmarkRun.council_scores ({"c12":
-    "dimension id:score,..."}): who the stored results were built from. Every council in it
-    has a score in at least one dimension, so an overall score (None)."""
-    found: dict[SubjectKey, set[int]] = defaultdict(set)
-    for key, text in council_scores.items():
-        council_id = int(key.removeprefix("c"))
-        found[None].add(council_id)
-        for part in filter(None, text.split(",")):
-            found[int(part.split(":", 1)[0])].add(council_id)
-    return {subject: frozenset(councils) for subject, councils in found.items()}
-
-
-def published_sets(
-    results: Iterable[tuple[int, SubjectKey]],
-    memberships: Mapping[int, frozenset[int]],
-    effective: Mapping[SubjectKey, frozenset[int]],
-) -> dict[SubjectKey, list[frozenset[int]]]:
-    """{subject: effective members of each group published for it}, from the published
-    (group id, subject) pairs, each group's members and who had a score in each subject."""
-    found: dict[SubjectKey, list[frozenset[int]]] = defaultdict(list)
-    for group_id, subject in results:
-        found[subject].append(
-            memberships.get(group_id, frozenset()) & effective.get(subject, frozenset())
-        )
-    return dict(found)
-
-
 def heatmap_rows(
     *,
     columns: Sequence[Column],
@@ -337,11 +309,13 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
 
     network_results = {
         row["dimension_id"]: GroupFigures.from_row(row)
-        for row in BenchmarkResult.objects.filter(
+        for row in ReleasedResult.objects.current()
+        .filter(
             round_id=chosen.pk,
             peer_group__kind=PeerGroupKind.NETWORK,
             peer_group__network=network,
-        ).values("dimension_id", *RESULT_FIELDS)
+        )
+        .values("dimension_id", *RESULT_FIELDS)
     }
     dashboard.distributions = [
         Distribution(column, network_results.get(column.dimension_id))
@@ -359,34 +333,13 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     return dashboard
 
 
-def published_public_groups(
-    round_id: int,
-) -> dict[SubjectKey, list[frozenset[int]]] | None:
-    """{subject: effective members of each public group published for it in the round}, as
-    published; None if that cannot be known. Three queries: the published results of public
-    groups (with when each group last changed), those groups' memberships (one row per
-    membership, so it grows with the sector but stays one query) and the round's run."""
-    published = BenchmarkResult.objects.filter(
-        round_id=round_id, suppressed=False, peer_group__owner__isnull=True
-    )
-    results = list(published.values_list("peer_group_id", "dimension_id", "peer_group__updated_at"))
-    memberships: dict[int, set[int]] = defaultdict(set)
-    # A subquery, not a join on the results, so each membership comes once, not per subject.
-    for group_id, council_id in PeerGroup.members.through.objects.filter(
-        peergroup_id__in=published.values("peer_group_id")
-    ).values_list("peergroup_id", "council_id"):
-        memberships[group_id].add(council_id)
-    run = (
-        BenchmarkRun.objects.filter(round_id=round_id)
-        .values_list("computed_at", "council_scores")
-        .first()
-    )
-    if not results:
-        return {}
-    if run is None or any(changed > run[0] for _, _, changed in results):
-        return None
-    return published_sets(
-        ((group_id, subject) for group_id, subject, _ in results),
-        {group_id: frozenset(found) for group_id, found in memberships.items()},
-        parse_snapshot(run[1] or {}),
-    )
+def published_public_groups(round_id: int) -> dict[SubjectKey, list[frozenset[int]]]:
+    """{subject: the councils of every set of scores ever released for the round to anyone}
+    (PublishedSet, private neighbour groups left out): what a viewer may have seen, in any
+    release, to subtract a pooled mean from. One query."""
+    found: dict[SubjectKey, list[frozenset[int]]] = defaultdict(list)
+    for subject, members in PublishedSet.objects.filter(
+        round_id=round_id, owner__isnull=True
+    ).values_list("dimension_id", "members"):
+        found[subject].append(frozenset(council for council, _ in members))
+    return dict(found)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from . import release_rule
 from .figures import FIGURES, GroupFigures
-from .models import PublishedSet, Release, ReleasedResult, ReleaseReason
+from .models import BenchmarkRun, PublishedSet, Release, ReleasedResult, ReleaseReason
 from .release_rule import GroupNow, Members, Outcome, Published
 from .services import Subject, _insert_rows, _lock_and_load, _result_values, _scores_by_subject
 from .statistics import distribution_sorted, summarise_sorted
@@ -235,3 +235,13 @@ def _row(
     return (*start, set_ids[plan.digest(release.round_id)], release.made_at, "") + _result_values(
         len(values), figures, distribution_sorted(values)
     )
+
+
+def releases_make_due() -> list[int]:
+    """A release for every round with results that has something new to show (the daily
+    job). Returns the ids of the rounds that got one."""
+    made = []
+    for round_id in BenchmarkRun.objects.order_by("round_id").values_list("round_id", flat=True):
+        if release_make(round_id=round_id, reason=ReleaseReason.SCHEDULED) is not None:
+            made.append(round_id)
+    return made

@@ -222,3 +222,14 @@ def positions(scores: Mapping[int, Decimal]) -> dict[int, Position]:
     group. ValueError for a score that is not a finite Decimal from 1 to 5."""
     counts = distribution(list(scores.values()))
     return {council: position_in(counts, score) for council, score in scores.items()}
+
+
+def position_from(distribution: object, score: Decimal | None) -> Position | None:
+    """The council's place in a published group, or None if it cannot be given (no score, or
+    not in the stored distribution ({"3.4": councils, ...}))."""
+    if score is None or not isinstance(distribution, dict):
+        return None
+    counts = {Decimal(value): int(n) for value, n in distribution.items()}
+    if not counts.get(score):
+        return None
+    return position_in(counts, score)

@@ -8,7 +8,7 @@ same rows (or nothing, when the round is already up to date).
 
 from celery import shared_task
 
-from . import services
+from . import releases, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -26,3 +26,16 @@ def update_benchmarks_for_council(round_id: int, council_id: int) -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def reconcile_benchmarks() -> list[int]:
     return services.benchmarks_reconcile()
+
+
+# Daily from CELERY_BEAT_SCHEDULE (after the reconcile), and queued by assessments when a round
+# closes: the figures everyone but the council itself sees.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def make_release(round_id: int, reason: str = "scheduled") -> int | None:
+    release = releases.release_make(round_id=round_id, reason=reason)
+    return None if release is None else release.number
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def make_releases() -> list[int]:
+    return releases.releases_make_due()

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import AssessmentRound
+from benchmarks.models import Release
 from councils.models import Council, Network
 
 
@@ -175,6 +176,9 @@ class PublishedRound(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The release whose figures were published: open data never changes after publishing,
+    # whatever later releases, reopenings or corrections do.
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-round__opens_on"]

@@ -19,7 +19,7 @@ from typing import Any
 from assessments.models import AssessmentRound
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
-from benchmarks.models import BenchmarkResult, PeerGroupKind
+from benchmarks.models import PeerGroupKind, ReleasedResult
 from benchmarks.services import min_group_size
 
 from .sector.spreadsheet_text import neutralise
@@ -56,9 +56,9 @@ def method_notes(min_group: int) -> list[str]:
     ]
 
 
-def _results(round_: AssessmentRound) -> Iterator[dict[str, Any]]:
+def _results(release_id: int) -> Iterator[dict[str, Any]]:
     rows = (
-        BenchmarkResult.objects.filter(round=round_, peer_group__kind__in=PUBLIC_KINDS)
+        ReleasedResult.objects.filter(release_id=release_id, peer_group__kind__in=PUBLIC_KINDS)
         .order_by("peer_group__kind", "peer_group__slug", "dimension__order")
         .values(
             "peer_group__slug",
@@ -75,7 +75,7 @@ def _figures(row: dict[str, Any], min_group: int) -> list[tuple[str, str]]:
     return statistic_rows(GroupFigures.from_row(row), min_group)
 
 
-def csv_rows(round_: AssessmentRound) -> Iterator[str]:
+def csv_rows(round_: AssessmentRound, *, release_id: int) -> Iterator[str]:
     """The CSV as lines of text, header first."""
     min_group = min_group_size()
     buffer = io.StringIO()
@@ -89,14 +89,16 @@ def csv_rows(round_: AssessmentRound) -> Iterator[str]:
         return text
 
     yield line(list(CSV_HEADER))
-    for row in _results(round_):
+    for row in _results(release_id):
         dimension = row["dimension__name"] or "Overall score"
         start = [round_.name, row["peer_group__name"], row["peer_group__kind"], dimension]
         for statistic, value in _figures(row, min_group):
             yield line([*start, statistic, value])
 
 
-def json_chunks(round_: AssessmentRound, *, published_at: str, csv_url: str) -> Iterator[str]:
+def json_chunks(
+    round_: AssessmentRound, *, release_id: int, published_at: str, csv_url: str
+) -> Iterator[str]:
     """The JSON document, one result at a time."""
     min_group = min_group_size()
     head = {
@@ -110,7 +112,7 @@ def json_chunks(round_: AssessmentRound, *, published_at: str, csv_url: str) -> 
     text = json.dumps(head, indent=None)
     yield text[:-1] + ', "results": ['
     first = True
-    for row in _results(round_):
+    for row in _results(release_id):
         entry: dict[str, Any] = {
             "group": row["peer_group__slug"],
             "group_name": row["peer_group__name"],

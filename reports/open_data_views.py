@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import AssessmentRound
-from benchmarks.models import BenchmarkResult
+from benchmarks.models import Release
 from benchmarks.services import min_group_size
 from core.http import action, reads
 
@@ -42,7 +42,8 @@ def _published(slug: str) -> PublishedRound:
 def round_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     published = _published(slug)
     response = StreamingHttpResponse(
-        open_data.csv_rows(published.round), content_type="text/csv; charset=utf-8"
+        open_data.csv_rows(published.round, release_id=published.release_id),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="digital-maturity-{slug}.csv"'
     return response
@@ -54,6 +55,7 @@ def round_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     published = _published(slug)
     chunks = open_data.json_chunks(
         published.round,
+        release_id=published.release_id,
         published_at=published.published_at.isoformat(),
         csv_url=request.build_absolute_uri(reverse("open-data:csv", args=[slug])),
     )
@@ -66,7 +68,7 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404("Publishing open data is for the service's staff.")
     rounds = (
         AssessmentRound.objects.annotate(
-            has_results=Exists(BenchmarkResult.objects.filter(round=OuterRef("pk"))),
+            has_results=Exists(Release.objects.filter(round=OuterRef("pk"))),
             is_published=Exists(PublishedRound.objects.filter(round=OuterRef("pk"))),
         )
         .filter(has_results=True)

@@ -18,12 +18,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentRound
+from assessments.models import AssessmentRound, RoundStatus
+from benchmarks.models import Release
 from core.queue import enqueue_after_commit
 from councils.models import Council, Network
 
 from .errors import ReportError
-from .models import COUNCIL_KINDS, SECTOR_KINDS, Report, ReportChunk, ReportKind, ReportStatus
+from .models import (
+    COUNCIL_KINDS,
+    SECTOR_KINDS,
+    PublishedRound,
+    Report,
+    ReportChunk,
+    ReportKind,
+    ReportStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -257,21 +266,22 @@ def _build(report: Report, out: io.RawIOBase) -> None:
 
 
 def open_data_publish(*, round: AssessmentRound, by: Any) -> bool:
-    """Release a round's public aggregates as open data. Returns False if already released;
-    ValueError for a round with no results to release."""
-    from benchmarks.models import BenchmarkResult
-
-    from .models import PublishedRound
-
-    if not BenchmarkResult.objects.filter(round=round).exists():
-        raise ValueError("This round has no results to publish.")
-    _, created = PublishedRound.objects.get_or_create(round=round, defaults={"published_by": by})
+    """Publish a closed round's public figures, as its current release has them, as open
+    data. Returns False if already published. ValueError for a round still open (its figures
+    would change as councils sign off, and two downloads could be subtracted) or with no
+    release."""
+    if round.status != RoundStatus.CLOSED:
+        raise ValueError("Only a closed round can be published: close the round first.")
+    release = Release.objects.filter(round=round, current=True).first()
+    if release is None:
+        raise ValueError("This round has no released figures to publish.")
+    _, created = PublishedRound.objects.get_or_create(
+        round=round, defaults={"published_by": by, "release": release}
+    )
     return created
 
 
 def open_data_withdraw(*, round: AssessmentRound) -> bool:
     """Take a round's open data down again (its addresses then give 404)."""
-    from .models import PublishedRound
-
     deleted, _ = PublishedRound.objects.filter(round=round).delete()
     return bool(deleted)

@@ -3,6 +3,7 @@
 from assessments.models import AgreedAnswer, AnswerStatus, Dimension, Question
 from assessments.tests.factories import scored_assessment, small_framework, two_rounds
 from benchmarks.models import PeerGroupKind
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
@@ -62,4 +63,5 @@ def build_sector(personas, settings) -> dict:
         )
     for round_ in (earlier, latest):
         benchmarks_rebuild(round_id=round_.pk)
+        release_make(round_id=round_.pk)
     return {"latest": latest, "earlier": earlier, "dimensions": dimensions, "groups": groups}

@@ -235,16 +235,17 @@ def test_trend_table_lists_every_signed_off_round(client, personas, sector):
 def test_positions_wait_for_results_that_include_the_latest_sign_off(client, personas, sector):
     client.force_login(personas.executive_a)
     a = personas.council_a
-    # Reopened and signed off again with other scores; the results job has not run yet.
+    # Reopened and signed off again with other scores; no release has counted them yet.
     a.assessments.get(round=sector["latest"]).delete()
     first, second = sector["dimensions"]
-    scored_assessment(council=a, round=sector["latest"], scores={first: "3.0", second: "3.0"})
+    scored_assessment(council=a, round=sector["latest"], scores={first: "3.5", second: "3.5"})
 
     response = client.get(url(personas, group="tier-unitary"))
 
     dashboard = response.context["dashboard"]
-    assert dashboard.overall.score == D("3.0")
+    assert dashboard.overall.score == D("3.5")
     assert dashboard.overall.position is None
+    assert [s.position for s in dashboard.dimensions] == [None, None]
     assert "Not available until the figures include your latest sign-off" in (
         response.content.decode()
     )

@@ -30,7 +30,6 @@ from benchmarks.network_dashboard import (
     heatmap_rows,
     mean_one_place,
     network_dashboard,
-    parse_snapshot,
     pooled_publishable,
     pooled_reason,
 )
@@ -97,12 +96,6 @@ def test_mean_rounds_half_up_to_one_place():
     assert mean_one_place([d("1.0"), d("1.1"), d("1.1")]) == d("1.1")  # 1.0666...
     with pytest.raises(ValueError):
         mean_one_place([])
-
-
-def test_snapshot_gives_who_had_a_score_in_each_subject():
-    found = parse_snapshot({"c1": "10:2.00,11:3.00", "c2": "10:4.00", "c3": ""})
-
-    assert found == {None: {1, 2, 3}, 10: {1, 2}, 11: {1}}
 
 
 COLUMNS = [Column(10, "D1", "One"), Column(11, "D2", "Two"), Column(None, "overall", "Overall")]

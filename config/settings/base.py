@@ -132,6 +132,8 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
+# When peer figures are released (benchmarks.releases): crontab hours, daily at 03:00 by default.
+BENCHMARK_RELEASE_HOURS = env("BENCHMARK_RELEASE_HOURS", default="3")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "accounts-purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",
@@ -153,6 +155,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "30 2 * * *": at 02:30 every day (London time, which exists and
         # happens once on both clock-change nights).
         "schedule": crontab(hour="2", minute="30"),
+    },
+    "benchmarks-releases": {
+        "task": "benchmarks.tasks.make_releases",
+        # Daily by default, after the reconcile has caught up: BENCHMARK_RELEASE_HOURS, hours
+        # of the day as crontab takes them ("3", or "3,15" for twice a day).
+        "schedule": crontab(hour=BENCHMARK_RELEASE_HOURS, minute="0"),
     },
 }
 # Benchmark recomputes go to their own queue, so a long rebuild never holds up an email;

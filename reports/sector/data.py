@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentRound, Dimension, DimensionScore
 from benchmarks.figures import RESULT_FIELDS, GroupFigures
-from benchmarks.models import BenchmarkResult, PeerGroupKind
+from benchmarks.models import PeerGroupKind, ReleasedResult
 from benchmarks.network_dashboard import (
     Cell,
     Column,
@@ -180,7 +180,8 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
         breakdown = Q(pk__in=[])
     rounds = [round_.pk] + ([previous.pk] if previous else [])
     rows = list(
-        BenchmarkResult.objects.filter((scope_in_round & Q(round_id__in=rounds)) | breakdown)
+        ReleasedResult.objects.current()
+        .filter((scope_in_round & Q(round_id__in=rounds)) | breakdown)
         .order_by("peer_group__kind", "peer_group__name", "peer_group_id")
         .values(*_RESULT_FIELDS)
     )
