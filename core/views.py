@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -35,7 +36,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @reads
 def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about_data.html")
+    # The same setting the benchmarks read, so the page states the rule actually applied.
+    return render(request, "core/about_data.html", {"min_group": settings.BENCHMARK_MIN_GROUP})
 
 
 @login_not_required
