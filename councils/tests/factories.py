@@ -28,7 +28,9 @@ class CouncilFactory(DjangoModelFactory):
         model = Council
         django_get_or_create = ("gss_code",)
 
-    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    # Above every real E06 code: from 0, the sequence made E06000001, the persona council A's
+    # code, and get_or_create then handed back council A instead of a new council.
+    gss_code = factory.Sequence(lambda n: f"E06{900_000 + n:06d}")
     name = factory.Sequence(lambda n: f"Testshire {n} Council")
     short_name = factory.Sequence(lambda n: f"Testshire {n}")
     la_code = factory.Sequence(_code)
