@@ -290,7 +290,7 @@ class ReleasedResult(GroupFiguresFields):
         PeerGroup, on_delete=models.CASCADE, related_name="released_results"
     )
     published_set = models.ForeignKey(
-        PublishedSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        PublishedSet, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     # When these figures were first published: "figures as of 3 December 2026".
     as_of = models.DateTimeField(null=True, blank=True)

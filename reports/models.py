@@ -178,7 +178,7 @@ class PublishedRound(models.Model):
     )
     # The release whose figures were published: open data never changes after publishing,
     # whatever later releases, reopenings or corrections do.
-    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
+    release = models.ForeignKey(Release, on_delete=models.RESTRICT, related_name="+")
 
     class Meta:
         ordering = ["-round__opens_on"]

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('as_of', models.DateTimeField(blank=True, null=True)),
                 ('dimension', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.dimension')),
                 ('peer_group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='released_results', to='benchmarks.peergroup')),
-                ('published_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='benchmarks.publishedset')),
+                ('published_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='benchmarks.publishedset')),
                 ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='benchmarks.release')),
                 ('round', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.assessmentround')),
             ],

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             model_name="publishedround",
             name="release",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="+",
                 to="benchmarks.release",
             ),

@@ -6,7 +6,11 @@ three rounds of signed-off scores. For each size it prints one JSON line: a full
 round, an incremental recompute after one more sign-off, and the floor — the same statistics
 (count, mean, quartiles, 10th and 90th percentiles, minimum, maximum per group and dimension) from
 one SQL query with percentile_cont — and the ratio ours/floor. Each figure is the median of
-three runs. Figures only, no pass or fail.
+three runs. Then a second line (`"measure": "release"`): the time to make the round's first
+release (every group published, kept or withheld by `release_rule`), the time of the next
+release job after one more sign-off (which reads and decides everything again, and usually
+finds nothing to change), and the release's size in rows and bytes. Figures only, no pass or
+fail.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from assessments.models import AssessmentRound, Dimension, DimensionScore
-from benchmarks.models import PeerGroup
+from benchmarks.models import PeerGroup, PublishedSet, Release, ReleasedResult
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
 from benchmarks.synthetic import bench_rounds, grow_sector, sign_off, throwaway_database
 from councils.models import Council
@@ -53,6 +58,7 @@ class Command(BaseCommand):
                 grow_sector(multiple, made)
                 made = multiple
                 self.stdout.write(json.dumps(_measure(multiple, rounds, dimensions)))
+                self.stdout.write(json.dumps(_measure_release(multiple, rounds[-1], dimensions)))
 
 
 REPEATS = 3
@@ -110,5 +116,44 @@ def _measure(multiple: int, rounds: list[AssessmentRound], dimensions: list[Dime
         "floor_sql_s": round(floor, 3),
         "floor_rows": floor_rows[-1],
         "ratio_full_to_floor": round(full / floor, 2) if floor else None,
+        "repeats": REPEATS,
+    }
+
+
+def _measure_release(multiple: int, round_: AssessmentRound, dimensions: list[Dimension]) -> dict:
+    def first_release(_: int) -> None:
+        Release.objects.filter(round=round_).delete()  # its rows and recorded sets with it
+        release_make(round_id=round_.pk)
+
+    first_release(0)  # warm up
+    first = _median_seconds(first_release)
+    release = Release.objects.get(round=round_, current=True)
+
+    later = []
+    unsigned = Council.objects.exclude(assessments__round=round_).order_by("gss_code")
+    for attempt, council in enumerate(unsigned[:REPEATS]):
+        sign_off(round_, [council.pk], dimensions, random.Random(f"release {attempt}"), share=1.0)
+        benchmarks_update_for_council(round_id=round_.pk, council_id=council.pk)
+        started = time.perf_counter()
+        release_make(round_id=round_.pk)
+        later.append(time.perf_counter() - started)
+
+    rows = ReleasedResult.objects.filter(release=release).count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('benchmarks_releasedresult'),"
+            " pg_total_relation_size('benchmarks_publishedset')"
+        )
+        result_bytes, set_bytes = cursor.fetchone()
+    return {
+        "measure": "release",
+        "multiple": multiple,
+        "councils": Council.objects.count(),
+        "first_release_s": round(first, 3),
+        "next_release_s": round(statistics.median(later), 3),
+        "released_rows": rows,
+        "published_sets": PublishedSet.objects.filter(round=round_).count(),
+        "releases": Release.objects.filter(round=round_).count(),
+        "table_bytes": {"releasedresult": result_bytes, "publishedset": set_bytes},
         "repeats": REPEATS,
     }
