@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Dimension, Question
 from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
@@ -19,15 +20,14 @@ from benchmarks.dashboard import (
     highlights,
     next_steps,
 )
-from benchmarks.figures import GroupFigures
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.figures import FIGURES, GroupFigures
+from benchmarks.models import PeerGroup, PeerGroupKind, ReleasedResult
 from benchmarks.publication import OVERLAP
 from benchmarks.queries import council_positions
-from benchmarks.services import benchmarks_rebuild
 from councils.tests.factories import CouncilFactory
 
 from .dashboard_data import build_sector
-from .factories import make_group
+from .factories import make_group, release
 
 D = Decimal
 
@@ -42,8 +42,9 @@ def url(personas, **query) -> str:
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def result(round_, group, dimension=None) -> BenchmarkResult:
-    return BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=dimension)
+def result(round_, group, dimension=None) -> ReleasedResult:
+    """The group's figures in the round's current release: what the dashboard shows."""
+    return ReleasedResult.objects.current().get(round=round_, peer_group=group, dimension=dimension)
 
 
 # Access -----------------------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(client, personas, sector)
         scored_assessment(
             council=council, round=sector["latest"], scores={first: "3.0", second: "2.0"}
         )
-    benchmarks_rebuild(round_id=sector["latest"].pk)
+    assert release(sector["latest"]) is not None
 
     large = page_queries(client, url(personas, group="tier-unitary"))
 
@@ -415,7 +416,7 @@ def test_the_trend_carries_scores_across_framework_versions(client, personas, se
     scored_assessment(council=a, round=latest, scores={new_dims[0]: "2.5", new_dims[1]: "4.0"})
     make_group("tier-unitary", PeerGroupKind.TIER, [a])
     for round_ in (earlier, latest):
-        benchmarks_rebuild(round_id=round_.pk)
+        release(round_)
     client.force_login(personas.executive_a)
 
     dashboard = client.get(url(personas)).context["dashboard"]
@@ -431,12 +432,14 @@ def test_the_trend_carries_scores_across_framework_versions(client, personas, se
 
 def test_without_a_choice_the_first_group_with_figures_is_shown(client, personas, sector):
     # A's neighbours withheld: the picker still offers them, but the page opens on the region.
-    BenchmarkResult.objects.filter(peer_group=sector["groups"]["neighbours"]).update(
+    ReleasedResult.objects.current().filter(peer_group=sector["groups"]["neighbours"]).update(
         suppressed=True,
-        suppression_reason="overlap",
-        **dict.fromkeys(["mean", "median", "q1", "q3", "p10", "p90", "minimum", "maximum"]),
+        suppression_reason=OVERLAP,
+        **dict.fromkeys(FIGURES),
         level_counts=None,
         distribution=None,
+        published_set=None,
+        as_of=None,
     )
     client.force_login(personas.executive_a)
 
@@ -446,15 +449,38 @@ def test_without_a_choice_the_first_group_with_figures_is_shown(client, personas
     assert dashboard.groups[0].slug == "neighbours-a"
 
 
-def test_no_position_in_a_group_changed_since_the_results_were_built(client, personas, sector):
-    from django.utils import timezone
-
-    PeerGroup.objects.filter(slug="tier-unitary").update(updated_at=timezone.now())
+def test_a_group_changed_since_the_release_keeps_the_places_it_counted(client, personas, sector):
+    # Under releases the released set says whom the figures count, with which score, so a group
+    # changed since (a member gone, not yet released) no longer withholds the council's place.
+    tier = sector["groups"]["tier"]
+    tier.members.remove(tier.members.exclude(pk__in=[personas.council_a.pk]).first())
+    PeerGroup.objects.filter(pk=tier.pk).update(updated_at=timezone.now())
     client.force_login(personas.executive_a)
 
     dashboard = client.get(url(personas, group="tier-unitary")).context["dashboard"]
 
-    # The figures stay (they are the group's as published); the council's place waits.
+    # The figures and the place stay as released: eight councils.
+    assert dashboard.overall.published and dashboard.overall.figures.councils == 8
+    positions = council_positions(round_id=sector["latest"].pk, council_id=personas.council_a.pk)
+    assert dashboard.overall.position == positions[(tier.pk, None)]
+    assert (dashboard.overall.position.rank, dashboard.overall.position.councils) == (3, 8)
+    assert all(s.position is not None for s in dashboard.dimensions)
+
+
+def test_a_place_waits_only_in_the_subjects_whose_score_changed(client, personas, sector):
+    a = personas.council_a
+    first, second = sector["dimensions"]
+    # Signed off again with a new first score (2.0 -> 2.5), the second as before (4.0).
+    a.assessments.get(round=sector["latest"]).delete()
+    scored_assessment(council=a, round=sector["latest"], scores={first: "2.5", second: "4.0"})
+    client.force_login(personas.executive_a)
+
+    dashboard = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    # The figures stay (they are the group's as released); the council's place waits where the
+    # release counted another score: the first dimension and overall (3.0 -> 3.3).
     assert dashboard.overall.published
     assert dashboard.overall.position is None
-    assert all(s.position is None for s in dashboard.dimensions)
+    assert [s.position is None for s in dashboard.dimensions] == [True, False]
+    positions = council_positions(round_id=sector["latest"].pk, council_id=a.pk)
+    assert dashboard.dimensions[1].position == positions[(sector["groups"]["tier"].pk, second.pk)]

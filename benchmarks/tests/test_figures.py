@@ -2,6 +2,7 @@
 becomes one, and the words for a withheld result."""
 
 from dataclasses import fields
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,14 +15,15 @@ from benchmarks.figures import (
     statistic_rows,
     withheld_words,
 )
-from benchmarks.models import BenchmarkResult
+from benchmarks.models import ReleasedResult
 from benchmarks.publication import OVERLAP, TOO_SMALL
 
 D = Decimal
+RELEASED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def stored(**values) -> dict:
-    """A BenchmarkResult row as `.values(*RESULT_FIELDS)` gives it."""
+    """A ReleasedResult row as `.values(*RESULT_FIELDS)` gives it."""
     row = {name: None for name in RESULT_FIELDS}
     return row | values
 
@@ -64,11 +66,13 @@ def test_a_stored_published_row_keeps_every_figure_and_all_five_levels():
         q1=D("2.00"),
         q3=D("3.00"),
         level_counts={"2": 3, "3": 3},
+        as_of=RELEASED,
     )
 
     figures = GroupFigures.from_row(row)
 
     assert figures.councils == 6
+    assert figures.as_of == RELEASED
     assert figures.figures() == {
         "mean": D("2.50"),
         "median": D("2.40"),
@@ -80,9 +84,13 @@ def test_a_stored_published_row_keeps_every_figure_and_all_five_levels():
 
 
 def test_the_one_list_of_figure_names_is_the_shape_and_the_table():
-    assert [f.name for f in fields(GroupFigures)][2:-1] == list(FIGURES)
+    names = [f.name for f in fields(GroupFigures)]
+    # The figures, then the level counts and (since releases) the date they were released.
+    assert names[2:-2] == list(FIGURES)
+    assert names[-2:] == ["level_counts", "as_of"]
     assert list(FIGURE_HEADINGS) == list(FIGURES)
-    assert set(RESULT_FIELDS) <= {f.name for f in BenchmarkResult._meta.fields}
+    # Readers read the release's rows, not the live results.
+    assert set(RESULT_FIELDS) <= {f.name for f in ReleasedResult._meta.fields}
 
 
 def test_withheld_words():

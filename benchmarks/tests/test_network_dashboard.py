@@ -24,7 +24,7 @@ from assessments.tests.factories import (
     scored_assessment,
 )
 from benchmarks import charts
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.models import PeerGroup, PeerGroupKind, ReleasedResult
 from benchmarks.network_dashboard import (
     Column,
     heatmap_rows,
@@ -32,11 +32,13 @@ from benchmarks.network_dashboard import (
     network_dashboard,
     pooled_publishable,
     pooled_reason,
+    published_public_groups,
 )
 from benchmarks.publication import OVERLAP, TOO_SMALL, too_close
-from benchmarks.services import benchmarks_rebuild
 from councils.models import Council, Network, NetworkSharing
 from councils.tests.factories import CouncilFactory, NetworkFactory
+
+from .factories import release
 
 K = 3
 
@@ -177,7 +179,7 @@ def network_group(network: Network, members) -> PeerGroup:
 def scene(personas, k3):
     """The personas' network with seven members: Hartlepool (A), Ashby and Barton share by
     name; Middlesbrough (B), Crewe and Dunston are anonymous; Eston has not signed off.
-    Three dimensions, the third scored by only two councils (so suppressed)."""
+    Three dimensions, the third scored by only two councils (so suppressed). Released."""
     framework = FrameworkFactory()
     dims = [DimensionFactory(framework=framework, name=n) for n in ("Leadership", "Data", "Cyber")]
     round_ = AssessmentRoundFactory(framework=framework, name="2026 to 2027", slug="2026-2027")
@@ -207,7 +209,7 @@ def scene(personas, k3):
         status=AssessmentStatus.SUBMITTED,
     )
     group = network_group(network, [a, b, ashby, barton, crewe, dunston, eston])
-    benchmarks_rebuild(round_id=round_.pk)
+    assert release(round_) is not None
     return locals()
 
 
@@ -248,7 +250,9 @@ def test_distribution_chart_is_the_stored_figures_and_honours_suppression(client
     assert set(boxes) == {"Leadership", "Data", "Overall score"}
     stored = {
         r.dimension_id: r
-        for r in BenchmarkResult.objects.filter(peer_group=scene["group"], round=scene["round_"])
+        for r in ReleasedResult.objects.current().filter(
+            peer_group=scene["group"], round=scene["round_"]
+        )
     }
     assert stored[cyber.pk].suppressed and stored[cyber.pk].suppression_reason == TOO_SMALL
     for name, key in (("Leadership", leadership.pk), ("Data", data.pk), ("Overall score", None)):
@@ -326,7 +330,7 @@ def test_only_consent_to_this_network_while_a_signed_off_member_names_a_council(
     share(scene["crewe"], other)  # named to another network: still anonymous here
     network.members.remove(scene["ashby"])  # left, though its sharing row stays
     share(scene["eston"], network)  # consents, but has not signed off
-    benchmarks_rebuild(round_id=scene["round_"].pk)
+    release(scene["round_"])
 
     response = as_analyst(client, personas).get(url(network))
 
@@ -352,18 +356,23 @@ def test_pooled_row_is_withheld_below_the_minimum(client, personas, scene):
     assert f"Fewer than {K} councils" in response.content.decode()
 
 
+def close_region(scene) -> PeerGroup:
+    """A region of Hartlepool (named) and two pooled councils, released: three councils from
+    the network group as released, and, apart from Hartlepool, one council from the pool.
+    (Under releases a region of the pool and one outsider is never released: it is one council
+    from the network group as released.)"""
+    region = PeerGroup.objects.create(slug="region-x", name="Region X", kind=PeerGroupKind.REGION)
+    region.members.set([scene["a"], scene["b"], scene["crewe"]])
+    assert release(scene["round_"]) is not None
+    published = ReleasedResult.objects.current().filter(peer_group=region, suppressed=False)
+    assert published.count() == 3  # Cyber: two scores
+    return region
+
+
 def test_pooled_row_is_withheld_when_one_council_from_a_published_public_group(
     client, personas, scene
 ):
-    # A region of the three pooled councils and one more: published, and one council away.
-    outsider = council("Filey", "E07000106")
-    scored_assessment(
-        council=outsider, round=scene["round_"], scores=dict.fromkeys(scene["dims"], "3.0")
-    )
-    region = PeerGroup.objects.create(slug="region-x", name="Region X", kind=PeerGroupKind.REGION)
-    region.members.set([scene["b"], scene["crewe"], scene["dunston"], outsider])
-    benchmarks_rebuild(round_id=scene["round_"].pk)
-    assert BenchmarkResult.objects.filter(peer_group=region, suppressed=False).count() == 3
+    close_region(scene)
 
     response = as_analyst(client, personas).get(url(scene["network"]))
 
@@ -374,47 +383,76 @@ def test_pooled_row_is_withheld_when_one_council_from_a_published_public_group(
     assert chart_json(content, "chart-network-heatmap")["data"][0]["z"][0] == [None] * 4
 
 
-def test_pooled_row_is_checked_against_the_results_as_published(client, personas, scene):
-    # Hull signs off after the results were computed. Today's pool (Middlesbrough, Crewe,
-    # Dunston, Hull) is one council away from the network group as published (the three
-    # named and the three others), so its mean would give Hull's score away.
+def test_pooled_row_is_checked_against_every_set_released(client, personas, scene):
+    # Hull signs off after the release. Today's pool (Middlesbrough, Crewe, Dunston, Hull) is
+    # one council away from the network group as released (the three named and the three
+    # others), so its mean would give Hull's score away.
+    network, group, round_ = scene["network"], scene["group"], scene["round_"]
+    leadership, data, cyber = scene["dims"]
     hull = council("Hull", "E07000108")
-    scene["network"].members.add(hull)
-    scene["group"].members.add(hull)
-    scored_assessment(
-        council=hull, round=scene["round_"], scores=dict.fromkeys(scene["dims"], "3.0")
-    )
+    network.members.add(hull)
+    group.members.add(hull)
+    scored_assessment(council=hull, round=round_, scores=dict.fromkeys(scene["dims"], "3.0"))
     client = as_analyst(client, personas)
 
-    before = client.get(url(scene["network"])).context["dashboard"].pooled_row
-    benchmarks_rebuild(round_id=scene["round_"].pk)
-    after = client.get(url(scene["network"])).context["dashboard"].pooled_row
+    before = client.get(url(network)).context["dashboard"].pooled_row
+    # Under releases one council more is fewer than k: the network group keeps its figures
+    # without Hull, and that set stays released, so the pool stays withheld.
+    release(round_)
+    kept = client.get(url(network)).context["dashboard"].pooled_row
+    # Two more anonymous members sign off: with three come, the network group's new figures
+    # are released, and the pool is three councils from every set ever released.
+    for name, code in (("Ilkley", "E07000109"), ("Jarrow", "E07000110")):
+        extra = council(name, code)
+        network.members.add(extra)
+        group.members.add(extra)
+        scored_assessment(
+            council=extra, round=round_, scores={leadership: "3.0", data: "3.0", cyber: None}
+        )
+    assert release(round_) is not None
+    after = client.get(url(network)).context["dashboard"].pooled_row
 
-    assert before.councils == after.councils == 4
-    assert [(c.score, c.reason) for c in before.cells] == [
-        (None, OVERLAP),
-        (None, OVERLAP),
-        (None, TOO_SMALL),  # Middlesbrough and Hull
-        (None, OVERLAP),
-    ]
-    # Now the published network group has Hull too, three named councils away from the pool:
-    # (1 + 2 + 4 + 3) / 4 = 2.5; (2 + 2.5 + 4 + 3) / 4 = 2.875; (2.7 + 2.3 + 4 + 3) / 4 = 3.
+    assert before.councils == kept.councils == 4
+    assert (
+        [(c.score, c.reason) for c in before.cells]
+        == [(c.score, c.reason) for c in kept.cells]
+        == [
+            (None, OVERLAP),
+            (None, OVERLAP),
+            (None, TOO_SMALL),  # Middlesbrough and Hull
+            (None, OVERLAP),
+        ]
+    )
+    # (1 + 2 + 4 + 3 + 3 + 3) / 6 = 2.67; (2 + 2.5 + 4 + 3 + 3 + 3) / 6 = 2.92;
+    # (2.7 + 2.3 + 4 + 3 + 3 + 3) / 6 = 3.
+    assert after.councils == 6
     assert [(c.score, c.reason) for c in after.cells] == [
-        (d("2.5"), ""),
+        (d("2.7"), ""),
         (d("2.9"), ""),
         (None, TOO_SMALL),
         (d("3.0"), ""),
     ]
 
 
-def test_results_older_than_a_changed_group_withhold_the_pool(client, personas, scene):
-    scene["group"].updated_at = timezone.now() + datetime.timedelta(seconds=1)
-    scene["group"].save()
+def test_a_set_released_once_withholds_the_pool_after_its_group_is_gone(client, personas, scene):
+    # Replaces "results older than a changed group withhold the pool": released sets are
+    # exact and kept for good, so a group changed or gone since still counts as released.
+    region = close_region(scene)
+    members = frozenset(region.members.values_list("pk", flat=True))
+    region.delete()  # gone from the register (peer_groups_build), with its released rows
+    assert release(scene["round_"]) is None  # nothing else has changed
+    assert not ReleasedResult.objects.filter(peer_group__slug="region-x").exists()
+    assert members in published_public_groups(scene["round_"].pk)[None]
 
     response = as_analyst(client, personas).get(url(scene["network"]))
 
     pooled = response.context["dashboard"].pooled_row
-    assert all(c.score is None and c.reason for c in pooled.cells)
+    assert [(c.score, c.reason) for c in pooled.cells] == [
+        (None, OVERLAP),
+        (None, OVERLAP),
+        (None, TOO_SMALL),
+        (None, OVERLAP),
+    ]
 
 
 def test_the_round_picker_lists_rounds_with_sign_offs_and_defaults_to_the_latest(
@@ -511,7 +549,7 @@ def test_network_pages_link_to_the_dashboard(client, personas):
 
 def _grow(scene, n: int) -> None:
     """n more member councils (some named), n outside the network, public groups containing
-    them, and an older round with sign-offs; then rebuild both rounds."""
+    them, and an older round with sign-offs; then rebuild and release both rounds."""
     network, dims = scene["network"], scene["dims"]
     older = AssessmentRoundFactory(framework=scene["framework"], opens_on=datetime.date(2024, 4, 1))
     region = PeerGroup.objects.create(slug="region-y", name="Region Y", kind=PeerGroupKind.REGION)
@@ -528,8 +566,8 @@ def _grow(scene, n: int) -> None:
         for c in (inside, outside):
             for r in (scene["round_"], older):
                 scored_assessment(council=c, round=r, scores=dict.fromkeys(dims, "3.5"))
-    benchmarks_rebuild(round_id=scene["round_"].pk)
-    benchmarks_rebuild(round_id=older.pk)
+    for r in (scene["round_"], older):
+        assert release(r) is not None
 
 
 def test_queries_are_bounded_and_the_same_at_two_sizes(
@@ -542,8 +580,8 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(
     assert response.status_code == 200
 
     _grow(scene, 30)
-    # The session and the user, the network, nine for the dashboard, two for the navigation.
-    with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as big:
+    # The session and the user, the network, seven for the dashboard, two for the navigation.
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as big:
         response = client.get(url(scene["network"]))
 
     assert response.status_code == 200
@@ -552,7 +590,7 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(
 
 
 def test_the_read_and_its_charts_directly(personas, scene, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         dashboard = network_dashboard(scene["network"])
 
     found = {c.id: c for c in charts.network_charts(dashboard)}

@@ -1,10 +1,12 @@
-"""Each council's rank and percentile in the groups it belongs to: only in published groups,
-computed on demand from the council's own scores and each group's stored distribution."""
+"""Each council's rank and percentile in the groups it belongs to: only in groups the round's
+current release publishes, and only where that release counted the council with the score it
+has now, computed on demand from the council's own scores and the released distribution."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,13 +18,20 @@ from assessments.tests.factories import (
     FrameworkFactory,
     scored_assessment,
 )
-from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
+from benchmarks.models import (
+    BenchmarkResult,
+    BenchmarkRun,
+    PeerGroup,
+    PeerGroupKind,
+    ReleasedResult,
+)
 from benchmarks.queries import council_positions
-from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
+from benchmarks.releases import release_make
+from benchmarks.services import benchmarks_update_for_council
 from benchmarks.statistics import Position, distribution, position_in, positions
 from councils.tests.factories import CouncilFactory
 
-from .factories import make_group
+from .factories import make_group, release
 
 
 def d(value: str) -> Decimal:
@@ -195,7 +204,8 @@ LEADS = ["4.0", "3.0", "3.0", "2.0", "1.5", "1.0"]
 def scored(db, settings):
     """Six councils with lead scores 4.0, 3.0, 3.0, 2.0, 1.5, 1.0 (the last has no data score);
     a tier group of all six, a region of five of them (one away from the tier: OVERLAP with
-    k = 3), a rurality group of the first three, one of two, and a neighbour group."""
+    k = 3), a rurality group of the first three, one of two, and a neighbour group; rebuilt
+    and released."""
     settings.BENCHMARK_MIN_GROUP = 3
     round_ = AssessmentRoundFactory(framework=FrameworkFactory())
     lead = DimensionFactory(framework=round_.framework, order=1)
@@ -213,7 +223,7 @@ def scored(db, settings):
             "nn-0", PeerGroupKind.NEAREST_NEIGHBOURS, councils[:3], owner=councils[0]
         ),
     }
-    benchmarks_rebuild(round_id=round_.pk)
+    assert release(round_) is not None
     return round_, lead, data, councils, groups
 
 
@@ -276,9 +286,10 @@ def test_positions_exactly_for_published_groups_containing_the_council(scored):
     round_, lead, data, councils, groups = scored
 
     def reason(group: str, dimension) -> str:
-        return BenchmarkResult.objects.get(
-            round=round_, peer_group=groups[group], dimension=dimension
-        ).suppression_reason
+        return released.get(peer_group=groups[group], dimension=dimension).suppression_reason
+
+    # The one release so far; what it publishes is what positions come from.
+    released = ReleasedResult.objects.current().filter(round=round_)
 
     # The lead scores: the region is one council short of the tier; two councils are too few.
     assert [reason(g, lead) for g in groups] == ["", "overlap", "", "too_small", ""]
@@ -294,7 +305,7 @@ def test_positions_exactly_for_published_groups_containing_the_council(scored):
         own[council.pk] = {**dimensions, None: overall_score(dimensions.values())}
 
     expected: dict = {council.pk: {} for council in councils}
-    for result in BenchmarkResult.objects.filter(round=round_, suppressed=False):
+    for result in released.filter(suppressed=False):
         subject = result.dimension_id
         members = result.peer_group.members.values_list("pk", flat=True)
         group_scores = {c: own[c][subject] for c in members if subject in own[c]}
@@ -306,11 +317,7 @@ def test_positions_exactly_for_published_groups_containing_the_council(scored):
         found = council_positions(round_id=round_.pk, council_id=council.pk)
         assert found == expected[council.pk], council
     # Nothing in a suppressed group, for anyone.
-    suppressed = set(
-        BenchmarkResult.objects.filter(round=round_, suppressed=True).values_list(
-            "peer_group_id", "dimension_id"
-        )
-    )
+    suppressed = set(released.filter(suppressed=True).values_list("peer_group_id", "dimension_id"))
     assert len(suppressed) == 7  # lead 2, data 3, overall 2
     for council in councils:
         assert not suppressed & set(council_positions(round_id=round_.pk, council_id=council.pk))
@@ -343,7 +350,7 @@ def test_no_positions_for_a_council_that_is_not_signed_off(scored):
         scores={lead: "3.0", data: "3.0"},
         status=AssessmentStatus.SUBMITTED,
     )
-    benchmarks_rebuild(round_id=round_.pk)
+    release(round_)
 
     assert council_positions(round_id=round_.pk, council_id=submitted.pk) == {}
     # A signed-off council that is in no group, and a council with nothing at all.
@@ -363,62 +370,109 @@ def test_a_reopened_council_has_no_positions(scored):
 
     assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
     benchmarks_update_for_council(round_id=round_.pk, council_id=b.pk)
+    released = tier_lead_set(round_, groups, lead)
+    # A release, but only because two withheld groups are now too small, not too close.
+    assert release_make(round_id=round_.pk) is not None
+    # One council gone is fewer than k: the tier keeps its figures, which still count b.
+    assert tier_lead_set(round_, groups, lead) == released
     assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
+
+
+def tier_lead_set(round_, groups, lead) -> int | None:
+    """The published set the tier's lead figures in the current release come from."""
+    return (
+        ReleasedResult.objects.current()
+        .get(round=round_, peer_group=groups["tier"], dimension=lead)
+        .published_set_id
+    )
 
 
 @pytest.mark.parametrize(
     "lead_score",
     [
         "4.8",  # a score nobody else has
-        "3.0",  # a score others have: the tier's distribution already contains it
+        "3.0",  # a score others have: the tier's released distribution already contains it
     ],
 )
-def test_results_not_yet_updated_give_no_position_rather_than_a_wrong_one(scored, lead_score):
+def test_figures_not_yet_counting_a_council_give_no_position_rather_than_a_wrong_one(
+    scored, lead_score
+):
     round_, lead, data, councils, groups = scored
-    late = CouncilFactory()
-    groups["tier"].members.add(late)
-    benchmarks_rebuild(round_id=round_.pk)  # the new member, before it signs off
+    late, *others = [CouncilFactory() for _ in range(3)]
+    groups["tier"].members.add(late, *others)
+    # The new members, before they sign off: no score has changed, so nothing to release.
+    assert release(round_) is None
     # It signs off; its job has not run yet.
     scored_assessment(council=late, round=round_, scores={lead: lead_score, data: "3.0"})
 
     assert council_positions(round_id=round_.pk, council_id=late.pk) == {}
 
     benchmarks_update_for_council(round_id=round_.pk, council_id=late.pk)
+    # Under releases one council more is fewer than k: the tier keeps the figures released
+    # without it, so still no position (not a place found in figures that do not count it).
+    assert release_make(round_id=round_.pk) is None
+    assert council_positions(round_id=round_.pk, council_id=late.pk) == {}
+
+    # Two more sign-offs make k councils come: the tier's new figures count all three.
+    for other in others:
+        scored_assessment(council=other, round=round_, scores={lead: "1.0", data: "3.0"})
+    assert release(round_) is not None
     found = council_positions(round_id=round_.pk, council_id=late.pk)
     tier = groups["tier"].pk
     assert set(found) == {(tier, lead.pk), (tier, data.pk), (tier, None)}
-    assert found[(tier, lead.pk)].councils == 7
+    assert found[(tier, lead.pk)].councils == 9
     assert found[(tier, lead.pk)].rank == (1 if lead_score == "4.8" else 2)
 
 
-def test_a_council_signed_off_again_with_new_scores_waits_for_its_update(scored):
-    round_, lead, data, councils, groups = scored
-    b = councils[1]
-    # Reopened and signed off again, lead 3.0 -> 4.0 (a's score), before any job has run.
-    Assessment.objects.filter(council=b, round=round_).delete()
-    scored_assessment(council=b, round=round_, scores={lead: "4.0", data: "3.0"})
+def sign_off_again(council, round_, scores) -> None:
+    """Reopened and signed off again with these scores (what assessment_sign_off leaves)."""
+    Assessment.objects.filter(council=council, round=round_).delete()
+    scored_assessment(council=council, round=round_, scores=scores)
 
-    assert council_positions(round_id=round_.pk, council_id=b.pk) == {}
+
+def test_a_council_signed_off_again_with_new_scores_waits_for_a_release_counting_them(scored):
+    round_, lead, data, councils, groups = scored
+    a, b, c = councils[:3]
+    tier = groups["tier"].pk
+    before = council_positions(round_id=round_.pk, council_id=b.pk)
+    # Lead 3.0 -> 4.0 (a's score), before any job has run.
+    sign_off_again(b, round_, {lead: "4.0", data: "3.0"})
+
+    # Positions are exact per subject: the released figures count b's data score as it is
+    # now, so those places stay; the lead score and the overall score (3.0 -> 3.5) wait.
+    found = council_positions(round_id=round_.pk, council_id=b.pk)
+    assert found == {key: p for key, p in before.items() if key[1] == data.pk}
+    assert (tier, data.pk) in found
 
     benchmarks_update_for_council(round_id=round_.pk, council_id=b.pk)
+    # A changed score is one element gone and one come, fewer than k on each side: every
+    # group keeps figures counting b's 3.0 (where its 4.0 would be placed as a's).
+    assert release_make(round_id=round_.pk) is None
+    assert council_positions(round_id=round_.pk, council_id=b.pk) == found
+
+    # a and c change too: three gone and three come in the tier and in the first three.
+    sign_off_again(a, round_, {lead: "3.5", data: "3.0"})
+    sign_off_again(c, round_, {lead: "4.0", data: "3.0"})
+    assert release(round_) is not None
     found = council_positions(round_id=round_.pk, council_id=b.pk)
-    assert found[(groups["tier"].pk, lead.pk)] == Position(
+    assert found[(tier, lead.pk)] == Position(
         score=d("4.00"),
         rank=1,
         councils=6,
-        percentile=d("80.00"),  # 4 of 5 lower
+        percentile=d("80.00"),  # tied with c, 4 of 5 lower
     )
+    assert found[(tier, None)].score == d("3.50")
 
 
 def test_council_positions_query_count_does_not_grow_with_groups(scored, django_assert_num_queries):
     round_, lead, data, councils, groups = scored
     a = councils[0]
-    # Own scores, the scores the results were built from, the published results.
+    # Own scores, the released results, the sets they were published from.
     with django_assert_num_queries(3):
         few = council_positions(round_id=round_.pk, council_id=a.pk)
     for index in range(30):
         make_group(f"many-{index}", PeerGroupKind.RURALITY, councils[: 3 + index % 4])
-    benchmarks_rebuild(round_id=round_.pk)
+    assert release(round_) is not None
 
     with django_assert_num_queries(3):
         many = council_positions(round_id=round_.pk, council_id=a.pk)
@@ -462,30 +516,30 @@ def test_staff_can_see_results_and_runs_in_the_admin_but_not_what_places_council
             assert '"3.0": 2' not in content and "&quot;3.0&quot;: 2" not in content
 
 
-def test_a_group_changed_since_the_results_were_built_gives_no_position(scored):
-    """Peer groups rebuilt (a council joins the region) and no reconcile yet: the region's
-    stored distribution does not hold the newcomer as the results counted it."""
-    from django.utils import timezone
-
+def test_a_group_changed_since_the_release_places_only_councils_it_counted(scored):
+    """Peer groups rebuilt (a council joins the region) and no release yet: the region's
+    released figures do not count the newcomer, so it has no place in them."""
     round_, lead, data, councils, groups = scored
     a, g = councils[0], councils[5]
+    tier, region = groups["tier"].pk, groups["region"].pk
     before = council_positions(round_id=round_.pk, council_id=g.pk)
-    assert (groups["tier"].pk, lead.pk) in before
+    before_a = council_positions(round_id=round_.pk, council_id=a.pk)
+    assert (tier, lead.pk) in before
+    assert (region, data.pk) in before_a
     groups["region"].members.add(g)
-    PeerGroup.objects.filter(pk=groups["region"].pk).update(updated_at=timezone.now())
+    PeerGroup.objects.filter(pk=region).update(updated_at=timezone.now())
 
     found = council_positions(round_id=round_.pk, council_id=g.pk)
 
-    assert not any(group == groups["region"].pk for group, _ in found)
+    assert not any(group == region for group, _ in found)
     # Groups that did not change keep their positions, for everyone in them.
-    assert found[(groups["tier"].pk, lead.pk)] == before[(groups["tier"].pk, lead.pk)]
-    assert not any(
-        group == groups["region"].pk
-        for group, _ in council_positions(round_id=round_.pk, council_id=a.pk)
-    )
+    assert found == before
+    # Under releases the changed group's figures keep places for the councils its released
+    # set counts with the scores they have now (exact), rather than withholding everyone's.
+    assert council_positions(round_id=round_.pk, council_id=a.pk) == before_a
 
-    benchmarks_rebuild(round_id=round_.pk)
-    assert any(
-        group == groups["region"].pk
-        for group, _ in council_positions(round_id=round_.pk, council_id=g.pk)
-    )
+    # Released again: the region now has the tier's councils, published for every subject.
+    assert release(round_) is not None
+    after = council_positions(round_id=round_.pk, council_id=g.pk)
+    assert after[(region, lead.pk)] == after[(tier, lead.pk)] == before[(tier, lead.pk)]
+    assert after[(region, None)] == after[(tier, None)]

@@ -21,9 +21,14 @@ from benchmarks.figures import FIGURES
 from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, PeerGroupKind
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.queries import council_positions
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
 from benchmarks.statistics import Position, distribution, percentile
-from benchmarks.tasks import rebuild_round_benchmarks, update_benchmarks_for_council
+from benchmarks.tasks import (
+    make_releases,
+    rebuild_round_benchmarks,
+    update_benchmarks_for_council,
+)
 from councils.models import Council, CouncilType, Nation, Tier
 from councils.tests.factories import CouncilFactory, NetworkFactory
 
@@ -534,6 +539,9 @@ def test_incremental_after_a_reopening_equals_a_full_rebuild(neighbourhood):
     benchmarks_rebuild(round_id=round_.pk)
     assert reason(round_, groups["near"], lead) == ""
     total = BenchmarkResult.objects.filter(round=round_).count()
+    # Released with n in it, so n has places until it reopens.
+    release_make(round_id=round_.pk)
+    assert council_positions(round_id=round_.pk, council_id=n.pk)
     reopen(n, round_)
 
     written = benchmarks_update_for_council(round_id=round_.pk, council_id=n.pk)
@@ -653,6 +661,8 @@ def test_incremental_without_a_previous_run_rebuilds(neighbourhood):
 
 def test_incremental_is_all_or_nothing(neighbourhood, monkeypatch):
     round_, lead, data, n, p, groups = neighbourhood
+    # Positions come from releases, never the live results: one made before n signs off.
+    release_make(round_id=round_.pk)
     before = everything(round_), row_ids(round_), run_state(round_)
     sign_off(n, round_, {lead: "2.0", data: "2.0"})
 
@@ -763,6 +773,9 @@ def test_a_sign_off_brings_in_the_council_and_a_reopening_takes_it_out(
 
     overall = BenchmarkResult.objects.get(round=round_, peer_group=group, dimension=None)
     assert (overall.councils, overall.suppressed, overall.mean) == (1, False, Decimal("3.00"))
+    # Its place waits for a release that counts it (the daily one, run here).
+    assert council_positions(round_id=round_.pk, council_id=personas.council_a.pk) == {}
+    assert make_releases.delay().get() == [round_.pk]
     # Two dimensions and the overall score, alone in its group.
     found = council_positions(round_id=round_.pk, council_id=personas.council_a.pk)
     dimensions = list(round_.framework.dimensions.values_list("pk", flat=True))
