@@ -96,7 +96,6 @@ class GroupFiguresFields(models.Model):
     drops it: they say "fewer than N councils" or nothing about the count).
     """
 
-    peer_group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="+")
     # Null means the overall score (the mean of the council's dimension scores).
     dimension = models.ForeignKey(
         Dimension,
@@ -129,10 +128,6 @@ class GroupFiguresFields(models.Model):
 
     class Meta:
         abstract = True
-
-    def __str__(self) -> str:
-        subject = self.dimension.code if self.dimension is not None else "overall"
-        return f"{self.peer_group}: {subject}"
 
 
 def _suppressed_has_no_figures(name: str) -> models.CheckConstraint:
@@ -286,9 +281,14 @@ class ReleasedResult(GroupFiguresFields):
     round = models.ForeignKey(
         AssessmentRound, on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # The group as it was when released, so a release (and open data published from it)
+    # stays exactly as made even after peer_groups_build deletes or renames the group.
     peer_group = models.ForeignKey(
-        PeerGroup, on_delete=models.CASCADE, related_name="released_results"
+        PeerGroup, null=True, on_delete=models.SET_NULL, related_name="released_results"
     )
+    group_slug = models.SlugField(max_length=140)
+    group_name = models.CharField(max_length=160)
+    group_kind = models.CharField(max_length=20, choices=PeerGroupKind.choices)
     published_set = models.ForeignKey(
         PublishedSet, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
@@ -301,12 +301,12 @@ class ReleasedResult(GroupFiguresFields):
         ordering = ["release_id", "peer_group_id", "dimension_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["release", "peer_group", "dimension"],
+                fields=["release", "group_slug", "dimension"],
                 condition=Q(dimension__isnull=False),
                 name="released_one_per_dimension",
             ),
             models.UniqueConstraint(
-                fields=["release", "peer_group"],
+                fields=["release", "group_slug"],
                 condition=Q(dimension__isnull=True),
                 name="released_one_overall",
             ),
@@ -320,3 +320,7 @@ class ReleasedResult(GroupFiguresFields):
         indexes = [
             models.Index(fields=["round", "peer_group"], name="released_round_group"),
         ]
+
+    def __str__(self) -> str:
+        subject = self.dimension.code if self.dimension is not None else "overall"
+        return f"{self.release}, {self.group_name}: {subject}"

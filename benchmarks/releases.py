@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from . import release_rule
 from .figures import FIGURES, GroupFigures
-from .models import BenchmarkRun, PublishedSet, Release, ReleasedResult, ReleaseReason
+from .models import BenchmarkRun, PeerGroup, PublishedSet, Release, ReleasedResult, ReleaseReason
 from .release_rule import GroupNow, Members, Outcome, Published
 from .services import Subject, _insert_rows, _lock_and_load, _result_values, _scores_by_subject
 from .statistics import distribution_sorted, summarise_sorted
@@ -29,6 +29,9 @@ RELEASED_COLUMNS = (
     "release_id",
     "round_id",
     "peer_group_id",
+    "group_slug",
+    "group_name",
+    "group_kind",
     "dimension_id",
     "published_set_id",
     "as_of",
@@ -75,7 +78,10 @@ def _load_previous(release: Release | None) -> dict[tuple[int, Subject], _Previo
         (row["peer_group_id"], row["dimension_id"]): _Previous(
             row["published_set_id"], row["suppression_reason"], {k: row[k] for k in copied}
         )
-        for row in ReleasedResult.objects.filter(release=release).values(*columns, *copied)
+        # A group deleted since has no row to keep: the release differs, and says so.
+        for row in ReleasedResult.objects.filter(release=release, peer_group__isnull=False).values(
+            *columns, *copied
+        )
     }
 
 
@@ -146,7 +152,8 @@ def release_make(*, round_id: int, reason: str = ReleaseReason.SCHEDULED) -> Rel
             current=True,
         )
         set_ids = _record_sets(release, planned)
-        rows = [_row(release, plan, previous, set_ids, min_group) for plan in planned]
+        names = dict(PeerGroup.objects.values_list("pk", "name"))
+        rows = [_row(release, plan, previous, set_ids, names, min_group) for plan in planned]
         _insert_rows(ReleasedResult, RELEASED_COLUMNS, rows)
         return release
 
@@ -208,10 +215,19 @@ def _row(
     plan: _Planned,
     previous: dict[tuple[int, Subject], _Previous],
     set_ids: dict[str, int],
+    names: dict[int, str],
     min_group: int,
 ) -> tuple[Any, ...]:
     """A ReleasedResult row as a tuple in RELEASED_COLUMNS order (JSON as text)."""
-    start = (release.pk, release.round_id, plan.group_id, plan.subject)
+    start = (
+        release.pk,
+        release.round_id,
+        plan.group_id,
+        plan.now.slug,
+        names[plan.group_id],
+        plan.now.kind,
+        plan.subject,
+    )
     if plan.outcome is Outcome.KEEP:
         before = previous[(plan.group_id, plan.subject)]
         kept = before.values

@@ -58,12 +58,12 @@ def method_notes(min_group: int) -> list[str]:
 
 def _results(release_id: int) -> Iterator[dict[str, Any]]:
     rows = (
-        ReleasedResult.objects.filter(release_id=release_id, peer_group__kind__in=PUBLIC_KINDS)
-        .order_by("peer_group__kind", "peer_group__slug", "dimension__order")
+        ReleasedResult.objects.filter(release_id=release_id, group_kind__in=PUBLIC_KINDS)
+        .order_by("group_kind", "group_slug", "dimension__order")
         .values(
-            "peer_group__slug",
-            "peer_group__name",
-            "peer_group__kind",
+            "group_slug",
+            "group_name",
+            "group_kind",
             "dimension__name",
             *RESULT_FIELDS,
         )
@@ -91,7 +91,7 @@ def csv_rows(round_: AssessmentRound, *, release_id: int) -> Iterator[str]:
     yield line(list(CSV_HEADER))
     for row in _results(release_id):
         dimension = row["dimension__name"] or "Overall score"
-        start = [round_.name, row["peer_group__name"], row["peer_group__kind"], dimension]
+        start = [round_.name, row["group_name"], row["group_kind"], dimension]
         for statistic, value in _figures(row, min_group):
             yield line([*start, statistic, value])
 
@@ -114,9 +114,9 @@ def json_chunks(
     first = True
     for row in _results(release_id):
         entry: dict[str, Any] = {
-            "group": row["peer_group__slug"],
-            "group_name": row["peer_group__name"],
-            "group_kind": row["peer_group__kind"],
+            "group": row["group_slug"],
+            "group_name": row["group_name"],
+            "group_kind": row["group_kind"],
             "dimension": row["dimension__name"] or "Overall score",
         }
         for statistic, value in _figures(row, min_group):

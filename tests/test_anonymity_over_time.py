@@ -156,6 +156,9 @@ def test_open_data_is_refused_for_an_open_round_and_never_changes_once_published
     changed = personas.council_b.assessments.get(round=round_)
     DimensionScore.objects.filter(assessment=changed).update(score=Decimal("4.5"))
     sign_off_late(scene)
+    # And the peer groups are rebuilt without the tier group.
+    PeerGroup.objects.filter(slug="tier-unitary").delete()
+    refresh(round_)
     second = b"".join(client.get(csv_url).streaming_content)
 
     assert b"tier-unitary" in first
