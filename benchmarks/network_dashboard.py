@@ -251,18 +251,16 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     """The network's dashboard for the chosen round (the latest with a signed-off member when
     none is chosen). Raises AssessmentRound.DoesNotExist for a round with no signed-off member.
 
-    Queries: at most nine, whatever the number of councils, groups and rounds: the rounds,
+    Queries: at most seven, whatever the number of councils, groups and rounds: the rounds,
     the members, who is named, the round's dimensions, the members' scores, the network
-    group's results, and, when some member has a score, the published public results, those
-    groups' memberships and the round's BenchmarkRun (two queries with no round yet). Rows
-    read grow with the sector only in the memberships (one per council and published group).
+    group's figures in the current release and, when some member has a score, every public
+    set of scores ever released for the round (`published_public_groups`, whose rows grow with
+    the number of releases that moved a group, not with page views).
 
-    The pooled row is checked against the groups *as they were published*: the effective
-    members come from the run's `council_scores` (who the stored results were built from), not
-    from today's sign-offs, so a council signed off or reopened since the last computation
-    cannot slip in or out of a pool one council away from a published group. If a public
-    group with published results has changed since they were computed, or there are published
-    results without a run, who they cover is unknown and the pooled means are withheld.
+    The pooled row is checked against every public set ever released for the round, exactly
+    as recorded, so it can never be one council away from anything a viewer has seen. (The
+    pooled row itself is still worked out from the members' live scores: see the README,
+    "Releases", for that known limit.)
     Nearest-neighbour groups are never read (they are private to their owner).
     """
     dashboard = NetworkDashboard(network=network, round=None, min_group=min_group_size())
