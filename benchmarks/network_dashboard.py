@@ -173,6 +173,46 @@ def with_overall(scores: Mapping[int, Decimal]) -> dict[SubjectKey, Decimal]:
     return found
 
 
+def heatmap_scores(
+    live: Mapping[int, Mapping[SubjectKey, Decimal]],
+    named: Iterable[int],
+    released: Mapping[SubjectKey, Mapping[int, Decimal]],
+) -> dict[int, dict[SubjectKey, Decimal]]:
+    """The scores the heatmap shows ({council: {subject: score}}): a council named with the
+    network (in `named` and signed off, in `live`) with its own live scores; every other
+    council with its score as the current release counted it in the network's group
+    (`released`, per subject). So the pooled row moves only when a release moves the
+    network's figures, and all it reveals follows from those figures and the named councils'
+    own scores: reloading it after one sign-off gives nothing away."""
+    named_ids = {c for c in named if c in live}
+    found: dict[int, dict[SubjectKey, Decimal]] = {c: dict(live[c]) for c in named_ids}
+    for subject, counted in released.items():
+        for council, score in counted.items():
+            if council not in named_ids:
+                found.setdefault(council, {})[subject] = score
+    return found
+
+
+def released_network_scores(
+    round_id: int, network: Network
+) -> dict[SubjectKey, dict[int, Decimal]]:
+    """{subject: {council: score}} as the round's current release counted them in the
+    network's group (subjects whose figures are withheld have none). One query."""
+    found: dict[SubjectKey, dict[int, Decimal]] = {}
+    for subject, members in (
+        ReleasedResult.objects.current()
+        .filter(
+            round_id=round_id,
+            peer_group__kind=PeerGroupKind.NETWORK,
+            peer_group__network=network,
+            published_set__isnull=False,
+        )
+        .values_list("dimension_id", "published_set__members")
+    ):
+        found[subject] = {int(council): Decimal(score) for council, score in members}
+    return found
+
+
 def heatmap_rows(
     *,
     columns: Sequence[Column],
@@ -251,16 +291,15 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     """The network's dashboard for the chosen round (the latest with a signed-off member when
     none is chosen). Raises AssessmentRound.DoesNotExist for a round with no signed-off member.
 
-    Queries: at most seven, whatever the number of councils, groups and rounds: the rounds,
+    Queries: at most eight, whatever the number of councils, groups and rounds: the rounds,
     the members, who is named, the round's dimensions, the members' scores, the network
-    group's figures in the current release and, when some member has a score, every public
-    set of scores ever released for the round (`published_public_groups`, whose rows grow with
-    the number of releases that moved a group, not with page views).
+    group's figures and counted scores in the current release and, when some member has a
+    score, every public set of scores ever released for the round (`published_public_groups`,
+    whose rows grow with the number of releases that moved a group, not with page views).
 
     The pooled row is checked against every public set ever released for the round, exactly
-    as recorded, so it can never be one council away from anything a viewer has seen. (The
-    pooled row itself is still worked out from the members' live scores: see the README,
-    "Releases", for that known limit.)
+    as recorded, so it can never be one council away from anything a viewer has seen; and
+    it is made of the scores the current release counted (`heatmap_scores`), never live ones.
     Nearest-neighbour groups are never read (they are private to their owner).
     """
     dashboard = NetworkDashboard(network=network, round=None, min_group=min_group_size())
@@ -322,7 +361,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
 
     dashboard.rows = heatmap_rows(
         columns=dashboard.columns,
-        scores=scores,
+        scores=heatmap_scores(scores, named, released_network_scores(chosen.pk, network)),
         names=members,
         named=named,
         published=published_public_groups(chosen.pk) if scores else {},

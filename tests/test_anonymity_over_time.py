@@ -126,12 +126,16 @@ def test_the_network_dashboard_reloaded_after_one_sign_off_shows_the_same_distri
 ):
     client.force_login(personas.analyst)
     url = reverse("benchmarks:network", args=[personas.network.slug])
-    before = [d.figures for d in client.get(url).context["dashboard"].distributions]
+    page = client.get(url).context["dashboard"]
+    before = ([d.figures for d in page.distributions], page.pooled_row)
 
     sign_off_late(scene)
-    after = [d.figures for d in client.get(url).context["dashboard"].distributions]
+    page = client.get(url).context["dashboard"]
+    after = ([d.figures for d in page.distributions], page.pooled_row)
 
-    assert after == before and all(f is not None and f.published for f in after)
+    # The distributions and the pooled row of members not named (all of them here) alike.
+    assert after == before and all(f is not None and f.published for f in after[0])
+    assert after[1] is not None and all(cell.score is not None for cell in after[1].cells)
 
 
 def test_open_data_is_refused_for_an_open_round_and_never_changes_once_published(

@@ -28,7 +28,9 @@ from benchmarks.network_dashboard import (
     Cell,
     Column,
     heatmap_rows,
+    heatmap_scores,
     published_public_groups,
+    released_network_scores,
     with_overall,
 )
 from benchmarks.services import min_group_size
@@ -298,7 +300,7 @@ def _add_councils(data: SectorData, network: Network) -> None:
     # heatmap_rows sorts and labels by names[c]; its short_label carries the GSS code here.
     rows = heatmap_rows(
         columns=data.subjects,
-        scores=scores,
+        scores=heatmap_scores(scores, named, released_network_scores(data.round.pk, network)),
         names=members,
         named=named,
         published=published_public_groups(data.round.pk) if scores else {},
