@@ -125,11 +125,24 @@ class TrendPoint:
     scores: dict[int | None, Decimal]  # by current dimension id; None is the overall score
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Why the chosen group shows no figures yet in the chosen round: how many councils have
+    signed off across the UK so far (never which of the group), and how many the group needs."""
+
+    signed_off: int
+    needed: int
+    neighbours: bool
+
+
 @dataclass
 class CouncilDashboard:
     council: Council
     round: AssessmentRound | None
     previous_round: AssessmentRound | None = None
+    rounds: list[AssessmentRound] = field(default_factory=list)  # signed off, latest first
+    waiting: Waiting | None = None
+    neighbours: list[str] = field(default_factory=list)  # the council's own, by name
     groups: list[GroupChoice] = field(default_factory=list)
     group: GroupChoice | None = None
     overall: Subject | None = None
@@ -246,11 +259,18 @@ def visible_groups(council: Council) -> list[PeerGroup]:
     return sorted(groups, key=lambda g: (rank.get(g.kind, len(rank)), g.name))
 
 
-def council_dashboard(council: Council, *, group_slug: str | None = None) -> CouncilDashboard:
-    """The dashboard for the council's latest signed-off round, against the chosen group (its
-    first group in picker order whose figures can be shown, nearest neighbours when they can,
-    when none is chosen). Raises PeerGroup.DoesNotExist for a group the council may not see.
-    At most ten queries, whatever the number of councils and groups."""
+def council_dashboard(
+    council: Council, *, group_slug: str | None = None, round_slug: str | None = None
+) -> CouncilDashboard:
+    """The dashboard for one of the council's signed-off rounds against one of its groups.
+
+    Unchosen, the round is the latest in which the chosen group (any group, when none is
+    chosen) has released figures, so a new sign-off does not take away last year's comparison
+    before this year's figures exist; and the group is the first in picker order whose figures
+    can be shown there. Raises PeerGroup.DoesNotExist for a group the council may not see and
+    AssessmentRound.DoesNotExist for a round it has not signed off. At most thirteen queries,
+    whatever the number of councils, groups and rounds.
+    """
     dashboard = CouncilDashboard(council=council, round=None, min_group=min_group_size())
     groups = visible_groups(council)
     chosen = next((g for g in groups if g.slug == group_slug), None)
@@ -263,7 +283,13 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         .select_related("round")
         .order_by("-round__opens_on", "-round_id")
     )
-    results = _results(assessments[0].round_id if assessments else None, groups)
+    dashboard.rounds = [a.round for a in assessments]
+    if round_slug and all(a.round.slug != round_slug for a in assessments):
+        raise AssessmentRound.DoesNotExist(round_slug)
+    released = _results([a.round_id for a in assessments], groups)
+    index = _round_index(assessments, released, groups, chosen=chosen, round_slug=round_slug)
+    in_round = assessments[index].round_id if assessments else None
+    results = {(g, s): found for (r, g, s), found in released.items() if r == in_round}
     dashboard.groups = [
         GroupChoice(
             slug=g.slug,
@@ -282,11 +308,25 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
         ]
         chosen = (shown or groups)[0]
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
+    own = next((g for g in groups if g.owner_id == council.pk), None)
+    if own is not None:
+        dashboard.neighbours = list(
+            own.members.exclude(pk=council.pk).order_by("name").values_list("name", flat=True)
+        )
     if not assessments:
         return dashboard
+    # The chosen round and the ones before it: nothing after it is shown beside it.
+    assessments = assessments[index:]
     latest = assessments[0]
     dashboard.round = latest.round
     dashboard.previous_round = assessments[1].round if len(assessments) > 1 else None
+    overall = results.get((chosen.pk, None), _NO_RESULT)[0] if chosen else None
+    if chosen is not None and (overall is None or overall.too_small):
+        dashboard.waiting = Waiting(
+            signed_off=Assessment.objects.signed_off().filter(round_id=latest.round_id).count(),
+            needed=dashboard.min_group,
+            neighbours=chosen.kind == PeerGroupKind.NEAREST_NEIGHBOURS,
+        )
 
     dimensions = list(Dimension.objects.for_framework(latest.round.framework_id))
     scores = _scores_by_round(council, assessments, latest.round.framework_id)
@@ -334,20 +374,51 @@ def council_dashboard(council: Council, *, group_slug: str | None = None) -> Cou
 _NO_RESULT: tuple[None, None, None] = (None, None, None)
 
 
+def _round_index(
+    assessments: Sequence[Assessment],
+    released: Mapping[tuple[int, int, int | None], tuple[GroupFigures | None, object, object]],
+    groups: Sequence[PeerGroup],
+    *,
+    chosen: PeerGroup | None,
+    round_slug: str | None,
+) -> int:
+    """Which of the signed-off assessments (latest first) to show: the chosen round's, else
+    the latest whose round has released figures for the chosen group (any group, when none
+    is chosen), else the latest."""
+    for index, assessment in enumerate(assessments):
+        if round_slug:
+            if assessment.round.slug == round_slug:
+                return index
+            continue
+        candidates = [chosen] if chosen is not None else groups
+        for group in candidates:
+            figures = released.get((assessment.round_id, group.pk, None), _NO_RESULT)[0]
+            if figures is not None and figures.published:
+                return index
+    return 0
+
+
 def _results(
-    round_id: int | None, groups: Sequence[PeerGroup]
-) -> dict[tuple[int, int | None], tuple[GroupFigures, object, int | None]]:
-    """{(group id, dimension id or None): (figures, stored distribution, published set id)}
-    in the round's current release."""
-    if round_id is None or not groups:
+    round_ids: Sequence[int], groups: Sequence[PeerGroup]
+) -> dict[tuple[int, int, int | None], tuple[GroupFigures, object, int | None]]:
+    """{(round id, group id, dimension id or None): (figures, stored distribution, published
+    set id)} in each round's current release."""
+    if not round_ids or not groups:
         return {}
     rows = (
         ReleasedResult.objects.current()
-        .filter(round_id=round_id, peer_group__in=[g.pk for g in groups])
-        .values("peer_group_id", "dimension_id", "distribution", "published_set_id", *RESULT_FIELDS)
+        .filter(round_id__in=round_ids, peer_group__in=[g.pk for g in groups])
+        .values(
+            "round_id",
+            "peer_group_id",
+            "dimension_id",
+            "distribution",
+            "published_set_id",
+            *RESULT_FIELDS,
+        )
     )
     return {
-        (row["peer_group_id"], row["dimension_id"]): (
+        (row["round_id"], row["peer_group_id"], row["dimension_id"]): (
             GroupFigures.from_row(row),
             row["distribution"],
             row["published_set_id"],

@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from assessments.models import AssessmentRound
+
 from .dashboard import GroupChoice
 from .figures import withheld_words
 from .network_dashboard import RoundChoice
@@ -19,8 +21,16 @@ def _label(choice: GroupChoice, min_group: int) -> str:
 
 
 class PeerGroupForm(forms.Form):
-    """The peer-group picker: a GET form, so the chosen group is in the address to share."""
+    """The round and peer-group picker: a GET form, so the choice is in the address to share."""
 
+    round = forms.ChoiceField(
+        label="Round",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a round",
+            "invalid_choice": "Select a round from the list",
+        },
+    )
     group = forms.ChoiceField(
         label="Compare with",
         widget=forms.RadioSelect,
@@ -30,15 +40,30 @@ class PeerGroupForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, groups: list[GroupChoice], min_group: int, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        rounds: list[AssessmentRound],
+        groups: list[GroupChoice],
+        min_group: int,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        field = self.fields["group"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(g.slug, _label(g, min_group)) for g in groups]
+        round_field, group_field = self.fields["round"], self.fields["group"]
+        assert isinstance(round_field, forms.ChoiceField)
+        assert isinstance(group_field, forms.ChoiceField)
+        round_field.choices = [(r.slug, r.name) for r in rounds]
+        group_field.choices = [(g.slug, _label(g, min_group)) for g in groups]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
+        # One round signed off: nothing to choose, so no question to answer.
+        rounds_field = [Field.radios("round", legend_size=Size.SMALL, small=True)]
+        if len(rounds) < 2:
+            del self.fields["round"]
+            rounds_field = []
         self.helper.layout = Layout(
+            *rounds_field,
             Field.radios("group", legend_size=Size.SMALL, small=True),
             Submit("submit", "Show comparison", css_class="govuk-button--secondary"),
         )

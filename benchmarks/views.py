@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from accounts.access import council_membership
 from accounts.models import CouncilMembership
 from accounts.types import AuthenticatedHttpRequest
+from assessments.models import AssessmentRound
 from core.http import reads
 
 from . import charts
@@ -35,12 +36,22 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def council(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     membership = council_membership(request.user, gss_code)
     try:
-        dashboard = council_dashboard(membership.council, group_slug=request.GET.get("group"))
+        dashboard = council_dashboard(
+            membership.council,
+            group_slug=request.GET.get("group"),
+            round_slug=request.GET.get("round"),
+        )
     except PeerGroup.DoesNotExist:
         # A group the council is not in, or another council's neighbours: as if it did not exist.
         raise Http404("No such peer group for this council.") from None
+    except AssessmentRound.DoesNotExist:
+        raise Http404("This council has not signed off that round.") from None
     form = PeerGroupForm(
-        initial={"group": dashboard.group.slug if dashboard.group else None},
+        initial={
+            "group": dashboard.group.slug if dashboard.group else None,
+            "round": dashboard.round.slug if dashboard.round else None,
+        },
+        rounds=dashboard.rounds,
         groups=dashboard.groups,
         min_group=dashboard.min_group,
     )

@@ -200,8 +200,58 @@ def test_no_other_council_is_named(client, personas, sector):
 
     for slug in ("neighbours-a", "region-ne", "tier-unitary", "rurality-urban"):
         html = client.get(url(personas, group=slug)).content.decode()
+        # Who the neighbours are is public (the register), and listed once, on its own.
+        html = re.sub(r'<details class="govuk-details">.*?</details>', "", html, flags=re.S)
         assert "Middlesbrough" not in html, slug
         assert not re.search(r"Other Council \d|Other\d", html), slug
+
+
+def test_the_council_sees_who_its_neighbours_are_but_not_who_has_signed_off(
+    client, personas, sector
+):
+    client.force_login(personas.executive_a)
+
+    response = client.get(url(personas))
+
+    assert response.context["dashboard"].neighbours == [
+        "Other Council 3",
+        "Other Council 4",
+        "Other Council 5",
+    ]
+    details = re.search(
+        r'<details class="govuk-details">.*?</details>', response.content.decode(), re.S
+    )
+    assert details and "Other Council 4" in details.group(0)
+    assert "does not say which of them have signed off" in details.group(0)
+
+
+def test_the_dashboard_keeps_last_rounds_comparison_until_this_rounds_figures_exist(
+    client, personas, sector
+):
+    """A sign-off in a new round, with nobody else signed off there yet: the dashboard stays
+    on the round whose figures exist, and the new round says why it has none."""
+    client.force_login(personas.executive_a)
+    latest = sector["latest"]
+    new = AssessmentRoundFactory(framework=latest.framework, slug="2027-2028", name="2027 to 2028")
+    first, second = sector["dimensions"]
+    scored_assessment(council=personas.council_a, round=new, scores={first: "3.0", second: "3.0"})
+    release(new)
+
+    opened = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+    chosen = client.get(url(personas, group="tier-unitary", round="2027-2028"))
+
+    assert opened.round == latest and opened.overall.published
+    assert [r.slug for r in opened.rounds] == ["2027-2028", latest.slug, sector["earlier"].slug]
+    waiting = chosen.context["dashboard"].waiting
+    assert chosen.context["dashboard"].round == new
+    assert (waiting.signed_off, waiting.needed, waiting.neighbours) == (1, 3, False)
+    assert "1 council across the UK has signed off 2027 to 2028 so far" in chosen.content.decode()
+
+
+def test_a_round_the_council_has_not_signed_off_is_a_404(client, personas, sector):
+    client.force_login(personas.executive_a)
+
+    assert client.get(url(personas, round="1999-2000")).status_code == 404
 
 
 def test_strengths_priorities_and_next_steps(client, personas, sector):
