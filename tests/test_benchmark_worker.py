@@ -8,13 +8,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+# Sign-off queues "benchmarks.tasks.update_benchmarks_for_council" by name, so this (the web)
+# process must have the task registered: nothing in the project imports benchmarks.tasks
+# outside a worker, so a test run on its own got NotRegistered (logged) and no recompute.
+import benchmarks.tasks  # noqa: F401
 from assessments import services
 from assessments.tests.factories import (
     AssessmentRoundFactory,
     scored_assessment,
     submitted_assessment,
 )
-from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup
+from benchmarks.models import BenchmarkResult, BenchmarkRun, PeerGroup, Release
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.queries import council_positions
 from benchmarks.services import benchmarks_rebuild
@@ -62,6 +66,13 @@ def test_a_sign_off_makes_the_councils_results_appear(start_worker, personas):
     assert (overall.councils, overall.suppressed) == (6, False)
     # Council A agreed level 4 everywhere; its peers score 2, 3, 4, 2 and 3 (overall too).
     assert overall.distribution == {"2.0": 2, "3.0": 2, "4.0": 2}
+    # A position is counted against the round's release, which the next release job makes
+    # from these results (daily, or when the round closes): here, the worker makes it now.
+    benchmarks.tasks.make_release.delay(round_.pk)
+    wait_for(
+        lambda: Release.objects.filter(round=round_, current=True).exists(),
+        what="the worker to release the round's figures",
+    )
     positions = council_positions(round_id=round_.pk, council_id=personas.council_a.pk)
     position = positions[(everyone.pk, None)]
     # Tied with one peer at the top; four of the five others are lower.
@@ -125,5 +136,7 @@ def test_benchmark_jobs_are_acknowledged_only_when_done():
         tasks.rebuild_round_benchmarks,
         tasks.update_benchmarks_for_council,
         tasks.reconcile_benchmarks,
+        tasks.make_release,
+        tasks.make_releases,
     ):
         assert task.acks_late and task.reject_on_worker_lost, task.name

@@ -132,11 +132,14 @@ class World:
 
 @pytest.fixture
 def world(personas, settings) -> World:
-    """Council A with results in a sector of eight (peer groups, published benchmarks, open
-    data), a submitted assessment waiting for sign-off, one in progress with an officer's
-    answer, invitations, a colleague, a failed report and a password reset link."""
+    """Council A with results in a sector of eight (peer groups, released benchmarks, open
+    data of the closed round), a submitted assessment waiting for sign-off, one in progress
+    with an officer's answer, invitations, a colleague, a failed report and a password reset
+    link."""
     sector = build_sector(personas, settings)
     latest: AssessmentRound = sector["latest"]
+    # Only a closed round can be published (its release is made by build_sector already).
+    assessment_services.round_close(round=latest, by=personas.staff)
     reports_services.open_data_publish(round=latest, by=personas.staff)
     signed_off = personas.council_a.assessments.get(round=latest)
     lead = personas.lead_a

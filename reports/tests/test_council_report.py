@@ -29,6 +29,7 @@ from assessments.tests.factories import (
 )
 from benchmarks.dashboard import Subject, council_dashboard
 from benchmarks.models import PeerGroupKind
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from benchmarks.tests.factories import make_group
@@ -119,6 +120,7 @@ def nine_areas(personas, settings):
     make_group("tier-test", PeerGroupKind.TIER, councils, name="Single-tier councils")
     for round_ in (earlier, latest):
         benchmarks_rebuild(round_id=round_.pk)
+        release_make(round_id=round_.pk)
     return "tier-test"
 
 

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -32,8 +33,9 @@ from benchmarks.figures import (
     withheld_plain,
     withheld_words,
 )
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.models import PeerGroup, PeerGroupKind, PublishedSet, Release, ReleasedResult
 from benchmarks.publication import OVERLAP, TOO_SMALL
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.statistics import summarise
 from benchmarks.tests.factories import make_group
@@ -51,7 +53,7 @@ View = dict[str, str | None]
 @pytest.fixture
 def scene(personas, settings):
     """Council A, signed off in one round of a one-dimension framework, in three groups (all
-    UK, England, the personas' network), whose stored results each example overwrites."""
+    UK, England, the personas' network), whose released results each example overwrites."""
     settings.BENCHMARK_MIN_GROUP = K
     framework = small_framework(dimensions=1, questions=1)
     round_ = AssessmentRoundFactory(framework=framework)
@@ -66,16 +68,28 @@ def scene(personas, settings):
         network=personas.network,
     ).members.set([a])
     benchmarks_rebuild(round_id=round_.pk)
-    return {"round": round_, "network": personas.network}
+    release = release_make(round_id=round_.pk)
+    # A released figure names the set of scores it was published from; the examples' figures
+    # are made up, so they all name this one (A's score: what the groups really hold).
+    published_set = PublishedSet.objects.create(
+        round=round_,
+        members=[[a.pk, "3.0"]],
+        digest="test-group-figures",
+        first_release=release,
+    )
+    return {"round": round_, "network": personas.network, "published_set": published_set}
 
 
-def store(round_, values: list[Decimal], overlap: bool) -> GroupFigures:
-    """Every result of the round becomes what a rebuild would store for these scores (withheld
-    for overlap if asked), its real count included; returns the figures the pages may show."""
+def store(scene, values: list[Decimal], overlap: bool) -> GroupFigures:
+    """Every result of the round's current release becomes what a release would store for these
+    scores (withheld for overlap if asked), its real count included; returns the figures the
+    pages may show. Pages and files read the release, never the live results."""
     figures = summarise(values, min_group=K)
     if overlap and figures.published:
         figures = GroupFigures(reason=OVERLAP)
-    BenchmarkResult.objects.filter(round=round_).update(
+    ReleasedResult.objects.current().filter(round=scene["round"]).update(
+        published_set=None if figures.suppressed else scene["published_set"],
+        as_of=None if figures.suppressed else timezone.now(),
         councils=len(values),
         suppressed=figures.suppressed,
         suppression_reason=figures.reason,
@@ -270,11 +284,14 @@ def sector_csv_views(data) -> list[View]:
 
 def open_data_views(round_) -> list[View]:
     by_group: dict[str, View] = {}
-    lines = io.StringIO("".join(open_data.csv_rows(round_)))
+    release_id = Release.objects.get(round=round_, current=True).pk
+    lines = io.StringIO("".join(open_data.csv_rows(round_, release_id=release_id)))
     for row in csv.DictReader(lines):
         if row["dimension"] == OVERALL:
             by_group.setdefault(row["group"], {})[row["statistic"]] = row["value"]
-    document = json.loads("".join(open_data.json_chunks(round_, published_at="", csv_url="")))
+    document = json.loads(
+        "".join(open_data.json_chunks(round_, release_id=release_id, published_at="", csv_url=""))
+    )
     for entry in document["results"]:
         if entry["dimension"] != OVERALL:
             continue
@@ -310,7 +327,7 @@ def test_every_consumer_shows_the_stored_figures_or_the_same_reason_and_no_count
     client, personas, scene, tmp_path, values, overlap
 ):
     round_ = scene["round"]
-    figures = store(round_, values, overlap)
+    figures = store(scene, values, overlap)
     canonical = dict(statistic_rows(figures, K))
     uk = sector_data(round_id=round_.pk, network_id=None)
     network = sector_data(round_id=round_.pk, network_id=scene["network"].pk)

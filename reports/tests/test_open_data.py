@@ -7,14 +7,18 @@ import json
 import pytest
 from django.urls import reverse
 
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from assessments.models import RoundStatus
+from assessments.services import round_close
+from benchmarks.models import PeerGroup, PeerGroupKind, Release, ReleasedResult
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from reports.models import PublishedRound
 
 
 @pytest.fixture
-def sector(personas, settings):
+def open_sector(personas, settings):
+    """The dashboard's sector, its latest round still open (released, as the daily job would)."""
     data = build_sector(personas, settings)
     network = personas.network
     group = PeerGroup.objects.create(
@@ -24,7 +28,22 @@ def sector(personas, settings):
     # A group whose name a spreadsheet would take for a formula.
     PeerGroup.objects.filter(slug="region-ne").update(name='=HYPERLINK("x")')
     benchmarks_rebuild(round_id=data["latest"].pk)
+    release_make(round_id=data["latest"].pk)
     return data
+
+
+@pytest.fixture
+def sector(open_sector, personas, django_capture_on_commit_callbacks):
+    """The same, with the latest round closed (only a closed round can be published); closing
+    makes the round's final release through the real job."""
+    with django_capture_on_commit_callbacks(execute=True):
+        round_close(round=open_sector["latest"], by=personas.staff)
+    return open_sector
+
+
+def released(round_, slug: str):
+    """The group's overall figures in the round's current release: what open data publishes."""
+    return ReleasedResult.objects.current().get(round=round_, peer_group__slug=slug, dimension=None)
 
 
 def publish(client, personas, round_) -> None:
@@ -59,9 +78,7 @@ def test_a_published_round_is_open_to_anyone_with_public_groups_only(client, per
         "rurality",
     }
     assert "nearest_neighbours" not in kinds and "network" not in kinds
-    tier = BenchmarkResult.objects.get(
-        round=latest, peer_group__slug="tier-unitary", dimension=None
-    )
+    tier = released(latest, "tier-unitary")
     overall = {
         r["statistic"]: r["value"]
         for r in rows
@@ -108,9 +125,7 @@ def test_the_json_has_licence_method_and_the_same_figures(client, personas, sect
         for e in document["results"]
         if e["group"] == "tier-unitary" and e["dimension"] == "Overall score"
     )
-    tier = BenchmarkResult.objects.get(
-        round=latest, peer_group__slug="tier-unitary", dimension=None
-    )
+    tier = released(latest, "tier-unitary")
     assert entry["median"] == float(tier.median)
     withheld = [e for e in document["results"] if e["group"] == "rurality-urban"]
     assert all(
@@ -156,10 +171,32 @@ def test_the_open_data_page_lists_published_rounds(client, personas, sector):
 def test_a_round_without_results_cannot_be_published(client, personas, db):
     from assessments.tests.factories import AssessmentRoundFactory, FrameworkFactory
 
-    empty = AssessmentRoundFactory(framework=FrameworkFactory())
+    # Closed, so it is refused for having no results, not for being open.
+    empty = AssessmentRoundFactory(framework=FrameworkFactory(), status=RoundStatus.CLOSED)
     client.force_login(personas.staff)
 
     response = client.post(reverse("reports:open-data-publish", args=[empty.slug]))
 
     assert response.status_code == 404
     assert not PublishedRound.objects.exists()
+
+
+def test_a_round_still_open_cannot_be_published(client, personas, open_sector):
+    latest = open_sector["latest"]
+    assert latest.status == RoundStatus.OPEN
+    assert Release.objects.filter(round=latest, current=True).exists()
+    client.force_login(personas.staff)
+
+    # The staff page says why, and offers no button for it...
+    manage = client.get(reverse("reports:open-data-manage")).content.decode()
+    assert "Can be published once the round has closed" in manage
+    assert f'Publish<span class="govuk-visually-hidden"> {latest.name}' not in manage
+    # ...and a post all the same (a page open since before the change) is refused as the view
+    # refuses any round it cannot publish: the GOV.UK "Page not found" page, never a server
+    # error. Two downloads while councils sign off could be subtracted.
+    response = client.post(reverse("reports:open-data-publish", args=[latest.slug]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "govuk-heading-l" in page and "Page not found" in page
+    assert not PublishedRound.objects.exists()
+    assert client.get(reverse("open-data:csv", args=[latest.slug])).status_code == 404

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import PeerGroup, PeerGroupKind
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.dashboard_data import build_sector
 from reports import services
@@ -31,6 +32,7 @@ def sector(personas, settings):
     )
     group.members.set(network.members.all())
     benchmarks_rebuild(round_id=data["latest"].pk)
+    release_make(round_id=data["latest"].pk)
     return data
 
 

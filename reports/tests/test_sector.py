@@ -24,9 +24,10 @@ from assessments.tests.factories import (
     two_rounds,
 )
 from benchmarks.figures import FIGURES, GroupFigures
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.models import PeerGroup, PeerGroupKind, ReleasedResult
 from benchmarks.network_dashboard import Cell, Column, network_dashboard
 from benchmarks.publication import OVERLAP, TOO_SMALL
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.statistics import summarise
 from benchmarks.tests.factories import make_group
@@ -173,6 +174,7 @@ def sector(personas, settings):
         groups[key] = group
     for round_ in (earlier, latest):
         benchmarks_rebuild(round_id=round_.pk)
+        release_make(round_id=round_.pk)
     return {
         "latest": latest,
         "earlier": earlier,
@@ -188,7 +190,8 @@ def sector(personas, settings):
 
 
 def _result(sector, group, dimension, round_key="latest"):
-    return BenchmarkResult.objects.get(
+    """The group's figures in the round's current release: what the report reads."""
+    return ReleasedResult.objects.current().get(
         round=sector[round_key], peer_group=sector["groups"][group], dimension=dimension
     )
 
@@ -211,7 +214,7 @@ def _withheld_figures(sector, group, data) -> set[Decimal]:
     """The suppressed group's true figures that no published figure happens to equal (those
     say nothing about the group): what the outputs must not contain. Never empty here."""
     published: set[Decimal] = set()
-    for row in BenchmarkResult.objects.filter(suppressed=False).values(*FIGURES):
+    for row in ReleasedResult.objects.current().published().values(*FIGURES):
         published |= set(row.values()) - {None}
     for council in data.named:
         published |= set(council.scores) - {None}
@@ -293,7 +296,9 @@ def test_all_uk_data_is_read_in_a_fixed_number_of_queries(sector):
 def test_network_data_names_only_councils_sharing_by_name(sector):
     with CaptureQueriesContext(connection) as queries:
         data = sector_data(round_id=sector["latest"].pk, network_id=sector["network"].pk)
-    assert len(queries) == 12
+    # 9, plus 1 for the scores the release counted in the network's group (the pool is made
+    # of those) and 1 (not 3) for the pooled check: every released public set in one query.
+    assert len(queries) == 11
     assert (data.scope, data.signed_off, data.eligible) == (sector["network"].name, 8, 8)
     assert [(c.name, c.gss_code) for c in data.named] == [
         (HOSTILE_COUNCIL, sector["councils"]["E1"].gss_code),
@@ -314,10 +319,10 @@ def test_suppressed_results_carry_only_their_reason(sector):
     data = sector_data(round_id=sector["latest"].pk, network_id=sector["hostile"].pk)
     for figures in data.figures:
         assert figures.current == GroupFigures(reason=TOO_SMALL)
-    # The pool of one (W2) is withheld too.
-    assert data.pooled is not None
-    assert {cell.reason for cell in data.pooled.cells} == {TOO_SMALL}
-    assert all(cell.score is None for cell in data.pooled.cells)
+    # No pool at all: it is made of the scores the release counted in the network's group,
+    # and the withheld group counted none, so W2's score is in no figure (W1 is named).
+    assert data.pooled is None
+    assert [c.name for c in data.named] == [MINUS_COUNCIL]
 
 
 def test_change_compares_medians_by_dimension_code_across_framework_versions(sector):
@@ -332,6 +337,7 @@ def test_change_compares_medians_by_dimension_code_across_framework_versions(sec
         closes_on=datetime.date(2028, 3, 31),
     )
     benchmarks_rebuild(round_id=later.pk)
+    release_make(round_id=later.pk)
 
     data = sector_data(round_id=later.pk, network_id=None)
 
@@ -531,10 +537,17 @@ def test_xlsx_names_councils_sharing_by_name_and_the_pool(sector, tmp_path):
 
 
 def test_xlsx_withheld_pooled_cells_say_why(sector, tmp_path):
+    # A pooled row is made only of released scores, so the fixture has no withheld one (the
+    # hostile network's group counted none: no pool); the writer is checked on a made-up one.
+    header, *rows = _xlsx(_hand_made("Network", "x"), tmp_path)["Councils sharing by name"]
+    assert rows[0] == (
+        "Other member councils (5)",
+        None,
+        *["withheld to protect individual councils"] * 2,
+    )
     data = sector_data(round_id=sector["latest"].pk, network_id=sector["hostile"].pk)
     header, *rows = _xlsx(data, tmp_path)["Councils sharing by name"]
-    assert rows[0][0] == "'" + MINUS_COUNCIL
-    assert rows[1] == ("Other member councils (1)", None, *["fewer than 3 councils"] * 3)
+    assert [row[0] for row in rows] == ["'" + MINUS_COUNCIL]
 
 
 # Who is named ---------------------------------------------------------------------------------

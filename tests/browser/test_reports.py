@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from assessments.services import round_close
 from benchmarks.tests.dashboard_data import build_sector
 from tests.browser.support import assert_accessible, signed_in_page
 
@@ -36,7 +37,9 @@ def test_a_lead_makes_and_downloads_the_members_briefing(page, live_server, pers
 
 
 def test_sector_report_and_open_data_pages_are_accessible(page, live_server, personas, settings):
-    build_sector(personas, settings)
+    sector = build_sector(personas, settings)
+    # Only a closed round can be published: the latest, listed first, is closed.
+    round_close(round=sector["latest"], by=personas.staff)
 
     signed_in_page(page, live_server, personas.analyst)
     page.goto(live_server.url + reverse("reports:network", args=[personas.network.slug]))

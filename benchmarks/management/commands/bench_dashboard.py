@@ -2,12 +2,13 @@
 
 Builds a throwaway PostgreSQL test database (refuses anything else): the 382 real councils, the
 framework, three rounds, and the 1x synthetic sector of `benchmarks.synthetic.grow_sector` (about
-85% of councils signed off in each round, every peer group), with benchmark results rebuilt for
-every round. A chief executive of a real English council signed off in the latest round (the
-first by GSS code whose default group and region group both have published figures) signs in
-through the Django test client, with DEBUG off and the project's static storage
-(`config.settings.base.STORAGES`: `core.storage.StaticFilesStorage`) collected into a
-temporary STATIC_ROOT, so pages and static files are served as in production.
+85% of councils signed off in each round, every peer group), with benchmark results rebuilt and
+released for every round (pages show only released figures). A chief executive of a real
+English council signed off in the latest round (the first by GSS code whose default group and
+region group both have published figures) signs in through the Django test client, with DEBUG
+off and the project's static storage (`config.settings.base.STORAGES`:
+`core.storage.StaticFilesStorage`) collected into a temporary STATIC_ROOT, so pages and static
+files are served as in production.
 
 It prints, as text and then as one JSON line per measurement group (figures only; nothing
 passes or fails, the exit code is 0):
@@ -17,7 +18,7 @@ passes or fails, the exit code is 0):
   the dashboard with its default group (nearest neighbours) and with `?group=<region>`; the
   ratio dashboard/home for both. Again after growing the sector to 10x.
 - queries: SQL queries in one request of each page at 1x and again at 10x (`grow_sector(10,
-  1)`, every round rebuilt), and whether they are identical.
+  1)`, every round rebuilt and released again), and whether they are identical.
 - transfer, one line a page (dashboard, home, council directory, an assessment's task list):
   the HTML as the server sends it to a client accepting gzip (GZipMiddleware), plus every static
   file the page makes a browser fetch (stylesheets, scripts, icons, `url(...)` in the CSS,
@@ -64,6 +65,7 @@ from assessments import services as assessment_services
 from assessments.models import AssessmentRound, signed_off_through
 from benchmarks.dashboard import council_dashboard
 from benchmarks.models import PeerGroup, PeerGroupKind
+from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.synthetic import bench_rounds, grow_sector, throwaway_database
 from config.settings.base import STORAGES as PROJECT_STORAGES
@@ -267,8 +269,10 @@ class Command(BaseCommand):
 
 
 def _rebuild(rounds: list[AssessmentRound]) -> None:
+    """Results, then a release of them: pages show only released figures."""
     for round_ in rounds:
         benchmarks_rebuild(round_id=round_.pk)
+        release_make(round_id=round_.pk)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
