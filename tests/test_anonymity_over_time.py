@@ -16,7 +16,7 @@ from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import make_group
 from councils.tests.factories import CouncilFactory
-from reports.models import PublishedRound
+from reports.models import PublishedRound, Report, ReportKind, ReportStatus
 
 pytestmark = pytest.mark.django_db
 K = 3
@@ -167,3 +167,27 @@ def test_open_data_is_refused_for_an_open_round_and_never_changes_once_published
 
     assert b"tier-unitary" in first
     assert second == first
+
+
+def test_a_sector_report_asked_for_again_after_one_sign_off_has_the_same_figures(
+    client, personas, scene, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.analyst)
+    url = reverse("reports:network", args=[personas.network.slug])
+
+    def sector_csv() -> bytes:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url, {"round": scene["round"].slug, "kind": ReportKind.SECTOR_CSV}
+            )
+        report = Report.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+        assert report.status == ReportStatus.READY, report.error
+        download = client.get(reverse("reports:download", args=[report.pk]))
+        return b"".join(download.streaming_content)
+
+    before = sector_csv()
+    sign_off_late(scene)
+    after = sector_csv()
+
+    assert b"North East Digital Partnership" in before
+    assert after == before
