@@ -19,7 +19,15 @@ def enqueue_after_commit(task: Task | str, *args: Any) -> None:
     """
 
     def send() -> None:
-        found = current_app.tasks[task] if isinstance(task, str) else task
+        found = registered(task) if isinstance(task, str) else task
         found.delay(*args)
 
     transaction.on_commit(send, robust=True)
+
+
+def registered(name: str) -> Task:
+    """The task of that name. A web process never imports the apps' tasks modules (Celery's
+    autodiscovery runs when a worker starts), so the first lookup by name imports them."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
