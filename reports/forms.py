@@ -89,3 +89,32 @@ class SectorReportForm(ErrorLinksMixin, forms.Form):
             Field.radios("kind", legend_size=Size.SMALL),
             Submit("submit", "Make the report"),
         )
+
+
+class PublishOpenDataForm(ErrorLinksMixin, forms.Form):
+    """Confirms publishing the edition the page describes. `release` is the release the page
+    was made from, so a release made in between is caught rather than published unseen."""
+
+    release = forms.IntegerField(widget=forms.HiddenInput)
+    correction = forms.CharField(
+        label="What does this edition correct?",
+        help_text="This is published with the edition, for example: 'Two councils' answers "
+        "were corrected after the round closed.'",
+        widget=forms.Textarea,
+        max_length=500,
+        error_messages={
+            "required": "Say what this edition corrects",
+            "max_length": "What it corrects must be 500 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, correction: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        fields: list[Any] = ["release"]
+        if correction:
+            fields.append(Field.textarea("correction", label_size=Size.SMALL, rows=3))
+        else:
+            del self.fields["correction"]
+        self.helper.layout = Layout(*fields, Submit("submit", "Publish"))

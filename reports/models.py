@@ -166,22 +166,54 @@ class ReportChunk(models.Model):
         return f"Report {self.report_id}, part {self.number}"
 
 
-class PublishedRound(models.Model):
-    """A round whose public aggregates staff have released as open data."""
+def edition_file_name(round_slug: str, number: int, extension: str) -> str:
+    return f"digital-maturity-{round_slug}-edition-{number}.{extension}"
 
-    round = models.OneToOneField(
-        AssessmentRound, on_delete=models.CASCADE, related_name="open_data"
+
+class OpenDataEditionQuerySet(models.QuerySet["OpenDataEdition"]):
+    def without_files(self) -> OpenDataEditionQuerySet:
+        """For lists: the files are read only when one is downloaded."""
+        return self.defer("csv_file", "json_file")
+
+    def latest_of(self, round_id: int) -> OpenDataEdition | None:
+        return self.filter(round_id=round_id).order_by("-number").first()
+
+
+class OpenDataEdition(models.Model):
+    """One published version of a closed round's open data. Its CSV and JSON files are made
+    once, when staff publish it, and stored exactly as published, with their SHA-256: they
+    never change. A correction is a new edition (number 2, 3, ...) from a later release, which
+    the release rule already checks against every figure published before it."""
+
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="open_data_editions"
     )
+    number = models.PositiveIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The release whose figures were published: open data never changes after publishing,
-    # whatever later releases, reopenings or corrections do.
+    # Where the figures came from; the files themselves do not depend on it staying.
     release = models.ForeignKey(Release, on_delete=models.RESTRICT, related_name="+")
+    # What a corrected edition corrects, in the staff's words (empty for the first).
+    correction = models.TextField(blank=True)
+    csv_file = models.BinaryField()
+    json_file = models.BinaryField()
+    csv_sha256 = models.CharField(max_length=64)
+    json_sha256 = models.CharField(max_length=64)
+    csv_size = models.PositiveIntegerField()
+    json_size = models.PositiveIntegerField()
+
+    objects = OpenDataEditionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-round__opens_on"]
+        ordering = ["round_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="open_data_edition_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"Open data: {self.round}"
+        return f"Open data: {self.round}, edition {self.number}"
+
+    def file_name(self, extension: str) -> str:
+        return edition_file_name(self.round.slug, self.number, extension)

@@ -1,11 +1,24 @@
 from django.urls import path
 
-from . import open_data_views
+from . import open_data_views as views
 
 app_name = "open-data"
 
 urlpatterns = [
-    path("", open_data_views.index, name="index"),
-    path("<slug:slug>.csv", open_data_views.round_csv, name="csv"),
-    path("<slug:slug>.json", open_data_views.round_json, name="json"),
+    path("", views.index, name="index"),
+    # The latest edition, at addresses that stay the same across corrections.
+    path("<slug:slug>.csv", views.latest_file, {"extension": "csv"}, name="csv"),
+    path("<slug:slug>.json", views.latest_file, {"extension": "json"}, name="json"),
+    path(
+        "<slug:slug>/edition-<int:number>.csv",
+        views.edition_file,
+        {"extension": "csv"},
+        name="edition-csv",
+    ),
+    path(
+        "<slug:slug>/edition-<int:number>.json",
+        views.edition_file,
+        {"extension": "json"},
+        name="edition-json",
+    ),
 ]

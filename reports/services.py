@@ -18,16 +18,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentRound, RoundStatus
-from benchmarks.models import Release
+from assessments.models import AssessmentRound
 from core.queue import enqueue_after_commit
 from councils.models import Council, Network
 
+from . import open_data
 from .errors import ReportError
 from .models import (
     COUNCIL_KINDS,
     SECTOR_KINDS,
-    PublishedRound,
+    OpenDataEdition,
     Report,
     ReportChunk,
     ReportKind,
@@ -265,23 +265,41 @@ def _build(report: Report, out: io.RawIOBase) -> None:
                     out.write(block)
 
 
-def open_data_publish(*, round: AssessmentRound, by: Any) -> bool:
-    """Publish a closed round's public figures, as its current release has them, as open
-    data. Returns False if already published. ValueError for a round still open (its figures
-    would change as councils sign off, and two downloads could be subtracted) or with no
-    release."""
-    if round.status != RoundStatus.CLOSED:
-        raise ValueError("Only a closed round can be published: close the round first.")
-    release = Release.objects.filter(round=round, current=True).first()
-    if release is None:
-        raise ValueError("This round has no released figures to publish.")
-    _, created = PublishedRound.objects.get_or_create(
-        round=round, defaults={"published_by": by, "release": release}
-    )
-    return created
+def open_data_publish(
+    *, round_id: int, by: Any, release_id: int, correction: str = ""
+) -> OpenDataEdition:
+    """Publish the next edition of a closed round's open data: its files are made from the
+    round's current release and stored, with their SHA-256, exactly as published.
 
-
-def open_data_withdraw(*, round: AssessmentRound) -> bool:
-    """Take a round's open data down again (its addresses then give 404)."""
-    deleted, _ = PublishedRound.objects.filter(round=round).delete()
-    return bool(deleted)
+    `release_id` is the release the confirmation page showed: FiguresMoved if a newer one was
+    made since, so what is published is always what staff were shown. CannotPublish for a round
+    still open or without a release, or when the figures are the same as the latest edition's
+    (a correction must correct something).
+    """
+    with transaction.atomic():
+        # The round's lock, as release_make takes it: no release is made while publishing.
+        round_ = AssessmentRound.objects.select_for_update().get(pk=round_id)
+        published_at = timezone.now()
+        plan = open_data.edition_plan(
+            round_, published_at=published_at, correction=correction.strip()
+        )
+        if plan.release.pk != release_id:
+            raise open_data.FiguresMoved
+        if plan.nothing_new:
+            raise open_data.CannotPublish("The figures are the same as the latest edition's.")
+        if plan.previous is not None and not correction.strip():
+            raise open_data.CannotPublish("Say what the corrected edition corrects.")
+        return OpenDataEdition.objects.create(
+            round=round_,
+            number=plan.number,
+            published_at=published_at,
+            published_by=by,
+            release=plan.release,
+            correction=correction.strip(),
+            csv_file=plan.files.csv,
+            json_file=plan.files.json,
+            csv_sha256=plan.files.csv_sha256,
+            json_sha256=plan.files.json_sha256,
+            csv_size=len(plan.files.csv),
+            json_size=len(plan.files.json),
+        )

@@ -35,6 +35,8 @@ PUBLIC = {
     "open-data:index",
     "open-data:csv",
     "open-data:json",
+    "open-data:edition-csv",
+    "open-data:edition-json",
 }
 
 # Plausible values for path converters, by parameter name and then by converter.

@@ -11,12 +11,12 @@ from django.urls import reverse
 from assessments import services as assessment_services
 from assessments.models import AssessmentRound, Dimension, DimensionScore, RoundStatus
 from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
-from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind
+from benchmarks.models import BenchmarkResult, PeerGroup, PeerGroupKind, Release
 from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import make_group
 from councils.tests.factories import CouncilFactory
-from reports.models import PublishedRound, Report, ReportKind, ReportStatus
+from reports.models import OpenDataEdition, Report, ReportKind, ReportStatus
 
 pytestmark = pytest.mark.django_db
 K = 3
@@ -144,17 +144,21 @@ def test_open_data_is_refused_for_an_open_round_and_never_changes_once_published
     round_ = scene["round"]
     client.force_login(personas.staff)
     publish = reverse("reports:open-data-publish", args=[round_.slug])
+    release = Release.objects.get(round=round_, current=True)
 
-    client.post(publish)
-    assert not PublishedRound.objects.filter(round=round_).exists()  # still open: refused
+    # Still open: the confirmation page and a post alike are refused.
+    assert client.get(publish).status_code == 404
+    assert client.post(publish, {"release": release.pk}).status_code == 404
+    assert not OpenDataEdition.objects.filter(round=round_).exists()
 
     assessment_services.round_close(round=round_, by=personas.staff)
     refresh(round_)
-    client.post(publish)
-    assert round_.status == RoundStatus.CLOSED and PublishedRound.objects.filter(round=round_)
+    release = Release.objects.get(round=round_, current=True)
+    assert client.post(publish, {"release": release.pk}).status_code == 302
+    assert round_.status == RoundStatus.CLOSED and OpenDataEdition.objects.filter(round=round_)
     csv_url = reverse("open-data:csv", args=[round_.slug])
     client.logout()
-    first = b"".join(client.get(csv_url).streaming_content)
+    first = client.get(csv_url).content
 
     # Staff reopen one council, which signs off again with other scores; the jobs run.
     changed = personas.council_b.assessments.get(round=round_)
@@ -163,7 +167,7 @@ def test_open_data_is_refused_for_an_open_round_and_never_changes_once_published
     # And the peer groups are rebuilt without the tier group.
     PeerGroup.objects.filter(slug="tier-unitary").delete()
     refresh(round_)
-    second = b"".join(client.get(csv_url).streaming_content)
+    second = client.get(csv_url).content
 
     assert b"tier-unitary" in first
     assert second == first

@@ -51,6 +51,7 @@ from assessments.tests.factories import (
     questions,
     submitted_assessment,
 )
+from benchmarks.models import Release
 from benchmarks.tests.dashboard_data import build_sector
 from core.http import allowed_methods
 from reports import services as reports_services
@@ -140,7 +141,11 @@ def world(personas, settings) -> World:
     latest: AssessmentRound = sector["latest"]
     # Only a closed round can be published (its release is made by build_sector already).
     assessment_services.round_close(round=latest, by=personas.staff)
-    reports_services.open_data_publish(round=latest, by=personas.staff)
+    reports_services.open_data_publish(
+        round_id=latest.pk,
+        by=personas.staff,
+        release_id=Release.objects.get(round=latest, current=True).pk,
+    )
     signed_off = personas.council_a.assessments.get(round=latest)
     lead = personas.lead_a
 
@@ -209,6 +214,8 @@ def world(personas, settings) -> World:
             "reports:open-data-publish": {"slug": latest.slug},
             "open-data:csv": {"slug": latest.slug},
             "open-data:json": {"slug": latest.slug},
+            "open-data:edition-csv": {"slug": latest.slug, "number": "1"},
+            "open-data:edition-json": {"slug": latest.slug, "number": "1"},
         },
     )
 

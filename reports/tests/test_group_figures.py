@@ -36,7 +36,7 @@ from benchmarks.figures import (
 from benchmarks.models import PeerGroup, PeerGroupKind, PublishedSet, Release, ReleasedResult
 from benchmarks.publication import OVERLAP, TOO_SMALL
 from benchmarks.releases import release_make
-from benchmarks.services import benchmarks_rebuild
+from benchmarks.services import benchmarks_rebuild, min_group_size
 from benchmarks.statistics import summarise
 from benchmarks.tests.factories import make_group
 from reports import open_data
@@ -284,14 +284,22 @@ def sector_csv_views(data) -> list[View]:
 
 def open_data_views(round_) -> list[View]:
     by_group: dict[str, View] = {}
-    release_id = Release.objects.get(round=round_, current=True).pk
-    lines = io.StringIO("".join(open_data.csv_rows(round_, release_id=release_id)))
-    for row in csv.DictReader(lines):
+    release = Release.objects.get(round=round_, current=True)
+    head = open_data.EditionHead(
+        round_slug=round_.slug,
+        round_name=round_.name,
+        number=1,
+        published_at=release.made_at,
+        release_number=release.number,
+        release_made_at=release.made_at,
+        correction="",
+    )
+    rows = open_data.release_rows(ReleasedResult.objects, release.pk)
+    files = open_data.render(head, rows, min_group=min_group_size())
+    for row in csv.DictReader(io.StringIO(files.csv.decode())):
         if row["dimension"] == OVERALL:
             by_group.setdefault(row["group"], {})[row["statistic"]] = row["value"]
-    document = json.loads(
-        "".join(open_data.json_chunks(round_, release_id=release_id, published_at="", csv_url=""))
-    )
+    document = json.loads(files.json)
     for entry in document["results"]:
         if entry["dimension"] != OVERALL:
             continue
