@@ -155,7 +155,16 @@ def release_make(*, round_id: int, reason: str = ReleaseReason.SCHEDULED) -> Rel
         names = dict(PeerGroup.objects.values_list("pk", "name"))
         rows = [_row(release, plan, previous, set_ids, names, min_group) for plan in planned]
         _insert_rows(ReleasedResult, RELEASED_COLUMNS, rows)
+        _prune(round_id, release.number)
         return release
+
+
+def _prune(round_id: int, newest: int) -> None:
+    """Drop the figures of releases before the last two. Every page reads the current release;
+    the one before is kept for a job (a sector report) still reading it when this one lands.
+    The releases themselves stay, and so does every PublishedSet: the history the rule checks
+    is the sets ever published, not these copies of their figures."""
+    ReleasedResult.objects.filter(round_id=round_id, release__number__lt=newest - 1).delete()
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,23 @@ def test_running_it_again_makes_nothing(round_):
     assert Release.objects.filter(round=round_).count() == 1
 
 
+def test_only_the_last_two_releases_keep_their_figures(round_):
+    councils = [CouncilFactory() for _ in range(12)]
+    make_group("all", PeerGroupKind.ALL, councils)
+    releases = []
+    for batch in (councils[:3], councils[3:6], councils[6:9], councils[9:]):
+        for council in batch:
+            sign_off(round_, council)
+        releases.append(release_make(round_id=round_.pk))
+
+    kept = set(ReleasedResult.objects.filter(round=round_).values_list("release", flat=True))
+    assert kept == {releases[2].pk, releases[3].pk}
+    # The releases and every set ever published stay: the rule's history is not pruned.
+    assert Release.objects.filter(round=round_).count() == 4
+    assert PublishedSet.objects.filter(round=round_).count() == 4 * 2  # dimension and overall
+    assert overall(releases[3]).councils == 12
+
+
 def test_a_release_with_nothing_to_show_still_says_why(round_):
     make_group("all", PeerGroupKind.ALL, [CouncilFactory() for _ in range(4)])
 
@@ -171,13 +188,14 @@ def released_without_subtraction(round_, steps, rng):
         elif step == "release":
             release_make(round_id=round_.pk)
 
-    released = list(ReleasedResult.objects.filter(round=round_, suppressed=False))
+    # Every set ever published (older releases' figures are pruned; their sets never are).
     sets = {s.pk: s for s in PublishedSet.objects.filter(round=round_)}
-    published = []
-    for row in released:
-        recorded = sets[row.published_set_id]
-        members = frozenset((c, Decimal(score)) for c, score in recorded.members)
-        published.append(Published(members, recorded.owner_id))
+    members_of = {
+        pk: frozenset((c, Decimal(score)) for c, score in s.members) for pk, s in sets.items()
+    }
+    published = [Published(members_of[pk], s.owner_id) for pk, s in sets.items()]
+    for row in ReleasedResult.objects.filter(round=round_, suppressed=False):
+        members = members_of[row.published_set_id]
         # The figures shown are the figures of exactly the recorded scores.
         expected = summarise(sorted(score for _, score in members), min_group=K)
         assert [getattr(row, name) for name in FIGURES] == [
