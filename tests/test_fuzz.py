@@ -267,7 +267,12 @@ def fingerprint() -> str:
         for model in FINGERPRINTED:
             table, pk = quote_name(model._meta.db_table), quote_name(model._meta.pk.column)
             cursor.execute(f"SELECT * FROM {table} ORDER BY {pk}")
-            digest.update(f"{table}{cursor.fetchall()!r}".encode())
+            # psycopg2 gives binary columns as memoryview, whose repr is an address.
+            rows = [
+                tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                for row in cursor.fetchall()
+            ]
+            digest.update(f"{table}{rows!r}".encode())
     return digest.hexdigest()
 
 
