@@ -102,3 +102,23 @@ def personas(db) -> Personas:
             is_superuser=True,
         ),
     )
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, which Django sends to for this
+    test. Yields its Mailbox: `.messages` (parsed EmailMessage objects), `.wait_for(n)`,
+    `.to(address)`; `.refuse = True` makes it answer 451, `.hold = threading.Event()` makes it
+    wait mid-message until the event is set (then refuse it)."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+        yield server.mailbox

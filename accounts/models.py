@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Reminders before a round closes and of actions due. Emails that ask someone to act
+    # (a sign-off waiting, an assessment returned, parts assigned) are always sent.
+    reminder_emails = models.BooleanField(default=True)
 
     objects = UserManager()
 

@@ -21,7 +21,7 @@ from accounts.models import CouncilMembership, CouncilRole, User
 from core.queue import enqueue_after_commit
 from councils.models import Council
 
-from . import scoring
+from . import notices, scoring
 from .models import (
     AgreedAnswer,
     Answer,
@@ -122,8 +122,8 @@ def _audit(
     before: Any = None,
     after: Any = None,
     note: str = "",
-) -> None:
-    AuditEvent.objects.create(
+) -> AuditEvent:
+    return AuditEvent.objects.create(
         assessment=assessment,
         actor=actor,
         action=action,
@@ -144,7 +144,7 @@ def _transition(
     refuse: str,
     note: str = "",
     **fields: Any,
-) -> None:
+) -> AuditEvent:
     """Move the assessment from one status to the next and record it in the audit trail,
     or refuse if it has moved already. Call inside a transaction."""
     updated = Assessment.objects.filter(pk=assessment.pk, status=source).update(
@@ -153,7 +153,7 @@ def _transition(
     if updated != 1:
         raise AssessmentError(refuse)
     assessment.refresh_from_db()
-    _audit(assessment, by, action, before=source, after=target, note=note)
+    return _audit(assessment, by, action, before=source, after=target, note=note)
 
 
 def _validate_answer(status: str, level: int | None) -> None:
@@ -170,14 +170,17 @@ def round_open(*, round: AssessmentRound, by: User) -> None:
     _require_staff(by)
     if not round.framework.is_published:
         raise AssessmentError("A round can only use a published framework.")
-    if (
-        AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.UPCOMING).update(
-            status=RoundStatus.OPEN
-        )
-        != 1
-    ):
-        raise AssessmentError("Only a round that has not opened yet can be opened.")
-    round.refresh_from_db()
+    with transaction.atomic():
+        if (
+            AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.UPCOMING).update(
+                status=RoundStatus.OPEN
+            )
+            != 1
+        ):
+            raise AssessmentError("Only a round that has not opened yet can be opened.")
+        round.refresh_from_db()
+        # Stored with the opening, so every council's leads hear of it even if a job is lost.
+        notices.round_opened(round)
 
 
 def round_close(*, round: AssessmentRound, by: User) -> None:
@@ -301,6 +304,7 @@ def response_submit_for(*, assessment: Assessment, user: User) -> Response:
     with transaction.atomic():
         response = response_for(assessment=assessment, user=user)
         response_submit(response=response)
+        notices.response_sent(response)
     return response
 
 
@@ -335,6 +339,8 @@ def assignments_set(
             for user in users
         )
         after = sorted(user.email for user in users)
+        newly = [user for user in users if user.email not in before]
+        notices.parts_assigned(assessment, {user: [dimension] for user in newly})
         if before != after:
             _audit(
                 assessment,
@@ -436,7 +442,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
             f"Agree an answer to every question before you submit: {total - agreed} to go."
         )
     with transaction.atomic():
-        _transition(
+        event = _transition(
             assessment,
             by=by,
             action=AuditAction.SUBMITTED,
@@ -446,6 +452,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
             submitted_at=timezone.now(),
             submitted_by=by,
         )
+        notices.submitted(assessment, event)
 
 
 # The chief executive and staff ----------------------------------------------------------------
@@ -459,7 +466,7 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
     if not comment:
         raise AssessmentError("Say what the lead needs to change.")
     with transaction.atomic():
-        _transition(
+        event = _transition(
             assessment,
             by=by,
             action=AuditAction.RETURNED,
@@ -469,6 +476,7 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
             note=comment,
             return_comment=comment,
         )
+        notices.returned(assessment, event)
 
 
 def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionScore]:
@@ -480,7 +488,7 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
     _require_role(by, assessment.council, [CouncilRole.EXECUTIVE])
     _require_editable(assessment)
     with transaction.atomic():
-        _transition(
+        event = _transition(
             assessment,
             by=by,
             action=AuditAction.SIGNED_OFF,
@@ -492,6 +500,7 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
             return_comment="",
         )
         scores = scores_freeze(assessment=assessment)
+        notices.signed_off(assessment, event)
         enqueue_after_commit(UPDATE_BENCHMARKS, assessment.round_id, assessment.council_id)
     return scores
 

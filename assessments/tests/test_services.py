@@ -25,6 +25,7 @@ from assessments.tests.factories import (
     questions,
     small_framework,
 )
+from notifications.models import OutboxEmail
 
 NA = AnswerInput(status=AnswerStatus.NOT_APPLICABLE)
 DK = AnswerInput(status=AnswerStatus.DONT_KNOW)
@@ -366,8 +367,10 @@ def test_sign_off_freezes_scores_and_queues_benchmarks_after_commit(
         services.assessment_sign_off(assessment=assessment, by=personas.lead_a)
     with django_capture_on_commit_callbacks() as callbacks:
         scores = services.assessment_sign_off(assessment=assessment, by=personas.executive_a)
-    # The rebuild is queued for after the commit, never inside the sign-off.
-    assert len(callbacks) == 1
+    # The rebuild, and an email to each of the council's three people, are queued for after
+    # the commit, never inside the sign-off.
+    assert len(callbacks) == 1 + 3
+    assert OutboxEmail.objects.filter(key__startswith="signed-off:").count() == 3
     assert assessment.status == AssessmentStatus.SIGNED_OFF
     by_code = {s.dimension.code: s for s in scores}
     assert by_code["DIM1"].score == Decimal("2.5")

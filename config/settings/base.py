@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "councils",
+    "notifications",
     "assessments",
     "benchmarks",
     "reports",
@@ -156,6 +157,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # happens once on both clock-change nights).
         "schedule": crontab(hour="2", minute="30"),
     },
+    "assessments-reminders": {
+        "task": "assessments.tasks.send_reminders",
+        # crontab.guru "0 9 * * *": at 09:00 every day, London time, in working hours.
+        "schedule": crontab(hour="9", minute="0"),
+    },
+    "notifications-drain-outbox": {
+        "task": "notifications.tasks.drain_outbox",
+        # crontab.guru "* * * * *": every minute, for any email whose job the broker lost.
+        "schedule": crontab(),
+    },
     "benchmarks-releases": {
         "task": "benchmarks.tasks.make_releases",
         # Daily by default, after the reconcile has caught up: BENCHMARK_RELEASE_HOURS, hours
@@ -231,6 +242,12 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Council Digital Maturity Portal <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (notifications): how long a worker may take to send one email before another may
+# (a killed worker's claim runs out), how often a failing email is tried before it is marked
+# failed, and how old an unsent email must be before the every-minute drain sends it again.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=300)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_DRAIN_AFTER = env.int("EMAIL_DRAIN_AFTER", default=60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
