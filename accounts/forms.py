@@ -279,3 +279,26 @@ class MemberForm(ErrorLinksMixin, forms.Form):
     @property
     def removes(self) -> bool:
         return self.cleaned_data["action"] == self.REMOVE
+
+
+class ReminderEmailsForm(ErrorLinksMixin, forms.Form):
+    reminders = forms.TypedChoiceField(
+        label="Do you want reminder emails?",
+        help_text="Reminders come 14 and 3 days before a round closes, saying what is left for "
+        "you to do. Emails that ask you to act (parts assigned to you, a sign-off waiting, an "
+        "assessment returned to you) are always sent.",
+        choices=[("yes", "Yes, send me reminders"), ("no", "No, do not send me reminders")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you want reminder emails",
+            "invalid_choice": "Select whether you want reminder emails",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("reminders", legend_size=Size.MEDIUM, inline=False),
+            submit="Save email settings",
+        )

@@ -218,6 +218,12 @@ def invitations_purge_expired() -> int:
 # Members ------------------------------------------------------------------------------
 
 
+def user_reminders_set(*, user: User, on: bool) -> None:
+    """Whether this person gets reminder emails (never the ones asking them to act)."""
+    User.objects.filter(pk=user.pk).update(reminder_emails=on)
+    user.reminder_emails = on
+
+
 class LastLeadError(ValueError):
     """The change would leave the council without an assessment lead.
 

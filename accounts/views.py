@@ -14,7 +14,14 @@ from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
 
 from . import access, services
-from .forms import AcceptInvitationForm, InvitationForm, MemberForm, SetPasswordForm, SignInForm
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    MemberForm,
+    ReminderEmailsForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from .models import CouncilMembership, CouncilRole, Invitation, User
 from .tokens import read_invitation_token
 
@@ -46,14 +53,22 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
-@reads
+@form_view
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ReminderEmailsForm(
+        request.POST or None,
+        initial={"reminders": "yes" if request.user.reminder_emails else "no"},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_reminders_set(user=request.user, on=form.cleaned_data["reminders"])
+        messages.success(request, "Your email settings have been saved")
+        return redirect("accounts:account")
     memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
     return render(
         request,
         "accounts/account.html",
-        {"memberships": memberships, "networks": networks},
+        {"memberships": memberships, "networks": networks, "form": form},
     )
 
 

@@ -150,6 +150,37 @@ def test_account_page_lists_roles(client, personas):
     assert personas.network.name in html
 
 
+def _checked(html: str) -> list[str]:
+    return re.findall(r'name="reminders"[^>]*value="(\w+)"\s+checked', html)
+
+
+def test_a_person_turns_reminder_emails_off_and_on(client, personas):
+    client.force_login(personas.officer_a)
+    url = reverse("accounts:account")
+    assert _checked(client.get(url).content.decode()) == ["yes"]
+
+    response = client.post(url, {"reminders": "no"})
+
+    assert response.status_code == 302
+    personas.officer_a.refresh_from_db()
+    assert personas.officer_a.reminder_emails is False
+    assert _checked(client.get(url).content.decode()) == ["no"]
+    client.post(url, {"reminders": "yes"})
+    personas.officer_a.refresh_from_db()
+    assert personas.officer_a.reminder_emails is True
+
+
+def test_a_tampered_email_setting_is_a_clear_error_and_changes_nothing(client, personas):
+    client.force_login(personas.officer_a)
+
+    response = client.post(reverse("accounts:account"), {"reminders": "maybe"})
+
+    assert response.status_code == 200
+    assert "Select whether you want reminder emails" in response.content.decode()
+    personas.officer_a.refresh_from_db()
+    assert personas.officer_a.reminder_emails is True
+
+
 # The lead's team
 
 
