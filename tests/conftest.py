@@ -90,8 +90,8 @@ def start_worker(queued_tasks, tmp_path):
             REDIS_URL=url,
             EMAIL_URL=f"filemail:///{mail_dir}",
             PYTHONUNBUFFERED="1",
-            **extra_env,
         )
+        env.update(extra_env)  # may replace any of those, EMAIL_URL for a real SMTP server
         command = [
             str(CELERY),
             "-A",
