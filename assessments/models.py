@@ -8,6 +8,7 @@ sign-off DimensionScore rows freeze the scores that benchmarks are built from.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -285,14 +286,31 @@ class Assessment(models.Model):
         return self.is_signed_off or self.round.status != RoundStatus.OPEN
 
 
+class DimensionAssignmentQuerySet(models.QuerySet["DimensionAssignment"]):
+    def version_of(self, assessment: Assessment) -> str:
+        """A digest of who answers which part: what the lead's page saw, so a save made
+        after someone else's change is caught instead of overwriting it."""
+        pairs = sorted(self.filter(assessment=assessment).values_list("dimension_id", "user_id"))
+        return hashlib.sha256(repr(pairs).encode()).hexdigest()[:16]
+
+    def parts_of(self, assessment: Assessment, user: Any) -> set[int]:
+        """The dimensions this person was asked to answer (none: they answer them all)."""
+        return set(
+            self.filter(assessment=assessment, user=user).values_list("dimension_id", flat=True)
+        )
+
+
 class DimensionAssignment(models.Model):
-    """The lead asks a particular officer to answer a dimension."""
+    """The lead asks a particular officer to answer a dimension. An officer with assigned
+    parts may send their answers once those parts are answered."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
+
+    objects = DimensionAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension__order"]

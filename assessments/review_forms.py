@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -34,41 +34,42 @@ def _helper(*fields: Any, submit: str, name: str = "submit", **button: Any) -> F
 # The lead -------------------------------------------------------------------------------------
 
 
-class AssignmentForm(ErrorLinksMixin, forms.Form):
-    """Who should answer one dimension. One small form per dimension, each saved on its own."""
+class AssignmentsForm(ErrorLinksMixin, forms.Form):
+    """Who answers each part: one group of checkboxes per dimension, saved together.
+    `version` is what the page was made from (DimensionAssignment.objects.version_of)."""
 
-    users = forms.MultipleChoiceField(
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select people from the list"},
-    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, dimension: Dimension, members: Iterable[User], **kwargs: Any
+        self,
+        *args: Any,
+        dimensions: Iterable[Dimension],
+        members: Iterable[User],
+        **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("prefix", dimension.code)
         super().__init__(*args, **kwargs)
         self.members = {str(user.pk): user for user in members}
-        field = cast(forms.MultipleChoiceField, self.fields["users"])
-        field.choices = [(pk, user.get_full_name()) for pk, user in self.members.items()]
-        # crispy-forms-gds marks labels and legends safe, so escape framework content here.
-        field.label = format_html("Who should answer {}?", dimension.name)
-        field.help_text = "Select everyone who should answer it."
-        # Only now: a bound field keeps the label it had when it was first looked at.
-        self.non_field_anchor = f"#id_{self['users'].html_name}_1"
-        self.helper = _helper(
-            Field.checkboxes("users", legend_size=Size.MEDIUM, legend_tag="h2", small=True),
-            Hidden("dimension", dimension.code),
-            submit=format_html(
-                'Save<span class="govuk-visually-hidden"> who answers {}</span>', dimension.name
-            ),
-            name="save",
-            css_id=f"save-{dimension.code}",
-            css_class="govuk-button--secondary",
-        )
+        self.dimensions = {f"part_{d.code}": d for d in dimensions}
+        layout: list[Any] = []
+        for name, dimension in self.dimensions.items():
+            self.fields[name] = forms.MultipleChoiceField(
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(pk, user.get_full_name()) for pk, user in self.members.items()],
+                # crispy-forms-gds marks labels and legends safe: escape framework content.
+                label=format_html("Who should answer {}?", dimension.name),
+                error_messages={"invalid_choice": "Select people from the list"},
+            )
+            layout.append(
+                Field.checkboxes(name, legend_size=Size.SMALL, legend_tag="h2", small=True)
+            )
+        self.helper = _helper(*layout, "version", submit="Save who answers each part")
 
-    def selected_users(self) -> list[User]:
-        return [self.members[pk] for pk in self.cleaned_data["users"]]
+    def chosen(self) -> dict[Dimension, list[User]]:
+        return {
+            dimension: [self.members[pk] for pk in self.cleaned_data[name]]
+            for name, dimension in self.dimensions.items()
+        }
 
 
 def _answer_value(status: str, level: int | None) -> str:

@@ -271,12 +271,20 @@ def progress_tables(
             {"user": user, "role": role_name, "status": status, "answered": count, "total": total}
         )
     started = [r for r in responses.values() if answered[r.pk]]
+
+    def finished(user: User, dimension: Any) -> bool:
+        response = responses.get(user.pk)
+        return (
+            response is not None and answered[response.pk].get(dimension.pk, 0) >= dimension.total
+        )
+
     dimension_rows = [
         {
             "dimension": d,
             "complete": sum(1 for r in started if answered[r.pk].get(d.pk, 0) >= d.total),
             "started": len(started),
             "assigned": assigned[d.pk],
+            "assignees": [(user, finished(user, d)) for user in assigned[d.pk]],
         }
         for d in dimensions
     ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import CouncilRole
@@ -21,11 +21,11 @@ from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
 
 from . import access, review_reads, services
-from .models import Assessment, AssessmentStatus, Dimension, Question
+from .models import Assessment, AssessmentStatus, Dimension, DimensionAssignment, Question
 from .review_forms import (
     AgreeDimensionForm,
     ApproveForm,
-    AssignmentForm,
+    AssignmentsForm,
     ReopenForm,
     ReturnForm,
     SubmitForm,
@@ -66,46 +66,42 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dimensions = list(Dimension.objects.for_framework(assessment.round.framework_id))
     members = [m.user for m in review_reads.answering_members(assessment)]
     assigned = review_reads.assigned_user_ids(assessment)
-    # Each dimension has its own small form; the one posted says which it is.
-    posted = request.POST.get("dimension") if request.method == "POST" else None
-    if posted is not None and posted not in {d.code for d in dimensions}:
-        raise Http404
-    forms = [
-        AssignmentForm(
-            request.POST if d.code == posted else None,
-            dimension=d,
-            members=members,
-            initial={"users": assigned[d.pk]},
-        )
-        for d in dimensions
-    ]
-    if posted is not None and not assessment.is_read_only:
-        form, dimension = next(
-            (f, d) for f, d in zip(forms, dimensions, strict=True) if d.code == posted
-        )
-        if form.is_valid():
-            try:
-                services.assignments_set(
-                    assessment=assessment,
-                    dimension=dimension,
-                    users=form.selected_users(),
-                    by=request.user,
-                )
-            except AssessmentError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Saved who answers {dimension.name}")
-                return redirect("assessments:assign", pk=assessment.pk)
-    error_form = next((f for f in forms if f.errors), None)
+    initial: dict[str, Any] = {f"part_{d.code}": assigned[d.pk] for d in dimensions}
+    initial["version"] = DimensionAssignment.objects.version_of(assessment)
+    editable = not assessment.is_read_only
+    form = AssignmentsForm(
+        request.POST if request.method == "POST" and editable else None,
+        dimensions=dimensions,
+        members=members,
+        initial=initial,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.assignments_save(
+                assessment=assessment,
+                parts=form.chosen(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleAssignments as stale:
+            # The page shows what is saved now, with its version, and says why.
+            form = AssignmentsForm(initial, dimensions=dimensions, members=members)
+            form.is_valid()
+            form.add_error(None, str(stale))
+        except AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved who answers each part")
+            return redirect("assessments:assign", pk=assessment.pk)
     return render(
         request,
         "assessments/review/assign.html",
         _context(
             assessment,
-            forms=forms,
-            error_form=error_form,
+            form=form,
             members=members,
-            editable=not assessment.is_read_only,
+            editable=editable,
+            coverage=review_reads.progress_tables(assessment)[1],
         ),
     )
 

@@ -7,6 +7,7 @@ trail in the same transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -279,13 +280,32 @@ def answers_save(
 
 
 def response_submit(*, response: Response) -> None:
-    """Send the officer's answers to the lead. Every question needs an answer first."""
-    _require_editable(response.assessment)
-    total = Question.objects.for_framework(response.assessment.round.framework_id).count()
-    answered = response.answers.count()
-    if answered < total:
+    """Send the person's answers to the lead. Every question of the parts they were assigned
+    needs an answer first, or of every part if they were assigned none."""
+    assessment = response.assessment
+    _require_editable(assessment)
+    parts = DimensionAssignment.objects.parts_of(assessment, response.respondent_id)
+    questions = Question.objects.for_framework(assessment.round.framework_id)
+    if parts:
+        questions = questions.filter(dimension_id__in=parts)
+    answered = set(response.answers.values_list("question_id", flat=True))
+    missing = [
+        (question.dimension.name, question.dimension.order)
+        for question in questions.select_related("dimension")
+        if question.pk not in answered
+    ]
+    if missing and parts:
+        counts = Counter(missing)
+        left = ", ".join(
+            f"{n} in {name}" for (name, _order), n in sorted(counts.items(), key=lambda i: i[0][1])
+        )
         raise AssessmentError(
-            f"Answer every question before you submit: {total - answered} still need an answer. "
+            f"Answer every question in the parts assigned to you before you submit: {left} "
+            f"still need{'s' if len(missing) == 1 else ''} an answer. You can choose 'Don't know'."
+        )
+    if missing:
+        raise AssessmentError(
+            f"Answer every question before you submit: {len(missing)} still need an answer. "
             "You can choose 'Don't know'."
         )
     if (
@@ -311,45 +331,86 @@ def response_submit_for(*, assessment: Assessment, user: User) -> Response:
 # The lead -------------------------------------------------------------------------------------
 
 
-def assignments_set(
-    *, assessment: Assessment, dimension: Dimension, users: Iterable[User], by: User
-) -> None:
-    """Ask particular officers to answer a dimension (replacing earlier assignments)."""
+class StaleAssignments(AssessmentError):
+    """Someone else changed who answers which part since the page was loaded."""
+
+
+def assignments_save(
+    *,
+    assessment: Assessment,
+    parts: Mapping[Dimension, Iterable[User]],
+    by: User,
+    expected_version: str | None = None,
+) -> dict[User, list[Dimension]]:
+    """Say who answers each of these parts (replacing earlier assignments of those parts), in
+    one transaction. `expected_version` is `DimensionAssignment.objects.version_of` as the
+    lead's page showed it: if assignments changed since, nothing is saved (StaleAssignments).
+    Returns the parts each person was newly given, and emails them."""
     _require_role(by, assessment.council, [CouncilRole.LEAD])
     _require_editable(assessment)
-    if dimension.framework_id != assessment.round.framework_id:
+    if any(d.framework_id != assessment.round.framework_id for d in parts):
         raise AssessmentError("That part of the framework is not in this assessment.")
-    users = list(users)
+    chosen = {dimension: list(users) for dimension, users in parts.items()}
+    people = {user.pk for users in chosen.values() for user in users}
     members = set(
         CouncilMembership.objects.filter(
-            council=assessment.council, role__in=ANSWERING_ROLES, user__in=users
+            council=assessment.council, role__in=ANSWERING_ROLES, user__in=people
         ).values_list("user_id", flat=True)
     )
-    if {user.pk for user in users} - members:
+    if people - members:
         raise AssessmentError("You can only assign officers of your council.")
+    newly: dict[User, list[Dimension]] = {}
     with transaction.atomic():
-        before = sorted(
+        # Locked, so two leads saving at once cannot both pass the version check.
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        if (
+            expected_version is not None
+            and DimensionAssignment.objects.version_of(assessment) != expected_version
+        ):
+            raise StaleAssignments(
+                "Someone else changed who answers which part while you had this page open. "
+                "The page now shows their choices: make yours again and save."
+            )
+        current: dict[int, set[int]] = {}
+        for dimension_id, user_id in DimensionAssignment.objects.filter(
+            assessment=assessment
+        ).values_list("dimension_id", "user_id"):
+            current.setdefault(dimension_id, set()).add(user_id)
+        everyone = people | {pk for ids in current.values() for pk in ids}
+        emails = dict(User.objects.filter(pk__in=everyone).values_list("pk", "email"))
+        for dimension, users in sorted(chosen.items(), key=lambda item: item[0].order):
+            before = current.get(dimension.pk, set())
+            after = {user.pk for user in users}
+            if before == after:
+                continue
             DimensionAssignment.objects.filter(
-                assessment=assessment, dimension=dimension
-            ).values_list("user__email", flat=True)
-        )
-        DimensionAssignment.objects.filter(assessment=assessment, dimension=dimension).delete()
-        DimensionAssignment.objects.bulk_create(
-            DimensionAssignment(assessment=assessment, dimension=dimension, user=user)
-            for user in users
-        )
-        after = sorted(user.email for user in users)
-        newly = [user for user in users if user.email not in before]
-        notices.parts_assigned(assessment, {user: [dimension] for user in newly})
-        if before != after:
+                assessment=assessment, dimension=dimension, user_id__in=before - after
+            ).delete()
+            DimensionAssignment.objects.bulk_create(
+                DimensionAssignment(assessment=assessment, dimension=dimension, user=user)
+                for user in users
+                if user.pk not in before
+            )
+            for user in users:
+                if user.pk not in before:
+                    newly.setdefault(user, []).append(dimension)
             _audit(
                 assessment,
                 by,
                 AuditAction.ASSIGNED,
                 subject=dimension.code,
-                before=before,
-                after=after,
+                before=sorted(emails[pk] for pk in before),
+                after=sorted(emails[pk] for pk in after),
             )
+        notices.parts_assigned(assessment, newly)
+    return newly
+
+
+def assignments_set(
+    *, assessment: Assessment, dimension: Dimension, users: Iterable[User], by: User
+) -> None:
+    """Say who answers one part (replacing its earlier assignments)."""
+    assignments_save(assessment=assessment, parts={dimension: users}, by=by)
 
 
 def _agreed_value(answer: AgreedAnswer | None) -> dict[str, Any] | None:

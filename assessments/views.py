@@ -198,9 +198,18 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "assigned": dimension.pk in assigned,
                 }
             )
+        # The parts assigned to this person come first: theirs to answer before sending.
+        tasks.sort(key=lambda task: not task["assigned"])
         context |= {
             "response": response,
             "tasks": tasks,
+            "has_assigned": bool(assigned),
+            # With parts assigned, those are all that must be answered before sending.
+            "ready_to_send": all(
+                task["status"] == scoring.COMPLETED
+                for task in tasks
+                if task["assigned"] or not assigned
+            ),
             "completed": sum(1 for task in tasks if task["status"] == scoring.COMPLETED),
             "reason": _read_only_reason(assessment, response),
         }
@@ -277,7 +286,15 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sections = [
         Section(d, _answered_questions(list(d.questions.all()), answers)) for d in dimensions
     ]
-    unanswered = [row for section in sections for row in section.rows if row.answer is None]
+    parts = DimensionAssignment.objects.parts_of(assessment, request.user)
+    # Only the parts assigned to this person must be answered before sending (all, if none).
+    unanswered = [
+        row
+        for section in sections
+        if not parts or section.dimension.pk in parts
+        for row in section.rows
+        if row.answer is None
+    ]
     return render(
         request,
         "assessments/officer/check_answers.html",
@@ -285,6 +302,7 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "sections": sections,
             "unanswered": len(unanswered),
+            "has_assigned": bool(parts),
             "first_unanswered": unanswered[0].question if unanswered else None,
             "error": error,
             "reason": _read_only_reason(assessment, response),
