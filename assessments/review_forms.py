@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
@@ -106,14 +106,27 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         questions: list[Question],
         agreed: Mapping[int, AgreedAnswer],
         suggested: Mapping[int, int | None],
+        unanswered: Collection[int] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.agreed = agreed
         self.suggested = suggested
+        # Questions no officer has answered: agreeing one needs the lead to confirm it.
+        self.unanswered = {q.pk for q in questions if q.pk in set(unanswered)}
         self.conflicts: dict[int, Conflict] = {}
         self.helpers: dict[int, FormHelper] = {}
+        self.confirm_helper: FormHelper | None = None
+        if self.unanswered:
+            self.fields["confirm_unanswered"] = forms.BooleanField(
+                required=False,
+                label="I have checked the answers I am agreeing to questions no officer answered",
+            )
+            self.confirm_helper = FormHelper()
+            self.confirm_helper.form_tag = False
+            self.confirm_helper.disable_csrf = True
+            self.confirm_helper.layout = Layout(Field.checkbox("confirm_unanswered", small=True))
         if questions:
             self.non_field_anchor = f"#question-{questions[0].pk}"
         for question in questions:
@@ -194,6 +207,19 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         chosen = any(cleaned.get(f"q{question.pk}_answer") for question in self.questions)
         if not chosen and not self.errors:
             raise forms.ValidationError("Choose an answer to at least one question")
+        unconfirmed = [
+            question.code
+            for question in self.questions
+            if question.pk in self.unanswered
+            and question.pk not in self.agreed
+            and cleaned.get(f"q{question.pk}_answer")
+        ]
+        if unconfirmed and not cleaned.get("confirm_unanswered"):
+            self.add_error(
+                "confirm_unanswered",
+                f"No officer has answered {', '.join(unconfirmed)}. Check the answer you are "
+                "agreeing, then confirm you want to agree it",
+            )
         return cleaned
 
     def field_anchor(self, bound: forms.BoundField) -> str:
@@ -237,7 +263,11 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
             current = conflict.current
             data[f"q{conflict.question.pk}_version"] = str(current.version if current else 0)
         again = AgreeDimensionForm(
-            data, questions=self.questions, agreed=self.agreed, suggested=self.suggested
+            data,
+            questions=self.questions,
+            agreed=self.agreed,
+            suggested=self.suggested,
+            unanswered=self.unanswered,
         )
         again.conflicts = {conflict.question.pk: conflict for conflict in conflicts}
         again.non_field_anchor = f"#conflict-{conflicts[0].question.pk}"

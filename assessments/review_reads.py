@@ -73,6 +73,22 @@ class OfficerAnswer:
     level: int | None
     confidence: str
     submitted: bool
+    name: str = ""
+    note: str = ""
+    url: str = ""
+
+    @property
+    def text(self) -> str:
+        return answer_text(self.status, self.level)
+
+    @property
+    def confidence_text(self) -> str:
+        return str(Confidence(self.confidence).label) if self.confidence else "Not given"
+
+    @property
+    def safe_url(self) -> str:
+        """The evidence link, only if it is a web address (a link is shown for no other)."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
 
 
 @dataclass
@@ -128,6 +144,17 @@ class OfficerSummary:
     def suggested(self) -> int | None:
         return scoring.suggested_level(self.levels)
 
+    def _at(self, level: int | None) -> list[str]:
+        return [a.name for a in self.answers if _level(a.status, a.level) == level]
+
+    @property
+    def ends(self) -> tuple[tuple[int, list[str]], tuple[int, list[str]]] | None:
+        """Who is at each end of the spread: (lowest level, names), (highest level, names)."""
+        given = [level for level in self.levels if level is not None]
+        if not given or min(given) == max(given):
+            return None
+        return (min(given), self._at(min(given))), (max(given), self._at(max(given)))
+
 
 def officer_summaries(
     assessment: Assessment, questions: list[Question] | None = None
@@ -137,11 +164,30 @@ def officer_summaries(
     if questions is not None:
         answers = answers.filter(question__in=questions)
     summaries: defaultdict[int, OfficerSummary] = defaultdict(OfficerSummary)
-    for question_id, status, level, confidence, response_status in answers.values_list(
-        "question_id", "status", "level", "confidence", "response__status"
-    ):
+    rows = answers.order_by(
+        "response__respondent__full_name", "response__respondent__email"
+    ).values_list(
+        "question_id",
+        "status",
+        "level",
+        "confidence",
+        "response__status",
+        "response__respondent__full_name",
+        "response__respondent__email",
+        "evidence_note",
+        "evidence_url",
+    )
+    for question_id, status, level, confidence, response_status, name, email, note, url in rows:
         summaries[question_id].answers.append(
-            OfficerAnswer(status, level, confidence, response_status == ResponseStatus.SUBMITTED)
+            OfficerAnswer(
+                status,
+                level,
+                confidence,
+                response_status == ResponseStatus.SUBMITTED,
+                name=name or email,
+                note=note,
+                url=url,
+            )
         )
     return summaries
 

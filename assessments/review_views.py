@@ -134,14 +134,19 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
         code=code,
     )
     questions = list(dimension.questions.all())
-    agreed = review_reads.agreed_answers_for(assessment, questions)
     officers = review_reads.officer_summaries(assessment, questions)
+    # "Questions where officers disagree": the page, and so its form, holds only those.
+    only_disagreements = request.GET.get("show") == "disagree"
+    if only_disagreements:
+        questions = [q for q in questions if officers[q.pk].disagree]
+    agreed = review_reads.agreed_answers_for(assessment, questions)
     editable = review_reads.agreeing_open(assessment)
     form = AgreeDimensionForm(
         request.POST if request.method == "POST" and editable else None,
         questions=questions,
         agreed=agreed,
         suggested={q.pk: officers[q.pk].suggested for q in questions},
+        unanswered={q.pk for q in questions if not officers[q.pk].respondents},
     )
     if form.is_bound and form.is_valid():
         try:
@@ -165,7 +170,15 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     return render(
         request,
         "assessments/review/agree_dimension.html",
-        _context(assessment, dimension=dimension, form=form, rows=rows, editable=editable),
+        _context(
+            assessment,
+            dimension=dimension,
+            form=form,
+            rows=rows,
+            editable=editable,
+            only_disagreements=only_disagreements,
+            can_answer=len(review_reads.answering_members(assessment)),
+        ),
     )
 
 

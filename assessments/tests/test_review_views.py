@@ -359,7 +359,7 @@ def test_the_dimension_page_shows_officers_answers_and_suggests_the_middle(
     assert rows["DIM1-01"]["officers"].disagree
     assert not rows["DIM1-02"]["officers"].disagree
     assert html.count("Officers disagree") == 1
-    assert "2 officers answered: 1 submitted, 1 still in progress." in html
+    assert "2 of 3 people who can answer answered: 1 submitted, 1 still in progress." in html
     form = page.context["form"]
     # The lower median of 1 and 4 is 1; 2 and 3 give 2.
     assert form[f"q{q1.pk}_answer"].value() == "1"

@@ -66,13 +66,13 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
     assert_accessible(page)
 
     # Asking officers to answer a dimension.
-    page.get_by_role("link", name="Choose who answers each dimension").click()
-    expect(page.locator("h1")).to_have_text("Choose who answers each dimension")
+    page.get_by_role("link", name="Choose who answers each part").click()
+    expect(page.locator("h1")).to_have_text("Choose who answers each part")
     assert_accessible(page)
     page.get_by_role("group", name="Who should answer Dimension 2?").get_by_label("Tom Two").check()
-    page.get_by_role("button", name="Save who answers Dimension 2").click()
+    page.get_by_role("button", name="Save who answers each part").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Saved who answers Dimension 2"
+        "Saved who answers each part"
     )
     assert_accessible(page)
     page.get_by_role("link", name="Back to progress").click()
@@ -88,6 +88,15 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
         "Officers disagree"
     )
     assert_accessible(page)
+    # Who said what, on only the questions where officers disagree, on a phone too.
+    page.get_by_role("link", name="Show only questions where officers disagree").click()
+    expect(page.locator("main")).to_contain_text("What each officer said about DIM1-01")
+    expect(page.locator("main")).not_to_contain_text("What each officer said about DIM1-02")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Show all questions").click()
 
     first = page.get_by_role("group", name="Agreed answer for DIM1-01")
     first.get_by_label("2 Developing").check()
