@@ -7,9 +7,11 @@ trail in the same transaction.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +42,8 @@ from .models import (
     ResponseStatus,
     RoundStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 # Sent by name: benchmarks is built on assessments, so assessments never imports it.
 UPDATE_BENCHMARKS = "benchmarks.tasks.update_benchmarks_for_council"
@@ -167,8 +171,39 @@ def _validate_answer(status: str, level: int | None) -> None:
 # Rounds ---------------------------------------------------------------------------------------
 
 
-def round_open(*, round: AssessmentRound, by: User) -> None:
-    _require_staff(by)
+# A round opened more than this many days before its opening date needs confirming.
+EARLY_OPENING_DAYS = 31
+
+
+class NeedsConfirmation(AssessmentError):
+    """Opening this round needs staff to confirm, for the reasons given."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+def round_open_warnings(round: AssessmentRound, *, today: date) -> list[str]:
+    """Why opening this round now deserves a second look: another round is open, or it is
+    more than a month before its opening date."""
+    reasons = []
+    others = list(
+        AssessmentRound.objects.filter(status=RoundStatus.OPEN)
+        .exclude(pk=round.pk)
+        .values_list("name", flat=True)
+    )
+    if others:
+        reasons.append(
+            f"Another round is open ({', '.join(others)}): councils would have two to answer."
+        )
+    if (round.opens_on - today).days > EARLY_OPENING_DAYS:
+        reasons.append(
+            f"This round is due to open on {round.opens_on:%-d %B %Y}, more than a month from now."
+        )
+    return reasons
+
+
+def _round_open(round: AssessmentRound) -> None:
     if not round.framework.is_published:
         raise AssessmentError("A round can only use a published framework.")
     with transaction.atomic():
@@ -184,8 +219,7 @@ def round_open(*, round: AssessmentRound, by: User) -> None:
         notices.round_opened(round)
 
 
-def round_close(*, round: AssessmentRound, by: User) -> None:
-    _require_staff(by)
+def _round_close(round: AssessmentRound) -> None:
     if (
         AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
             status=RoundStatus.CLOSED
@@ -196,6 +230,81 @@ def round_close(*, round: AssessmentRound, by: User) -> None:
     round.refresh_from_db()
     # The round's final figures are released at once, not at the next daily release.
     enqueue_after_commit(MAKE_RELEASE, round.pk, "round_closed")
+
+
+def round_open(*, round: AssessmentRound, by: User, confirmed: bool = False) -> None:
+    """Staff open a round now. Opening while another round is open, or more than a month
+    early, needs `confirmed` (NeedsConfirmation says why)."""
+    _require_staff(by)
+    reasons = round_open_warnings(round, today=timezone.localdate())
+    if reasons and not confirmed:
+        raise NeedsConfirmation(reasons)
+    _round_open(round)
+
+
+def round_close(*, round: AssessmentRound, by: User) -> None:
+    _require_staff(by)
+    _round_close(round)
+
+
+@dataclass(frozen=True)
+class DateChanges:
+    opened: list[AssessmentRound]
+    closed: list[AssessmentRound]
+
+
+def rounds_apply_dates(*, today: date) -> DateChanges:
+    """Open each round on its opening date and close it the day after its closing date (the
+    closing date is the last day to answer). Run daily by beat; running it twice, or late,
+    does the same as once. A round staff opened early or closed by hand is left as it is."""
+    opened, closed = [], []
+    for round_ in AssessmentRound.objects.filter(
+        status=RoundStatus.OPEN, closes_on__lt=today
+    ).select_related("framework"):
+        try:
+            _round_close(round_)
+        except AssessmentError:
+            continue  # closed by someone else meanwhile
+        closed.append(round_)
+    for round_ in AssessmentRound.objects.filter(
+        status=RoundStatus.UPCOMING, opens_on__lte=today, closes_on__gte=today
+    ).select_related("framework"):
+        try:
+            _round_open(round_)
+        except AssessmentError:
+            # Its framework is not published: staff see it still "not open yet" on the page.
+            logger.warning("Round %s could not open on its date", round_.slug)
+            continue
+        opened.append(round_)
+    return DateChanges(opened=opened, closed=closed)
+
+
+def round_save(*, round: AssessmentRound, by: User) -> AssessmentRound:
+    """Create or change a round (its name, dates and, before it opens, framework)."""
+    _require_staff(by)
+    if round.closes_on < round.opens_on:
+        raise AssessmentError("The closing date must be on or after the opening date.")
+    if round.pk and round.status != RoundStatus.UPCOMING:
+        stored = AssessmentRound.objects.get(pk=round.pk)
+        if stored.framework_id != round.framework_id:
+            raise AssessmentError("The framework cannot change once a round has opened.")
+    round.full_clean()
+    round.save()
+    return round
+
+
+def round_delete(*, round: AssessmentRound, by: User) -> None:
+    """Delete a round no council has started. A round with assessments, and so any with
+    signed-off results, is kept: its answers and scores are the councils' record."""
+    _require_staff(by)
+    with transaction.atomic():
+        started = Assessment.objects.filter(round=round).count()
+        if started:
+            raise AssessmentError(
+                f"{started} council{'s have' if started != 1 else ' has'} started this round, "
+                "so it cannot be deleted."
+            )
+        AssessmentRound.objects.filter(pk=round.pk).delete()
 
 
 # Starting and answering -------------------------------------------------------------------

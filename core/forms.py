@@ -15,6 +15,9 @@ def field_anchor(bound: forms.BoundField) -> str:
     """
     if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"#id_{bound.html_name}_1"
+    if isinstance(bound.field.widget, forms.MultiWidget):
+        # A GOV.UK date input: the day comes first.
+        return f"#{bound.auto_id}_0"
     return f"#{bound.auto_id}"
 
 

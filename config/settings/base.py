@@ -157,6 +157,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # happens once on both clock-change nights).
         "schedule": crontab(hour="2", minute="30"),
     },
+    "assessments-round-dates": {
+        "task": "assessments.tasks.apply_round_dates",
+        # crontab.guru "5 0 * * *": at 00:05 every day, London time: rounds open on their
+        # opening date and close the day after their closing date.
+        "schedule": crontab(hour="0", minute="5"),
+    },
     "assessments-reminders": {
         "task": "assessments.tasks.send_reminders",
         # crontab.guru "0 9 * * *": at 09:00 every day, London time, in working hours.

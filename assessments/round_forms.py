@@ -1,0 +1,108 @@
+"""Staff's forms for rounds: the round itself, and confirming a change of its status."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.utils.text import slugify
+
+from core.forms import ErrorLinksMixin
+
+from .models import AssessmentRound, Framework
+
+
+def _date(label: str, hint: str) -> DateInputField:
+    field = DateInputField(label=label, help_text=hint)
+    field.error_messages.update(
+        required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} in full"
+    )
+    return field
+
+
+class RoundForm(ErrorLinksMixin, forms.Form):
+    name = forms.CharField(
+        label="Name",
+        help_text="For example, 2027 to 2028",
+        max_length=60,
+        error_messages={"required": "Enter a name for the round"},
+    )
+    framework = forms.ModelChoiceField(
+        label="Framework",
+        queryset=Framework.objects.published().order_by("-version"),
+        empty_label=None,
+        error_messages={"invalid_choice": "Select a framework from the list"},
+    )
+    opens_on = _date(
+        "Opening date", "The round opens at the start of this day. For example, 1 4 2027"
+    )
+    closes_on = _date("Closing date", "The last day councils can answer. For example, 31 3 2028")
+
+    def __init__(self, *args: Any, round: AssessmentRound | None = None, **kwargs: Any) -> None:
+        if round is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": round.name,
+                    "framework": round.framework_id,
+                    "opens_on": round.opens_on,
+                    "closes_on": round.closes_on,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.round = round
+        fields: list[Any] = [Field.text("name", field_width=Fluid.ONE_THIRD)]
+        if round is None or round.status == "upcoming":
+            fields.append(Field.select("framework"))
+        else:
+            del self.fields["framework"]
+        fields += [
+            Field("opens_on", legend_size=Size.SMALL),
+            Field("closes_on", legend_size=Size.SMALL),
+        ]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(*fields, Submit("submit", "Save the round"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The closing date must be on or after the opening date")
+        name = cleaned.get("name")
+        if name:
+            others = AssessmentRound.objects.all()
+            if self.round is not None:
+                others = others.exclude(pk=self.round.pk)
+            if others.filter(name=name).exists() or others.filter(slug=slugify(name)).exists():
+                self.add_error("name", "Another round has this name: choose another")
+        return cleaned
+
+    def apply(self) -> AssessmentRound:
+        """The round with the form's values, not yet saved."""
+        round_ = self.round or AssessmentRound(slug=slugify(self.cleaned_data["name"]))
+        round_.name = self.cleaned_data["name"]
+        round_.opens_on = self.cleaned_data["opens_on"]
+        round_.closes_on = self.cleaned_data["closes_on"]
+        if "framework" in self.cleaned_data:
+            round_.framework = self.cleaned_data["framework"]
+        return round_
+
+
+class ConfirmForm(ErrorLinksMixin, forms.Form):
+    """A confirmation page's button; with `reasons`, a checkbox saying they were read."""
+
+    def __init__(self, *args: Any, button: str, reasons: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: list[Any] = []
+        if reasons:
+            self.fields["confirm"] = forms.BooleanField(
+                label="I have read the above and want to go ahead",
+                error_messages={"required": "Confirm that you want to go ahead"},
+            )
+            fields.append(Field.checkbox("confirm", small=True))
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(*fields, Submit("submit", button))
