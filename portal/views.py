@@ -5,6 +5,8 @@ from accounts.models import CouncilRole
 from accounts.types import AuthenticatedHttpRequest
 from core.http import reads
 
+from .waiting import waiting_for
+
 
 @reads
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -15,5 +17,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"memberships": memberships, "networks": networks, "lead_role": CouncilRole.LEAD},
+        {
+            "memberships": memberships,
+            "networks": networks,
+            "lead_role": CouncilRole.LEAD,
+            "waiting": waiting_for(request.user),
+        },
     )

@@ -97,6 +97,12 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     olivia_mail = only(smtp_server, personas.officer_a.email, "for you to answer")
     assert "- Dimension 1" in olivia_mail.get_body(("plain",)).get_content()
     signed_in_page(page, live_server, personas.officer_a, personas.password)
+    # Home says what is waiting for her, on a phone too.
+    expect(page.locator(".govuk-task-list")).to_contain_text("Answer your part: Dimension 1")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
     answer_my_part(
         page,
         link_in(olivia_mail, "Answer your parts"),
@@ -147,6 +153,7 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     smtp_server.wait_for(6)
     waiting = only(smtp_server, personas.executive_a.email, "waiting for your sign-off")
     signed_in_page(page, live_server, personas.executive_a, personas.password)
+    expect(page.locator(".govuk-task-list")).to_contain_text("Sign off Hartlepool's assessment")
     page.goto(link_in(waiting, "Review and sign off"))
     expect(page.locator("h1")).to_have_text("Sign off the assessment")
     assert_accessible(page)
