@@ -456,6 +456,23 @@ def results_page(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def change_since_last_round(assessment: Assessment, overall: Decimal | None) -> dict[str, Any]:
+    """The council's overall score in its last signed-off round before this one, and the
+    change to `overall` (None where either has no score, or there is no earlier round)."""
+    previous = (
+        Assessment.objects.signed_off()
+        .filter(council_id=assessment.council_id, round__opens_on__lt=assessment.round.opens_on)
+        .select_related("round")
+        .order_by("-round__opens_on")
+        .first()
+    )
+    if previous is None:
+        return {"previous_round": None, "previous_overall": None, "change": None}
+    before = services.overall_score(previous.scores.all())
+    change = overall - before if overall is not None and before is not None else None
+    return {"previous_round": previous.round, "previous_overall": before, "change": change}
+
+
 # The audit trail ------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from accounts.models import CouncilRole
 from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
 
-from . import access, review_reads, services
+from . import access, review_reads, scoring, services
 from .models import Assessment, AssessmentStatus, Dimension, DimensionAssignment, Question
 from .review_forms import (
     AgreeDimensionForm,
@@ -240,6 +240,9 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "You have returned the assessment to the lead.")
             return redirect("assessments:sign-off", pk=assessment.pk)
     waiting = assessment.status == AssessmentStatus.SUBMITTED and not assessment.is_read_only
+    reviews = review_reads.dimension_reviews(assessment) if waiting else []
+    # The overall score signing off would freeze: the same rule as at sign-off.
+    overall = scoring.overall_score(r.score for r in reviews) if reviews else None
     return render(
         request,
         "assessments/review/sign_off.html",
@@ -248,7 +251,10 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             approve_form=approve_form,
             return_form=return_form,
             error_form=approve_form if approve_form.errors else return_form,
-            reviews=review_reads.dimension_reviews(assessment) if waiting else [],
+            reviews=reviews,
+            overall=overall,
+            overall_band=review_reads.band_text(scoring.level_band(overall)),
+            **review_reads.change_since_last_round(assessment, overall),
             waiting=waiting,
             submitted_by=assessment.submitted_by,
             signed_off_by=assessment.signed_off_by,
@@ -261,11 +267,18 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @reads
 def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = access.assessment_for_member(request.user, pk)
+    assessment, role = access.assessment_for_member(request.user, pk)
+    page = review_reads.results_page(assessment)
     return render(
         request,
         "assessments/review/results.html",
-        _context(assessment, **review_reads.results_page(assessment)),
+        _context(
+            assessment,
+            **page,
+            **review_reads.change_since_last_round(assessment, page["overall"]),
+            # Council reports are for the lead and the chief executive (reports.access).
+            reports_link=role in (CouncilRole.LEAD, CouncilRole.EXECUTIVE),
+        ),
     )
 
 
