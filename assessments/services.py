@@ -24,7 +24,7 @@ from accounts.models import CouncilMembership, CouncilRole, User
 from core.queue import enqueue_after_commit
 from councils.models import Council
 
-from . import notices, scoring
+from . import notices, scoring, signals
 from .models import (
     AgreedAnswer,
     Answer,
@@ -671,6 +671,7 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
         )
         scores = scores_freeze(assessment=assessment)
         notices.signed_off(assessment, event)
+        signals.assessment_signed_off.send(sender=Assessment, assessment=assessment)
         enqueue_after_commit(UPDATE_BENCHMARKS, assessment.round_id, assessment.council_id)
     return scores
 
@@ -694,6 +695,7 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
             signed_off_by=None,
         )
         DimensionScore.objects.filter(assessment=assessment).delete()
+        signals.assessment_reopened.send(sender=Assessment, assessment=assessment)
         enqueue_after_commit(UPDATE_BENCHMARKS, assessment.round_id, assessment.council_id)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from assessments.lineage import dimension_lineage
 from assessments.models import (
     AgreedAnswer,
     AnswerStatus,
@@ -170,32 +171,6 @@ class CouncilDashboard:
 
 
 # Pure helpers ---------------------------------------------------------------------------------
-
-
-def dimension_lineage(
-    links: Iterable[tuple[int, int | None]],
-) -> dict[int, int]:
-    """{older dimension id: the dimension it became}, from (dimension id, dimension id of the
-    question it replaces) pairs of every question. A dimension carries on from an older one
-    only when all its questions that replace anything replace questions of that one dimension;
-    chains across several versions are followed."""
-    sources: dict[int, set[int]] = defaultdict(set)
-    for dimension_id, replaced_dimension_id in links:
-        if replaced_dimension_id is not None:
-            sources[dimension_id].add(replaced_dimension_id)
-    parent = {
-        next(iter(older)): dimension_id
-        for dimension_id, older in sources.items()
-        if len(older) == 1 and next(iter(older)) != dimension_id
-    }
-    resolved: dict[int, int] = {}
-    for older in parent:
-        current, seen = older, {older}
-        while current in parent and parent[current] not in seen:
-            current = parent[current]
-            seen.add(current)
-        resolved[older] = current
-    return resolved
 
 
 def highlights(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("councils/", include("councils.urls")),
     path("assessments/", include("assessments.urls")),
     path("rounds/", include("assessments.round_urls")),
+    path("plans/", include("plans.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("reports/", include("reports.urls")),
     path("open-data/", include("reports.open_data_urls")),

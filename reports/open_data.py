@@ -26,9 +26,9 @@ from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import PeerGroupKind, Release, ReleasedResult
 from benchmarks.services import min_group_size
+from core.spreadsheet_text import neutralise
 
 from .models import OpenDataEdition, edition_file_name
-from .sector.spreadsheet_text import neutralise
 from .sector.wording import LICENCE_NOTE
 
 PUBLIC_KINDS = (

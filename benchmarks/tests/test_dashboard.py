@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.lineage import dimension_lineage
 from assessments.models import Dimension, Question
 from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
 from benchmarks.dashboard import (
     NextStep,
     Subject,
-    dimension_lineage,
     highlights,
     next_steps,
 )

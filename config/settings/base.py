@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "councils",
     "notifications",
     "assessments",
+    "plans",
     "benchmarks",
     "reports",
     "portal",

@@ -9,15 +9,17 @@
   Groups, Notes);
 - `csv_file`: `sector_csv_rows` / `write_sector_csv`, tidy long format produced row by row so a
   view can stream it;
-- `spreadsheet_text`: `neutralise`, which keeps spreadsheets from running text as a formula.
+- `neutralise` (from `core.spreadsheet_text`), which keeps spreadsheets from running text as
+  a formula.
 
 The names below are those callers outside the package use.
 """
 
+from core.spreadsheet_text import neutralise
+
 from .csv_file import CSV_HEADER, sector_csv_rows, write_sector_csv
 from .data import ALL_UK, PooledRow, RoundInfo, SectorData, SubjectFigures, sector_data
 from .pdf_file import build_sector_pdf, sector_report_html
-from .spreadsheet_text import neutralise
 from .wording import LICENCE_NOTE
 from .xlsx_file import write_sector_xlsx
 

@@ -8,9 +8,9 @@ import io
 from collections.abc import Iterator
 
 from benchmarks.figures import GroupFigures, statistic_rows
+from core.spreadsheet_text import neutralise
 
 from .data import SectorData
-from .spreadsheet_text import neutralise
 
 CSV_HEADER = ("round", "scope", "group", "group_kind", "dimension", "statistic", "value")
 

@@ -14,9 +14,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments.scoring import LEVELS
 from benchmarks.figures import FIGURE_HEADINGS, FIGURES, GroupFigures, withheld_words
 from benchmarks.models import PeerGroupKind
+from core.spreadsheet_text import neutralise
 
 from .data import SectorData
-from .spreadsheet_text import neutralise
 from .wording import LICENCE_NOTE, notes_sections, summary
 
 _STATS_HEADINGS = [

@@ -1,5 +1,6 @@
 """Text that a spreadsheet will not run as a formula: every CSV cell and every XLSX text cell
-of the sector report, and every open data CSV cell, goes through `neutralise`."""
+of the sector report, every open data CSV cell and every text cell of a plan export goes
+through `neutralise`."""
 
 
 def neutralise(value: str) -> str:

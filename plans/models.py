@@ -1,0 +1,310 @@
+"""Improvement plans: what a council means to reach by the next round, who does what by when,
+and, once the next round is signed off, what it achieved.
+
+A plan belongs to one signed-off assessment. Its targets name a barrier (a dimension) or one
+question of it, a level to reach and a round or date to reach it by; each target has actions with
+an owner, a due date, a status and dated progress updates. Every change is written to PlanEvent
+with before and after, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.models import Assessment, AssessmentRound, Dimension, Level, Question
+from assessments.scoring import MAX_LEVEL, MIN_LEVEL
+from councils.models import Council
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def for_council(self, council: Council | int) -> PlanQuerySet:
+        return self.filter(council=council)
+
+
+class Plan(models.Model):
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="plan")
+    # The assessment's council, kept here so every read can be scoped without a join.
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the council's next round is signed off and every target has its outcome: the
+    # plan is then history, read-only, and its open actions can be carried into the next plan.
+    checked_against = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Plan for {self.assessment}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.checked_against_id is not None
+
+
+class Outcome(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    NOT_COMPARABLE = "not_comparable", "No longer comparable"
+
+
+class TargetQuerySet(models.QuerySet["Target"]):
+    def in_order(self) -> TargetQuerySet:
+        return self.order_by("dimension__order", "question__order", "pk")
+
+
+class Target(models.Model):
+    """A level to reach in one barrier (question empty) or one question, by a round or a date."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starting_level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    target_round = models.ForeignKey(
+        AssessmentRound, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    achieved_level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "dimension"],
+                condition=Q(question__isnull=True),
+                name="one_barrier_target_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "question"],
+                condition=Q(question__isnull=False),
+                name="one_question_target_per_plan",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_level__gte=MIN_LEVEL, target_level__lte=MAX_LEVEL),
+                name="target_level_on_the_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_round__isnull=False) | Q(target_date__isnull=False),
+                name="target_has_a_round_or_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name}: level {self.target_level}"
+
+    @property
+    def subject_name(self) -> str:
+        if self.question_id is not None:
+            return f"{self.question.code}: {self.question.statement}"
+        return self.dimension.name
+
+    @property
+    def by_when(self) -> str:
+        if self.target_round_id is not None:
+            return f"the {self.target_round.name} round"
+        assert self.target_date is not None
+        return f"{self.target_date.day} {self.target_date:%B %Y}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+
+
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def open(self) -> ActionQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date) -> ActionQuerySet:
+        return self.open().filter(due_on__lt=today)
+
+    def owned_by(self, user: Any) -> ActionQuerySet:
+        return self.filter(owner=user)
+
+    def in_order(self) -> ActionQuerySet:
+        return self.order_by("due_on", "pk")
+
+
+class Action(models.Model):
+    """One thing to do towards a target: an owner in the portal, or a named role outside it."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="actions")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner_name = models.CharField(
+        "owner outside the portal", max_length=120, blank=True, help_text="For example: Head of IT"
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    blocked_reason = models.TextField(blank=True)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.BLOCKED) | ~Q(blocked_reason=""),
+                name="blocked_action_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner is not None:
+            return self.owner.get_full_name()
+        return self.owner_name or "No owner"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
+
+
+class ProgressUpdate(models.Model):
+    """A dated note on an action, with the status it left the action in."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PlanEventAction(models.TextChoices):
+    CREATED = "created", "Plan started"
+    TARGET_ADDED = "target_added", "Target added"
+    TARGET_CHANGED = "target_changed", "Target changed"
+    TARGET_REMOVED = "target_removed", "Target removed"
+    ACTION_ADDED = "action_added", "Action added"
+    ACTION_CHANGED = "action_changed", "Action changed"
+    ACTION_REMOVED = "action_removed", "Action removed"
+    PROGRESS = "progress", "Progress update"
+    APPROVED = "approved", "Plan approved"
+    CHECKED = "checked", "Checked against the next round"
+    CARRIED = "carried", "Actions carried over"
+    SHARING = "sharing", "Offer to share changed"
+
+
+class PlanEvent(models.Model):
+    """Who changed what in a plan (or in the council's offers to share), when, from what to
+    what. Never edited or deleted by the portal."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, null=True, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16, choices=PlanEventAction.choices)
+    subject = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    # Made after the chief executive approved the plan: the changes they have not seen.
+    after_approval = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SharingOfferQuerySet(models.QuerySet["SharingOffer"]):
+    def active(self) -> SharingOfferQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class SharingOffer(models.Model):
+    """A council's offer to tell others how it improved in one barrier (a dimension code, the
+    same across framework versions), with the contact it chose. Withdrawn, never deleted."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    dimension_code = models.CharField(max_length=10)
+    contact_name = models.CharField(max_length=120)
+    contact_email = models.EmailField(max_length=254)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SharingOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dimension_code", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "dimension_code"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_offer_per_barrier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} shares {self.dimension_code}"

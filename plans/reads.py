@@ -1,0 +1,232 @@
+"""What the plan pages show, read in a fixed number of queries whatever the plan's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from accounts.models import CouncilMembership, User
+from assessments.models import (
+    AgreedAnswer,
+    AnswerStatus,
+    Assessment,
+    AssessmentRound,
+    Dimension,
+    LevelDescriptor,
+    Question,
+)
+from assessments.scoring import LEVEL_NAMES, MAX_LEVEL
+from councils.models import Council
+
+from .models import Action, ActionStatus, Outcome, Plan, PlanEvent, ProgressUpdate, Target
+
+
+def level_text(level: int | None) -> str:
+    return f"Level {level} ({LEVEL_NAMES[level]})" if level else "No level"
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    actions: list[Action]
+    shown: list[Action]  # after the page's filters
+    overdue: int = 0
+
+    @property
+    def done(self) -> int:
+        return sum(a.status == ActionStatus.DONE for a in self.actions)
+
+    @property
+    def starting_text(self) -> str:
+        return level_text(self.target.starting_level)
+
+    @property
+    def target_text(self) -> str:
+        return level_text(self.target.target_level)
+
+    @property
+    def achieved_text(self) -> str:
+        return level_text(self.target.achieved_level)
+
+
+@dataclass
+class PlanPage:
+    plan: Plan | None
+    rows: list[TargetRow] = field(default_factory=list)
+    owners: list[tuple[str, str]] = field(default_factory=list)
+    overdue: int = 0
+    open_actions: int = 0
+    filtered: bool = False
+    changed_since_approval: int = 0
+
+    @property
+    def met(self) -> int:
+        return sum(r.target.outcome == Outcome.MET for r in self.rows)
+
+
+def members(council: Council | int) -> list[User]:
+    """Everyone in the council's team, who can own an action, by name."""
+    return [
+        m.user
+        for m in CouncilMembership.objects.filter(council=council, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    ]
+
+
+def _targets(plan: Plan) -> list[Target]:
+    updates = ProgressUpdate.objects.select_related("by").order_by("-at", "-pk")
+    actions = (
+        Action.objects.select_related("owner")
+        .prefetch_related(Prefetch("updates", queryset=updates))
+        .order_by("due_on", "pk")
+    )
+    return list(
+        plan.targets.select_related("dimension", "question", "target_round")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .in_order()
+    )
+
+
+def plan_page(plan: Plan | None, *, today: date, owner: str = "", status: str = "") -> PlanPage:
+    """The plan's targets in the framework's order, each with its actions (filtered by owner
+    and status, if asked), the overdue ones counted."""
+    page = PlanPage(plan=plan, filtered=bool(owner or status))
+    if plan is None:
+        return page
+    owners: dict[str, str] = {}
+    for target in _targets(plan):
+        actions = list(target.actions.all())
+        shown = [
+            a
+            for a in actions
+            if (not owner or _owner_key(a) == owner) and (not status or a.status == status)
+        ]
+        for a in actions:
+            owners.setdefault(_owner_key(a), a.owner_label)
+            a.overdue = a.is_overdue(today)  # type: ignore[attr-defined]
+        row = TargetRow(target=target, actions=actions, shown=shown)
+        row.overdue = sum(a.is_overdue(today) for a in actions)
+        page.rows.append(row)
+    page.overdue = sum(r.overdue for r in page.rows)
+    page.open_actions = sum(a.is_open for r in page.rows for a in r.actions)
+    page.owners = sorted(owners.items(), key=lambda pair: pair[1].lower())
+    if plan.is_approved:
+        page.changed_since_approval = plan.events.filter(after_approval=True).count()
+    return page
+
+
+def _owner_key(action: Action) -> str:
+    return f"user-{action.owner_id}" if action.owner_id else f"name-{action.owner_name}"
+
+
+def subject_for(
+    assessment: Assessment, dimension_code: str, question_code: str
+) -> tuple[Dimension, Question | None] | None:
+    """The barrier (and question) named in the query string, in the assessment's framework."""
+    framework_id = assessment.round.framework_id
+    if question_code:
+        question = (
+            Question.objects.filter(framework_id=framework_id, code=question_code)
+            .select_related("dimension")
+            .first()
+        )
+        if question is None:
+            return None
+        return question.dimension, question
+    dimension = Dimension.objects.filter(framework_id=framework_id, code=dimension_code).first()
+    if dimension is None:
+        return None
+    return dimension, None
+
+
+def suggestion(
+    assessment: Assessment, dimension: Dimension, question: Question | None, starting: int | None
+) -> tuple[int | None, str]:
+    """(the next level up, the wording of that level) to pre-fill: for a question, its own
+    descriptor; for a barrier, the next level's descriptor of its lowest agreed question."""
+    next_level = (starting + 1) if starting is not None and starting < MAX_LEVEL else None
+    if question is None:
+        lowest = (
+            AgreedAnswer.objects.filter(
+                assessment=assessment,
+                question__dimension=dimension,
+                status=AnswerStatus.ANSWERED,
+            )
+            .order_by("level", "question__order")
+            .values_list("question_id", "level")
+            .first()
+        )
+        if lowest is None:
+            return next_level, ""
+        question_id, level = lowest
+        wanted = (level or 0) + 1
+    else:
+        question_id = question.pk
+        wanted = next_level or 0
+    text = (
+        LevelDescriptor.objects.filter(question_id=question_id, level=wanted)
+        .values_list("description", flat=True)
+        .first()
+    )
+    return next_level, text or ""
+
+
+def later_rounds(assessment: Assessment) -> list[AssessmentRound]:
+    return list(
+        AssessmentRound.objects.filter(opens_on__gt=assessment.round.opens_on).order_by("opens_on")
+    )
+
+
+def my_open_actions(user: User, today: date) -> list[Action]:
+    """The person's open actions in every council they belong to, soonest due first."""
+    councils = CouncilMembership.objects.for_user(user).values("council_id")
+    return list(
+        Action.objects.open()
+        .owned_by(user)
+        .filter(plan__council__in=councils, plan__checked_against__isnull=True)
+        .select_related("plan__council", "plan__assessment__round", "target__dimension")
+        .in_order()
+    )
+
+
+def barriers(assessment: Assessment) -> list[Dimension]:
+    return list(Dimension.objects.for_framework(assessment.round.framework_id))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: object
+    actor: str
+    action: str
+    subject: str
+    changes: list[tuple[str, str, str]]  # (what, before, after)
+    note: str
+    after_approval: bool
+
+
+def history_row(event: PlanEvent) -> HistoryRow:
+    before, after = event.before or {}, event.after or {}
+    keys = [k for k in [*before, *after] if before.get(k) != after.get(k)]
+    return HistoryRow(
+        at=event.at,
+        actor=event.actor.get_full_name() if event.actor else "The portal",
+        action=event.get_action_display(),
+        subject=event.subject,
+        changes=[
+            (k.replace("_", " ").capitalize(), _shown(before.get(k)), _shown(after.get(k)))
+            for k in dict.fromkeys(keys)
+        ],
+        note=event.note,
+        after_approval=event.after_approval,
+    )
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "None"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "None"
+    return str(value)

@@ -1,0 +1,672 @@
+"""Every change to a plan, with its rules: one transaction each, audited with before and after.
+
+Who may do what: the assessment lead drafts and changes the plan; the chief executive approves
+it; an action's owner (or the lead) records progress on it; everyone in the council reads it.
+Targets and actions carry a version, and a change made from an out-of-date page is refused with
+what is saved now (`StaleChange`), so two people editing at once never overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import CouncilMembership, CouncilRole, User
+from assessments.lineage import dimension_lineage, question_lineage
+from assessments.models import (
+    AgreedAnswer,
+    AnswerStatus,
+    Assessment,
+    AssessmentRound,
+    Dimension,
+    DimensionScore,
+    Question,
+)
+from assessments.scoring import LEVEL_NAMES, MAX_LEVEL, level_band
+from councils.models import Council
+
+from .models import (
+    Action,
+    ActionStatus,
+    Outcome,
+    Plan,
+    PlanEvent,
+    PlanEventAction,
+    PlanStatus,
+    ProgressUpdate,
+    SharingOffer,
+    Target,
+)
+
+
+class PlanError(Exception):
+    """A change the rules refuse; the message is shown to the person as it is."""
+
+
+class StaleChange(PlanError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this while you were editing it. The page now shows what is "
+            "saved; make your change again."
+        )
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    target_level: int
+    target_round: AssessmentRound | None
+    target_date: date | None
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    description: str
+    owner: User | None
+    owner_name: str
+    due_on: date
+    status: str = ActionStatus.NOT_STARTED
+    blocked_reason: str = ""
+
+
+# Who ------------------------------------------------------------------------------------------
+
+
+def role_at(user: Any, council: Council | int) -> str | None:
+    council_id = council if isinstance(council, int) else council.pk
+    return (
+        CouncilMembership.objects.for_user(user)
+        .filter(council_id=council_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _require_role(user: User, council: Council | int, *roles: str) -> None:
+    if role_at(user, council) not in roles:
+        raise PlanError("You cannot do this for this council.")
+
+
+def _require_editable(plan: Plan) -> None:
+    if plan.is_read_only:
+        raise PlanError(
+            "This plan has been checked against the next round, so it can no longer change. "
+            "Carry its open actions into the new plan instead."
+        )
+
+
+def _audit(
+    plan: Plan,
+    *,
+    by: User | None,
+    action: str,
+    subject: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> PlanEvent:
+    return PlanEvent.objects.create(
+        council_id=plan.council_id,
+        plan=plan,
+        actor=by,
+        action=action,
+        subject=subject[:200],
+        before=before,
+        after=after,
+        after_approval=plan.is_approved,
+        note=note,
+    )
+
+
+# Reading what a target starts from ------------------------------------------------------------
+
+
+def current_level(
+    assessment: Assessment, dimension: Dimension, question: Question | None
+) -> int | None:
+    """Where the council stands at sign-off: the agreed level of the question, or the level band
+    of the barrier's frozen score. None when it has none (not applicable, don't know, no score)."""
+    if question is not None:
+        agreed = AgreedAnswer.objects.filter(
+            assessment=assessment, question=question, status=AnswerStatus.ANSWERED
+        ).values_list("level", flat=True)
+        return next(iter(agreed), None)
+    score = (
+        DimensionScore.objects.filter(assessment=assessment, dimension=dimension)
+        .values_list("score", flat=True)
+        .first()
+    )
+    return level_band(score)
+
+
+# Checks on input ------------------------------------------------------------------------------
+
+
+def _check_target(
+    assessment: Assessment, values: TargetInput, starting: int | None, *, today: date
+) -> None:
+    if not 1 <= values.target_level <= MAX_LEVEL:
+        raise PlanError(f"Choose a target level from 1 to {MAX_LEVEL}.")
+    if starting is not None and values.target_level <= starting:
+        raise PlanError(
+            f"Choose a target level above where the council is now, level {starting} "
+            f"({LEVEL_NAMES[starting]})."
+        )
+    if values.target_round is None and values.target_date is None:
+        raise PlanError("Choose the round to reach the target by, or enter a date.")
+    if (
+        values.target_round is not None
+        and values.target_round.opens_on <= assessment.round.opens_on
+    ):
+        raise PlanError("Choose a round after the one this plan comes from.")
+    if values.target_date is not None and values.target_date <= today:
+        raise PlanError("The target date must be in the future.")
+
+
+def _check_action(
+    council_id: int, values: ActionInput, *, today: date, previous_due: date | None = None
+) -> None:
+    if not values.description.strip():
+        raise PlanError("Enter what will be done.")
+    if values.owner is None and not values.owner_name.strip():
+        raise PlanError("Choose an owner from your team, or name a role outside the portal.")
+    if values.owner is not None and role_at(values.owner, council_id) is None:
+        raise PlanError("The owner must be a member of your council's team.")
+    # An unchanged due date may be in the past (the action is overdue); a new one may not.
+    if values.due_on != previous_due and values.due_on < today:
+        raise PlanError("The due date must be today or in the future.")
+    if values.status not in ActionStatus.values:
+        raise PlanError("Choose a status from the list.")
+    if values.status == ActionStatus.BLOCKED and not values.blocked_reason.strip():
+        raise PlanError("Say why the action is blocked.")
+
+
+def _target_snapshot(target: Target) -> dict[str, Any]:
+    return {
+        "target_level": target.target_level,
+        "target_round": target.target_round.name if target.target_round_id else None,
+        "target_date": target.target_date.isoformat() if target.target_date else None,
+    }
+
+
+def _action_snapshot(action: Action) -> dict[str, Any]:
+    return {
+        "description": action.description,
+        "owner": action.owner_label,
+        "due_on": action.due_on.isoformat(),
+        "status": action.get_status_display(),
+        "blocked_reason": action.blocked_reason,
+    }
+
+
+# The plan -------------------------------------------------------------------------------------
+
+
+def plan_for(*, assessment: Assessment, by: User) -> Plan:
+    """The assessment's plan, started now if it has none. Only the lead starts one, and only
+    for a signed-off assessment."""
+    _require_role(by, assessment.council, CouncilRole.LEAD)
+    if not assessment.is_signed_off:
+        raise PlanError("A plan can be made once the assessment is signed off.")
+    existing = Plan.objects.filter(assessment=assessment).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                assessment=assessment, council_id=assessment.council_id, created_by=by
+            )
+            _audit(plan, by=by, action=PlanEventAction.CREATED)
+    except IntegrityError:
+        # Two first clicks at once: the other one made it.
+        return Plan.objects.get(assessment=assessment)
+    return plan
+
+
+def plan_approve(*, plan: Plan, by: User) -> None:
+    """The chief executive approves the plan. Later changes are audited as made after approval."""
+    _require_role(by, plan.council_id, CouncilRole.EXECUTIVE)
+    _require_editable(plan)
+    with transaction.atomic():
+        if not Target.objects.filter(plan=plan).exists():
+            raise PlanError("A plan needs at least one target before it can be approved.")
+        now = timezone.now()
+        updated = Plan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
+            status=PlanStatus.APPROVED, approved_at=now, approved_by=by
+        )
+        if not updated:
+            raise PlanError("This plan is already approved.")
+        plan.status, plan.approved_at, plan.approved_by = PlanStatus.APPROVED, now, by
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.APPROVED,
+            before={"status": "Draft"},
+            after={"status": "Approved"},
+        )
+
+
+# Targets --------------------------------------------------------------------------------------
+
+
+def target_add(
+    *,
+    assessment: Assessment,
+    by: User,
+    dimension: Dimension,
+    question: Question | None,
+    values: TargetInput,
+    first_action: ActionInput | None,
+    today: date,
+) -> Target:
+    """A target for a barrier or one of its questions, with its first action if given. Starts
+    the plan if the assessment has none yet."""
+    if dimension.framework_id != assessment.round.framework_id or (
+        question is not None and question.dimension_id != dimension.pk
+    ):
+        raise PlanError("Choose a barrier and question from this assessment's framework.")
+    plan = plan_for(assessment=assessment, by=by)
+    _require_editable(plan)
+    starting = current_level(assessment, dimension, question)
+    _check_target(assessment, values, starting, today=today)
+    if first_action is not None:
+        _check_action(plan.council_id, first_action, today=today)
+    existing = Target.objects.filter(plan=plan, dimension=dimension, question=question)
+    if existing.exists():
+        raise PlanError("The plan already has a target for this. Change that target instead.")
+    try:
+        with transaction.atomic():
+            target = Target.objects.create(
+                plan=plan,
+                dimension=dimension,
+                question=question,
+                starting_level=starting,
+                target_level=values.target_level,
+                target_round=values.target_round,
+                target_date=values.target_date,
+            )
+            _audit(
+                plan,
+                by=by,
+                action=PlanEventAction.TARGET_ADDED,
+                subject=target.subject_name,
+                after=_target_snapshot(target),
+            )
+            if first_action is not None:
+                _action_create(target, first_action, by=by)
+    except IntegrityError as error:
+        raise PlanError(
+            "The plan already has a target for this. Change that target instead."
+        ) from error
+    return target
+
+
+def target_change(
+    *, target: Target, by: User, values: TargetInput, expected_version: int, today: date
+) -> None:
+    plan = target.plan
+    _require_role(by, plan.council_id, CouncilRole.LEAD)
+    _require_editable(plan)
+    _check_target(plan.assessment, values, target.starting_level, today=today)
+    with transaction.atomic():
+        before = _target_snapshot(target)
+        updated = Target.objects.filter(pk=target.pk, version=expected_version).update(
+            target_level=values.target_level,
+            target_round=values.target_round,
+            target_date=values.target_date,
+            version=F("version") + 1,
+        )
+        if not updated:
+            raise StaleChange()
+        target.refresh_from_db()
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.TARGET_CHANGED,
+            subject=target.subject_name,
+            before=before,
+            after=_target_snapshot(target),
+        )
+
+
+def target_remove(*, target: Target, by: User) -> None:
+    plan = target.plan
+    _require_role(by, plan.council_id, CouncilRole.LEAD)
+    _require_editable(plan)
+    with transaction.atomic():
+        before = _target_snapshot(target)
+        before["actions"] = list(target.actions.values_list("description", flat=True))
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.TARGET_REMOVED,
+            subject=target.subject_name,
+            before=before,
+        )
+        target.delete()
+
+
+# Actions --------------------------------------------------------------------------------------
+
+
+def _action_create(target: Target, values: ActionInput, *, by: User) -> Action:
+    action = Action.objects.create(
+        target=target,
+        plan_id=target.plan_id,
+        description=values.description.strip(),
+        owner=values.owner,
+        owner_name="" if values.owner else values.owner_name.strip(),
+        due_on=values.due_on,
+        status=values.status,
+        blocked_reason=values.blocked_reason.strip()
+        if values.status == ActionStatus.BLOCKED
+        else "",
+    )
+    _audit(
+        target.plan,
+        by=by,
+        action=PlanEventAction.ACTION_ADDED,
+        subject=target.subject_name,
+        after=_action_snapshot(action),
+    )
+    return action
+
+
+def action_add(*, target: Target, by: User, values: ActionInput, today: date) -> Action:
+    plan = target.plan
+    _require_role(by, plan.council_id, CouncilRole.LEAD)
+    _require_editable(plan)
+    _check_action(plan.council_id, values, today=today)
+    with transaction.atomic():
+        return _action_create(target, values, by=by)
+
+
+def action_change(
+    *, action: Action, by: User, values: ActionInput, expected_version: int, today: date
+) -> None:
+    """The lead changes an action's wording, owner, due date or status."""
+    plan = action.plan
+    _require_role(by, plan.council_id, CouncilRole.LEAD)
+    _require_editable(plan)
+    _check_action(plan.council_id, values, today=today, previous_due=action.due_on)
+    with transaction.atomic():
+        before = _action_snapshot(action)
+        updated = Action.objects.filter(pk=action.pk, version=expected_version).update(
+            description=values.description.strip(),
+            owner=values.owner,
+            owner_name="" if values.owner else values.owner_name.strip(),
+            due_on=values.due_on,
+            status=values.status,
+            blocked_reason=values.blocked_reason.strip()
+            if values.status == ActionStatus.BLOCKED
+            else "",
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise StaleChange()
+        action.refresh_from_db()
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.ACTION_CHANGED,
+            subject=action.target.subject_name,
+            before=before,
+            after=_action_snapshot(action),
+        )
+
+
+def action_remove(*, action: Action, by: User) -> None:
+    plan = action.plan
+    _require_role(by, plan.council_id, CouncilRole.LEAD)
+    _require_editable(plan)
+    with transaction.atomic():
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.ACTION_REMOVED,
+            subject=action.target.subject_name,
+            before=_action_snapshot(action),
+        )
+        action.delete()
+
+
+def can_update_progress(user: User, action: Action) -> bool:
+    """The action's owner, or the council's lead."""
+    if action.owner_id is not None and action.owner_id == user.pk:
+        return role_at(user, action.plan.council_id) is not None
+    return role_at(user, action.plan.council_id) == CouncilRole.LEAD
+
+
+def action_progress(
+    *,
+    action: Action,
+    by: User,
+    status: str,
+    blocked_reason: str,
+    note: str,
+    expected_version: int,
+) -> ProgressUpdate:
+    """A dated progress update on an action, by its owner or the lead."""
+    plan = action.plan
+    if not can_update_progress(by, action):
+        raise PlanError("Only the action's owner or the assessment lead can update it.")
+    _require_editable(plan)
+    if status not in ActionStatus.values:
+        raise PlanError("Choose a status from the list.")
+    if status == ActionStatus.BLOCKED and not blocked_reason.strip():
+        raise PlanError("Say why the action is blocked.")
+    if status == action.status and not note.strip():
+        raise PlanError("Enter what has happened, or change the status.")
+    with transaction.atomic():
+        before = {"status": action.get_status_display(), "blocked_reason": action.blocked_reason}
+        reason = blocked_reason.strip() if status == ActionStatus.BLOCKED else ""
+        updated = Action.objects.filter(pk=action.pk, version=expected_version).update(
+            status=status,
+            blocked_reason=reason,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise StaleChange()
+        action.refresh_from_db()
+        update = ProgressUpdate.objects.create(
+            action=action, by=by, status=status, note=note.strip()
+        )
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.PROGRESS,
+            subject=action.description[:200],
+            before=before,
+            after={"status": action.get_status_display(), "blocked_reason": reason},
+            note=note.strip(),
+        )
+    return update
+
+
+# Planned against achieved ---------------------------------------------------------------------
+
+
+def plan_check(*, assessment: Assessment) -> Plan | None:
+    """On a sign-off: the council's latest earlier plan not yet checked gets each target's
+    outcome (met, not met, or no longer comparable where the framework changed and the barrier
+    or question has no successor), and becomes read-only. Running it again does the same."""
+    plan = (
+        Plan.objects.filter(
+            council_id=assessment.council_id,
+            assessment__round__opens_on__lt=assessment.round.opens_on,
+        )
+        .filter(checked_against__isnull=True)
+        .select_related("assessment__round")
+        .order_by("-assessment__round__opens_on")
+        .first()
+    )
+    if plan is None:
+        return None
+    targets = list(plan.targets.select_related("dimension", "question"))
+    achieved = achieved_levels(assessment, targets)
+    with transaction.atomic():
+        for target in targets:
+            found = achieved.get(target.pk)
+            if found is None:
+                target.outcome, target.achieved_level = Outcome.NOT_COMPARABLE, None
+            else:
+                comparable, level = found
+                target.achieved_level = level
+                target.outcome = (
+                    Outcome.NOT_COMPARABLE
+                    if not comparable
+                    else Outcome.MET
+                    if level is not None and level >= target.target_level
+                    else Outcome.NOT_MET
+                )
+        Target.objects.bulk_update(targets, ["outcome", "achieved_level"])
+        plan.checked_against = assessment
+        plan.save(update_fields=["checked_against"])
+        _audit(
+            plan,
+            by=None,
+            action=PlanEventAction.CHECKED,
+            subject=assessment.round.name,
+            after={
+                "met": sum(t.outcome == Outcome.MET for t in targets),
+                "not_met": sum(t.outcome == Outcome.NOT_MET for t in targets),
+                "not_comparable": sum(t.outcome == Outcome.NOT_COMPARABLE for t in targets),
+            },
+        )
+    return plan
+
+
+def achieved_levels(
+    assessment: Assessment, targets: Iterable[Target]
+) -> dict[int, tuple[bool, int | None]]:
+    """{target id: (comparable, level reached in `assessment`)}. A target is comparable when its
+    barrier or question is in the assessment's framework, or carries on into it."""
+    targets = list(targets)
+    framework_id = assessment.round.framework_id
+    old_frameworks = {t.dimension.framework_id for t in targets} - {framework_id}
+    dimensions: dict[int, int] = {}
+    questions: dict[int, int] = {}
+    if old_frameworks:
+        links = list(
+            Question.objects.filter(framework_id__in={*old_frameworks, framework_id}).values_list(
+                "pk", "dimension_id", "replaces_id", "replaces__dimension_id"
+            )
+        )
+        dimensions = dimension_lineage((d, rd) for _, d, _, rd in links)
+        questions = question_lineage((q, r) for q, _, r, _ in links)
+    scores = dict(
+        DimensionScore.objects.filter(assessment=assessment).values_list("dimension_id", "score")
+    )
+    agreed = {
+        question_id: (level if status == AnswerStatus.ANSWERED else None)
+        for question_id, status, level in AgreedAnswer.objects.filter(
+            assessment=assessment
+        ).values_list("question_id", "status", "level")
+    }
+    found: dict[int, tuple[bool, int | None]] = {}
+    for target in targets:
+        same = target.dimension.framework_id == framework_id
+        if target.question_id is not None:
+            question_id = target.question_id if same else questions.get(target.question_id)
+            if question_id is None:
+                found[target.pk] = (False, None)
+            else:
+                found[target.pk] = (True, agreed.get(question_id))
+        else:
+            dimension_id = target.dimension_id if same else dimensions.get(target.dimension_id)
+            if dimension_id is None:
+                found[target.pk] = (False, None)
+            else:
+                found[target.pk] = (True, level_band(scores.get(dimension_id)))
+    return found
+
+
+def plan_uncheck(*, assessment: Assessment) -> None:
+    """On a reopening: outcomes recorded against the reopened assessment are withdrawn until it
+    is signed off again, and the plan can change again."""
+    with transaction.atomic():
+        for plan in Plan.objects.filter(checked_against=assessment):
+            Target.objects.filter(plan=plan).update(outcome="", achieved_level=None)
+            plan.checked_against = None
+            plan.save(update_fields=["checked_against"])
+            _audit(
+                plan,
+                by=None,
+                action=PlanEventAction.CHECKED,
+                subject=assessment.round.name,
+                note="The next round was reopened, so the outcomes are withdrawn.",
+            )
+
+
+# Offers to share ------------------------------------------------------------------------------
+
+
+def sharing_offer_save(
+    *,
+    council: Council,
+    dimension_code: str,
+    contact_name: str,
+    contact_email: str,
+    note: str,
+    by: User,
+) -> SharingOffer:
+    """The council offers to share how it improved in a barrier (replacing any earlier offer)."""
+    _require_role(by, council, CouncilRole.LEAD)
+    if not contact_name.strip() or not contact_email.strip():
+        raise PlanError("Enter a contact name and email address.")
+    with transaction.atomic():
+        before = _withdraw(council, dimension_code)
+        offer = SharingOffer.objects.create(
+            council=council,
+            dimension_code=dimension_code,
+            contact_name=contact_name.strip(),
+            contact_email=contact_email.strip(),
+            note=note.strip(),
+            created_by=by,
+        )
+        PlanEvent.objects.create(
+            council=council,
+            actor=by,
+            action=PlanEventAction.SHARING,
+            subject=dimension_code,
+            before=before,
+            after={"contact": offer.contact_name, "email": offer.contact_email, "note": offer.note},
+        )
+    return offer
+
+
+def sharing_offer_withdraw(*, council: Council, dimension_code: str, by: User) -> None:
+    _require_role(by, council, CouncilRole.LEAD)
+    with transaction.atomic():
+        before = _withdraw(council, dimension_code)
+        if before is None:
+            raise PlanError("There is no offer to withdraw.")
+        PlanEvent.objects.create(
+            council=council,
+            actor=by,
+            action=PlanEventAction.SHARING,
+            subject=dimension_code,
+            before=before,
+            note="Withdrawn",
+        )
+
+
+def _withdraw(council: Council, dimension_code: str) -> dict[str, Any] | None:
+    offer = (
+        SharingOffer.objects.select_for_update()
+        .active()
+        .filter(council=council, dimension_code=dimension_code)
+        .first()
+    )
+    if offer is None:
+        return None
+    offer.withdrawn_at = timezone.now()
+    offer.save(update_fields=["withdrawn_at"])
+    return {"contact": offer.contact_name, "email": offer.contact_email, "note": offer.note}

@@ -1,0 +1,473 @@
+"""The plan's pages. Each view loads through `access` (anything the person's roles do not reach
+is a 404), binds a form, calls one service and redirects, or renders what `reads` gives it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import council_membership
+from accounts.models import CouncilRole
+from accounts.types import AuthenticatedHttpRequest
+from assessments.models import Assessment
+from core.http import form_view, reads
+
+from . import access, exports, services
+from . import reads as plan_reads
+from .forms import (
+    ActionForm,
+    ConfirmForm,
+    FilterForm,
+    ProgressForm,
+    TargetForm,
+)
+from .models import Plan
+from .services import PlanError, StaleChange
+
+HISTORY_PAGE_SIZE = 100
+LEAD = [CouncilRole.LEAD]
+EXECUTIVE = [CouncilRole.EXECUTIVE]
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _plan_url(assessment: Assessment) -> str:
+    return reverse("plans:plan", args=[assessment.council.gss_code, assessment.round.slug])
+
+
+def _context(assessment: Assessment, plan: Plan | None, **extra: Any) -> dict[str, Any]:
+    return {"assessment": assessment, "council": assessment.council, "plan": plan, **extra}
+
+
+@reads
+def latest(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    """The council's plan for its latest signed-off round."""
+    council = council_membership(request.user, gss_code).council
+    assessment = (
+        Assessment.objects.signed_off()
+        .for_council(council)
+        .select_related("round")
+        .order_by("-round__opens_on")
+        .first()
+    )
+    if assessment is None:
+        return render(request, "plans/none_yet.html", {"council": council})
+    return redirect("plans:plan", gss_code=council.gss_code, round_slug=assessment.round.slug)
+
+
+@reads
+def plan(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    assessment, role = access.assessment_for(request.user, gss_code, round_slug)
+    found = access.plan_of(assessment)
+    today = _today()
+    unfiltered = plan_reads.plan_page(found, today=today)
+    filters = FilterForm(request.GET or None, owners=unfiltered.owners)
+    owner, status = filters.chosen()
+    page = (
+        plan_reads.plan_page(found, today=today, owner=owner, status=status)
+        if (owner or status)
+        else unfiltered
+    )
+    return render(
+        request,
+        "plans/plan.html",
+        _context(
+            assessment,
+            found,
+            page=page,
+            filters=filters,
+            role=role,
+            today=today,
+            is_lead=role == CouncilRole.LEAD,
+            is_executive=role == CouncilRole.EXECUTIVE,
+            user_id=request.user.pk,
+        ),
+    )
+
+
+@form_view
+def target_add(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    if found is not None and found.is_read_only:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    subject = plan_reads.subject_for(
+        assessment, source.get("dimension", "")[:10], source.get("question", "")[:12]
+    )
+    if subject is None:
+        return render(
+            request,
+            "plans/choose_subject.html",
+            _context(assessment, found, barriers=plan_reads.barriers(assessment)),
+        )
+    dimension, question = subject
+    starting = services.current_level(assessment, dimension, question)
+    suggested_level, wording = plan_reads.suggestion(assessment, dimension, question, starting)
+    today = _today()
+    members = plan_reads.members(assessment.council_id)
+    initial = {
+        "target_level": suggested_level,
+        "action_description": wording,
+        "target_round": next((str(r.pk) for r in plan_reads.later_rounds(assessment)[:1]), ""),
+    }
+    form = TargetForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        starting=starting,
+        rounds=plan_reads.later_rounds(assessment),
+        members=members,
+        today=today,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.target_add(
+                assessment=assessment,
+                by=request.user,
+                dimension=dimension,
+                question=question,
+                values=form.target_input(),
+                first_action=form.action_input(prefix="action_"),
+                today=today,
+            )
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Added to the plan: {_subject_name(dimension, question)}")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/target_add.html",
+        _context(
+            assessment,
+            found,
+            form=form,
+            dimension=dimension,
+            question=question,
+            starting_text=plan_reads.level_text(starting),
+            at_top=starting is not None and suggested_level is None,
+        ),
+    )
+
+
+def _subject_name(dimension: Any, question: Any) -> str:
+    return f"{question.code}: {question.statement}" if question else dimension.name
+
+
+@form_view
+def target_change(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    target = access.target_in(found, pk)
+    today = _today()
+    rounds = plan_reads.later_rounds(assessment)
+    initial = {
+        "target_level": target.target_level,
+        "target_round": str(target.target_round_id or ""),
+        "target_date": target.target_date,
+        "version": target.version,
+    }
+    form = TargetForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        starting=target.starting_level,
+        rounds=rounds,
+        members=[],
+        today=today,
+        target=target,
+        first_action=False,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.target_change(
+                target=target,
+                by=request.user,
+                values=form.target_input(),
+                expected_version=form.cleaned_data["version"],
+                today=today,
+            )
+        except StaleChange as stale:
+            target.refresh_from_db()
+            initial.update(version=target.version)
+            form = TargetForm(
+                None,
+                initial={**initial, "target_level": target.target_level},
+                starting=target.starting_level,
+                rounds=rounds,
+                members=[],
+                today=today,
+                target=target,
+                first_action=False,
+            )
+            form.stale = str(stale)  # type: ignore[attr-defined]
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Target saved: {target.subject_name}")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/target_change.html",
+        _context(assessment, found, form=form, target=target),
+    )
+
+
+@form_view
+def target_remove(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    target = access.target_in(found, pk)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, button="Remove the target"
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.target_remove(target=target, by=request.user)
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Target removed: {target.subject_name}")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/confirm.html",
+        _context(
+            assessment,
+            found,
+            form=form,
+            heading="Remove this target and its actions?",
+            subject=target.subject_name,
+            detail=f"{target.actions.count()} actions and their progress updates will go too. "
+            "The history of changes keeps a record.",
+        ),
+    )
+
+
+@form_view
+def action_add(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    target = access.target_in(found, pk)
+    today = _today()
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        members=plan_reads.members(assessment.council_id),
+        today=today,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.action_add(target=target, by=request.user, values=form.values(), today=today)
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Action added to {target.subject_name}")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/action_form.html",
+        _context(assessment, found, form=form, target=target, heading="Add an action"),
+    )
+
+
+@form_view
+def action_change(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    action = access.action_in(found, pk)
+    today = _today()
+    members = plan_reads.members(assessment.council_id)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        today=today,
+        action=action,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.action_change(
+                action=action,
+                by=request.user,
+                values=form.values(),
+                expected_version=form.cleaned_data["version"],
+                today=today,
+            )
+        except StaleChange as stale:
+            action.refresh_from_db()
+            form = ActionForm(None, members=members, today=today, action=action)
+            form.stale = str(stale)  # type: ignore[attr-defined]
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Action saved")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/action_form.html",
+        _context(
+            assessment,
+            found,
+            form=form,
+            target=action.target,
+            action=action,
+            heading="Change the action",
+        ),
+    )
+
+
+@form_view
+def action_remove(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    action = access.action_in(found, pk)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, button="Remove the action"
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.action_remove(action=action, by=request.user)
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Action removed")
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/confirm.html",
+        _context(
+            assessment,
+            found,
+            form=form,
+            heading="Remove this action?",
+            subject=action.description,
+            detail="Its progress updates will go too. The history of changes keeps a record.",
+        ),
+    )
+
+
+@form_view
+def action_progress(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, pk: int
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug)
+    found = access.plan_of(assessment)
+    action = access.action_in(found, pk)
+    if not services.can_update_progress(request.user, action):
+        raise Http404
+    form = ProgressForm(request.POST if request.method == "POST" else None, action=action)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_progress(
+                action=action,
+                by=request.user,
+                status=data["status"],
+                blocked_reason=data["blocked_reason"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        except StaleChange as stale:
+            action.refresh_from_db()
+            form = ProgressForm(None, action=action)
+            form.stale = str(stale)  # type: ignore[attr-defined]
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Progress saved")
+            return redirect(_plan_url(assessment) + f"#action-{action.pk}")
+    return render(
+        request,
+        "plans/progress.html",
+        _context(
+            assessment,
+            found,
+            form=form,
+            action=action,
+            updates=list(action.updates.select_related("by")[:20]),
+        ),
+    )
+
+
+@form_view
+def approve(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, EXECUTIVE)
+    found = access.plan_of(assessment)
+    if found is None:
+        raise Http404
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, button="Approve the plan"
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.plan_approve(plan=found, by=request.user)
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "You have approved the plan")
+            return redirect(_plan_url(assessment))
+    page = plan_reads.plan_page(found, today=_today())
+    return render(request, "plans/approve.html", _context(assessment, found, form=form, page=page))
+
+
+@reads
+def history(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    assessment, _ = access.assessment_for(
+        request.user, gss_code, round_slug, [CouncilRole.LEAD, CouncilRole.EXECUTIVE]
+    )
+    found = access.plan_of(assessment)
+    if found is None:
+        raise Http404
+    page = Paginator(found.events.select_related("actor"), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "plans/history.html",
+        _context(
+            assessment,
+            found,
+            page=page,
+            events=[plan_reads.history_row(e) for e in page],
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1),
+        ),
+    )
+
+
+@reads
+def export(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, file_format: str
+) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug)
+    found = access.plan_of(assessment)
+    if found is None or file_format not in ("csv", "xlsx"):
+        raise Http404
+    rows = exports.plan_rows(plan_reads.plan_page(found, today=_today()))
+    name = f"plan-{assessment.council.gss_code}-{assessment.round.slug}.{file_format}"
+    if file_format == "csv":
+        response: HttpResponse = HttpResponse(
+            exports.as_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.as_xlsx(rows, sheet=f"Plan {assessment.round.name}"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
