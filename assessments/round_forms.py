@@ -3,21 +3,22 @@
 from collections.abc import Sequence
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils.text import slugify
 
-from core.forms import ErrorLinksMixin
+from core.forms import DateField, ErrorLinksMixin
 
 from .models import AssessmentRound, Framework
 
 
-def _date(label: str, hint: str) -> DateInputField:
-    field = DateInputField(label=label, help_text=hint)
+def _date(label: str, hint: str) -> DateField:
+    field = DateField(label=label, help_text=hint)
     field.error_messages.update(
-        required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} in full"
+        required=f"Enter the {label.lower()}",
+        incomplete=f"Enter the {label.lower()} in full",
+        invalid=f"Enter the {label.lower()} as a real date",
     )
     return field
 

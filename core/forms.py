@@ -1,9 +1,11 @@
 """What every GOV.UK form in the portal shares."""
 
 import re
+from datetime import date
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 
@@ -51,3 +53,14 @@ def names_another_object(
     """
     shown = {str(pk) for pk in on_page}
     return any((match := key.match(name)) and match.group(1) not in shown for name in data)
+
+
+class DateField(DateInputField):
+    """A GOV.UK date input whose impossible dates (31 2 2027) get the field's own "invalid"
+    message rather than Python's "day is out of range for month"."""
+
+    def compress(self, data_list: Any) -> date | None:
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error

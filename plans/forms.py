@@ -8,15 +8,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fluid, Hidden, Layout, Size, Submit
 from django import forms
 
 from accounts.models import User
 from assessments.models import AssessmentRound
 from assessments.scoring import LEVEL_NAMES, LEVELS
-from core.forms import ErrorLinksMixin
+from core.forms import DateField, ErrorLinksMixin
 
 from .models import Action, ActionStatus, Target
 from .services import ActionInput, TargetInput
@@ -24,8 +23,8 @@ from .services import ActionInput, TargetInput
 OUTSIDE = ""
 
 
-def _date(label: str, hint: str, *, required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, help_text=hint, required=required)
+def _date(label: str, hint: str, *, required: bool = True) -> DateField:
+    field = DateField(label=label, help_text=hint, required=required)
     field.error_messages.update(
         required=f"Enter the {label.lower()}",
         incomplete=f"Enter the {label.lower()} in full",
@@ -131,6 +130,7 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         today: date,
         target: Target | None = None,
         first_action: bool = True,
+        subject: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -165,6 +165,8 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         if target is not None:
             self.fields["version"] = _version()
             layout.append("version")
+        # What "Add to plan" was pressed on, carried through the POST (checked again there).
+        layout += [Hidden(name, value) for name, value in (subject or {}).items()]
         if first_action:
             layout.append(HTML('<h2 class="govuk-heading-m">The first action</h2>'))
             layout += self.add_action_fields(members, today=today, prefix="action_")

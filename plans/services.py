@@ -241,7 +241,6 @@ def plan_approve(*, plan: Plan, by: User) -> None:
         )
         if not updated:
             raise PlanError("This plan is already approved.")
-        plan.status, plan.approved_at, plan.approved_by = PlanStatus.APPROVED, now, by
         _audit(
             plan,
             by=by,
@@ -249,6 +248,7 @@ def plan_approve(*, plan: Plan, by: User) -> None:
             before={"status": "Draft"},
             after={"status": "Approved"},
         )
+        plan.status, plan.approved_at, plan.approved_by = PlanStatus.APPROVED, now, by
 
 
 # Targets --------------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ def target_add(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str
         rounds=plan_reads.later_rounds(assessment),
         members=members,
         today=today,
+        subject={"dimension": dimension.code, **({"question": question.code} if question else {})},
     )
     if form.is_bound and form.is_valid():
         try:
