@@ -63,7 +63,10 @@ class Notice:
         }
 
 
-def _send(key: str, people: Iterable[User], notice: Notice, *, reminder: bool = False) -> int:
+def send_notice(
+    key: str, people: Iterable[User], notice: Notice, *, reminder: bool = False
+) -> int:
+    """Queue `notice` to each person, once per `key` (the outbox's rule)."""
     sent = 0
     for person in people:
         sent += email_queue(
@@ -113,7 +116,7 @@ def parts_assigned(assessment: Assessment, newly: Mapping[User, Sequence[Dimensi
             link_text="Answer your parts",
             link_path=reverse("assessments:overview", args=[assessment.pk]),
         )
-        sent += _send(key, [person], notice)
+        sent += send_notice(key, [person], notice)
     return sent
 
 
@@ -124,7 +127,7 @@ def response_sent(response: Response) -> int:
     council = assessment.council
     leads = [p for p in _people(council, CouncilRole.LEAD) if p.pk != response.respondent_id]
     name = response.respondent.full_name or response.respondent.email
-    sent = _send(
+    sent = send_notice(
         f"response-sent:{response.pk}:{response.submitted_at:%Y%m%d%H%M%S%f}",
         leads,
         Notice(
@@ -140,7 +143,7 @@ def response_sent(response: Response) -> int:
         ),
     )
     if _every_assigned_part_answered(assessment):
-        sent += _send(
+        sent += send_notice(
             f"assigned-all-answered:{assessment.pk}",
             _people(council, CouncilRole.LEAD),
             Notice(
@@ -192,7 +195,7 @@ def _every_assigned_part_answered(assessment: Assessment) -> bool:
 def submitted(assessment: Assessment, event: AuditEvent) -> int:
     """To the chief executive: the assessment is waiting for their sign-off."""
     council = assessment.council
-    return _send(
+    return send_notice(
         f"sign-off-waiting:{event.pk}",
         _people(council, CouncilRole.EXECUTIVE),
         Notice(
@@ -214,7 +217,7 @@ def submitted(assessment: Assessment, event: AuditEvent) -> int:
 def returned(assessment: Assessment, event: AuditEvent) -> int:
     """To the leads: the chief executive returned the assessment, with their comment."""
     council = assessment.council
-    return _send(
+    return send_notice(
         f"returned:{event.pk}",
         _people(council, CouncilRole.LEAD),
         Notice(
@@ -234,7 +237,7 @@ def returned(assessment: Assessment, event: AuditEvent) -> int:
 def signed_off(assessment: Assessment, event: AuditEvent) -> int:
     """To the council's whole team: the assessment is signed off and its results are ready."""
     council = assessment.council
-    return _send(
+    return send_notice(
         f"signed-off:{event.pk}",
         _people(council),
         Notice(
@@ -263,7 +266,7 @@ def round_opened(round_: AssessmentRound) -> int:
     )
     sent = 0
     for membership in leads:
-        sent += _send(
+        sent += send_notice(
             f"round-opened:{round_.pk}:{membership.council_id}",
             [membership.user],
             Notice(
@@ -322,7 +325,7 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
             if assessment is not None
             else reverse("assessments:index")
         )
-        sent += _send(
+        sent += send_notice(
             f"reminder:{round_.pk}:{days}:{membership.council_id}",
             [membership.user],
             Notice(

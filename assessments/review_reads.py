@@ -449,11 +449,36 @@ def results_page(assessment: Assessment) -> dict[str, Any]:
     ]
     return {
         "rows": rows,
+        "answers": _agreed_by_dimension(assessment) if scores else [],
         "overall": overall,
         "overall_band": band_text(scoring.level_band(overall)),
         "highest": max(scored, key=lambda s: s.score or 0, default=None),
         "lowest": min(scored, key=lambda s: s.score or 0, default=None),
     }
+
+
+def _agreed_by_dimension(assessment: Assessment) -> list[dict[str, Any]]:
+    """Each dimension's questions with the agreed answer, in the framework's order (one query):
+    what the results page lists, so any question can be added to the plan."""
+    parts: dict[str, dict[str, Any]] = {}
+    for answer in (
+        AgreedAnswer.objects.filter(assessment=assessment)
+        .select_related("question__dimension")
+        .order_by("question__dimension__order", "question__order")
+    ):
+        dimension = answer.question.dimension
+        part = parts.setdefault(
+            dimension.code, {"name": dimension.name, "code": dimension.code, "questions": []}
+        )
+        part["questions"].append(
+            {
+                "code": answer.question.code,
+                "statement": answer.question.statement,
+                "text": answer_text(answer.status, answer.level),
+                "below_top": answer.level is not None and answer.level < scoring.MAX_LEVEL,
+            }
+        )
+    return list(parts.values())
 
 
 def change_since_last_round(assessment: Assessment, overall: Decimal | None) -> dict[str, Any]:

@@ -278,6 +278,8 @@ def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             **review_reads.change_since_last_round(assessment, page["overall"]),
             # Council reports are for the lead and the chief executive (reports.access).
             reports_link=role in (CouncilRole.LEAD, CouncilRole.EXECUTIVE),
+            # Only the lead drafts the council's plan (plans.services).
+            can_plan=role == CouncilRole.LEAD,
         ),
     )
 

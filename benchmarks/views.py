@@ -1,17 +1,20 @@
 """Benchmark dashboards. Each view loads through an access helper, so another council's or
 network's dashboard is a 404, like one that does not exist."""
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import council_membership
-from accounts.models import CouncilMembership
+from accounts.models import CouncilMembership, CouncilRole
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import AssessmentRound
 from core.http import reads
+from plans import reads as plan_reads
 
 from . import charts
-from .dashboard import council_dashboard
+from .dashboard import CouncilDashboard, council_dashboard
 from .forms import PeerGroupForm
 from .models import PeerGroup
 
@@ -63,5 +66,20 @@ def council(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
             "form": form,
             "charts": {c.id.removeprefix("chart-"): c for c in charts.council_charts(dashboard)},
             "membership": membership,
+            **_plan_context(membership, dashboard),
         },
     )
+
+
+def _plan_context(membership: CouncilMembership, dashboard: CouncilDashboard) -> dict[str, Any]:
+    """The plan made from the round shown, what the previous plan achieved in it, and whether
+    the person may add the dashboard's priorities to the plan (the lead, while it can change)."""
+    if dashboard.round is None:
+        return {}
+    plan = plan_reads.current_plan(membership.council, dashboard.round)
+    return {
+        "plan": plan,
+        "planned": plan_reads.planned_vs_achieved(membership.council, dashboard.round),
+        "add_to_plan": membership.role == CouncilRole.LEAD
+        and not (plan is not None and plan.is_read_only),
+    }

@@ -20,7 +20,16 @@ from assessments.models import (
 from assessments.scoring import LEVEL_NAMES, MAX_LEVEL
 from councils.models import Council
 
-from .models import Action, ActionStatus, Outcome, Plan, PlanEvent, ProgressUpdate, Target
+from .models import (
+    Action,
+    ActionStatus,
+    Outcome,
+    Plan,
+    PlanEvent,
+    PlanStatus,
+    ProgressUpdate,
+    Target,
+)
 
 
 def level_text(level: int | None) -> str:
@@ -192,6 +201,21 @@ def my_open_actions(user: User, today: date) -> list[Action]:
     )
 
 
+def plans_to_approve(council_ids: list[int]) -> list[Plan]:
+    """Draft plans with at least one target, still open to change, in these councils."""
+    return list(
+        Plan.objects.filter(
+            council__in=council_ids,
+            status=PlanStatus.DRAFT,
+            checked_against__isnull=True,
+            targets__isnull=False,
+        )
+        .distinct()
+        .select_related("council", "assessment__round")
+        .order_by("council__short_name", "created_at")
+    )
+
+
 def barriers(assessment: Assessment) -> list[Dimension]:
     return list(Dimension.objects.for_framework(assessment.round.framework_id))
 
@@ -230,3 +254,59 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value) or "None"
     return str(value)
+
+
+@dataclass(frozen=True)
+class PlannedAchieved:
+    """The plan checked against one round: what was planned for each barrier, and what the
+    round's sign-off showed."""
+
+    plan_round: str
+    checked_round: str
+    targets: list[Target]
+
+    def count(self, outcome: str) -> int:
+        return sum(t.outcome == outcome for t in self.targets)
+
+    @property
+    def summary(self) -> str:
+        met, total = self.count(Outcome.MET), len(self.targets)
+        parts = [f"{met} of {total} target{'s' if total != 1 else ''} met"]
+        if not_met := self.count(Outcome.NOT_MET):
+            parts.append(f"{not_met} not met")
+        if other := self.count(Outcome.NOT_COMPARABLE):
+            parts.append(f"{other} no longer comparable after the framework changed")
+        return (
+            f"The {self.plan_round} plan, checked against the {self.checked_round} "
+            f"results: {', '.join(parts)}."
+        )
+
+
+def planned_vs_achieved(council: Council, round_: AssessmentRound) -> PlannedAchieved | None:
+    """The council's plan that was checked against its sign-off in `round_`, if any. Two
+    queries."""
+    plan = (
+        Plan.objects.filter(
+            council=council, checked_against__round=round_, checked_against__council=council
+        )
+        .select_related("assessment__round")
+        .first()
+    )
+    if plan is None:
+        return None
+    return PlannedAchieved(
+        plan_round=plan.assessment.round.name,
+        checked_round=round_.name,
+        targets=list(
+            plan.targets.select_related("dimension", "question", "target_round").in_order()
+        ),
+    )
+
+
+def current_plan(council: Council, round_: AssessmentRound) -> Plan | None:
+    """The plan made from the council's sign-off in `round_`, if one was started."""
+    return (
+        Plan.objects.filter(council=council, assessment__round=round_)
+        .select_related("assessment__round")
+        .first()
+    )

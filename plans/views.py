@@ -98,7 +98,12 @@ def target_add(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str
     assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
     found = access.plan_of(assessment)
     if found is not None and found.is_read_only:
-        raise Http404
+        messages.info(
+            request,
+            f"The {assessment.round.name} plan has been checked against the next round, so it "
+            "can no longer change. Add targets to the plan of the latest round instead.",
+        )
+        return redirect(_plan_url(assessment))
     source = request.POST if request.method == "POST" else request.GET
     subject = plan_reads.subject_for(
         assessment, source.get("dimension", "")[:10], source.get("question", "")[:12]

@@ -2,7 +2,8 @@
 starts their home page. Reads only; a fixed number of queries whatever the number of councils,
 officers or answers.
 
-Plans do not exist yet: when they do, overdue actions join this list.
+Plan actions come first: each open action the person owns (overdue ones marked), and for a
+chief executive, a plan waiting for approval.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import date
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from assessments import scoring
@@ -30,6 +33,7 @@ from assessments.models import (
     RoundStatus,
 )
 from assessments.services import ANSWERING_ROLES
+from plans import reads as plan_reads
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Waiting:
     url: str
     closes_on: date | None = None
     detail: str = ""
+    due_on: date | None = None
+    overdue: bool = False
 
 
 def waiting_for(user: User) -> list[Waiting]:
@@ -49,9 +55,10 @@ def waiting_for(user: User) -> list[Waiting]:
     )
     if not memberships:
         return []
+    planned = _plan_items(user, memberships, today=timezone.localdate())
     rounds = list(AssessmentRound.objects.filter(status=RoundStatus.OPEN).order_by("closes_on"))
     if not rounds:
-        return []
+        return planned
     councils = [m.council_id for m in memberships]
     assessments = {
         (a.council_id, a.round_id): a
@@ -77,7 +84,7 @@ def waiting_for(user: User) -> list[Waiting]:
     led = [a.pk for a in assessments.values() if _role(memberships, a.council_id) == "lead"]
     disagreements = _disagreements_to_agree(led)
 
-    items: list[Waiting] = []
+    items: list[Waiting] = planned
     for membership in memberships:
         for round_ in rounds:
             assessment = assessments.get((membership.council_id, round_.pk))
@@ -90,6 +97,40 @@ def waiting_for(user: User) -> list[Waiting]:
                 sent=sent,
                 assigned=assigned,
                 disagreements=disagreements,
+            )
+    return items
+
+
+def _plan_items(
+    user: User, memberships: list[CouncilMembership], *, today: date
+) -> list[Waiting]:
+    """The person's open actions, soonest due first, and plans waiting for their approval.
+    Two queries."""
+    items = [
+        Waiting(
+            action.plan.council.short_name,
+            f"Update your action: {Truncator(action.description).chars(90)}",
+            reverse(
+                "plans:action-progress",
+                args=[action.plan.council.gss_code, action.plan.assessment.round.slug, action.pk],
+            ),
+            due_on=action.due_on,
+            overdue=action.is_overdue(today),
+        )
+        for action in plan_reads.my_open_actions(user, today)
+    ]
+    led = [m.council_id for m in memberships if m.role == CouncilRole.EXECUTIVE]
+    if led:
+        for plan in plan_reads.plans_to_approve(led):
+            items.append(
+                Waiting(
+                    plan.council.short_name,
+                    f"Approve {plan.council.short_name}'s improvement plan for "
+                    f"{plan.assessment.round.name}",
+                    reverse(
+                        "plans:approve", args=[plan.council.gss_code, plan.assessment.round.slug]
+                    ),
+                )
             )
     return items
 

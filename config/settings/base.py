@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "0 9 * * *": at 09:00 every day, London time, in working hours.
         "schedule": crontab(hour="9", minute="0"),
     },
+    "plans-action-reminders": {
+        "task": "plans.tasks.send_action_reminders",
+        # crontab.guru "10 9 * * *": at 09:10 every day, London time, after the round reminders.
+        "schedule": crontab(hour="9", minute="10"),
+    },
     "notifications-drain-outbox": {
         "task": "notifications.tasks.drain_outbox",
         # crontab.guru "* * * * *": every minute, for any email whose job the broker lost.
