@@ -63,9 +63,7 @@ class Notice:
         }
 
 
-def send_notice(
-    key: str, people: Iterable[User], notice: Notice, *, reminder: bool = False
-) -> int:
+def send_notice(key: str, people: Iterable[User], notice: Notice, *, reminder: bool = False) -> int:
     """Queue `notice` to each person, once per `key` (the outbox's rule)."""
     sent = 0
     for person in people:

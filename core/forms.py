@@ -1,8 +1,8 @@
 """What every GOV.UK form in the portal shares."""
 
 import re
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField

@@ -3,6 +3,7 @@ not a member of, a round it has not signed off, or a target or action of another
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,7 @@ from .models import Action, Plan, Target
 
 
 def assessment_for(
-    user: Any, gss_code: str, round_slug: str, roles: list[str] | None = None
+    user: Any, gss_code: str, round_slug: str, roles: Iterable[str] | None = None
 ) -> tuple[Assessment, str]:
     """The council's signed-off assessment in that round, and the person's role there."""
     membership = council_membership(user, gss_code, roles)

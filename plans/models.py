@@ -128,13 +128,13 @@ class Target(models.Model):
 
     @property
     def subject_name(self) -> str:
-        if self.question_id is not None:
+        if self.question is not None:
             return f"{self.question.code}: {self.question.statement}"
         return self.dimension.name
 
     @property
     def by_when(self) -> str:
-        if self.target_round_id is not None:
+        if self.target_round is not None:
             return f"the {self.target_round.name} round"
         assert self.target_date is not None
         return f"{self.target_date.day} {self.target_date:%B %Y}"

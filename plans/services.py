@@ -189,7 +189,7 @@ def _check_action(
 def _target_snapshot(target: Target) -> dict[str, Any]:
     return {
         "target_level": target.target_level,
-        "target_round": target.target_round.name if target.target_round_id else None,
+        "target_round": target.target_round.name if target.target_round else None,
         "target_date": target.target_date.isoformat() if target.target_date else None,
     }
 

@@ -101,9 +101,7 @@ def waiting_for(user: User) -> list[Waiting]:
     return items
 
 
-def _plan_items(
-    user: User, memberships: list[CouncilMembership], *, today: date
-) -> list[Waiting]:
+def _plan_items(user: User, memberships: list[CouncilMembership], *, today: date) -> list[Waiting]:
     """The person's open actions, soonest due first, and plans waiting for their approval.
     Two queries."""
     items = [

@@ -79,7 +79,7 @@ def test_done_actions_and_owners_who_turned_reminders_off_hear_nothing(planning,
 
 def test_waiting_for_you_lists_my_actions_and_a_plan_to_approve(planning, personas):
     _plan(planning, personas, datetime.date(2026, 7, 10), datetime.date(2026, 6, 5))
-    with time_machine.travel(datetime.datetime(2026, 6, 20, 12), tick=False):
+    with time_machine.travel(datetime.datetime(2026, 6, 20, 12, tzinfo=datetime.UTC), tick=False):
         mine = waiting_for(personas.officer_a)
         chief = waiting_for(personas.executive_a)
         other = waiting_for(personas.officer_b)
