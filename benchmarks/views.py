@@ -14,6 +14,7 @@ from core.http import reads
 from plans import reads as plan_reads
 
 from . import charts
+from .climbers import climbers_for
 from .dashboard import CouncilDashboard, council_dashboard
 from .forms import PeerGroupForm
 from .models import PeerGroup
@@ -72,12 +73,19 @@ def council(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
 
 
 def _plan_context(membership: CouncilMembership, dashboard: CouncilDashboard) -> dict[str, Any]:
-    """The plan made from the round shown, what the previous plan achieved in it, and whether
-    the person may add the dashboard's priorities to the plan (the lead, while it can change)."""
+    """The plan made from the round shown, what the previous plan achieved in it, whether the
+    person may add the dashboard's priorities to the plan (the lead, while it can change), and
+    councils that have climbed those priorities and offered to say how."""
     if dashboard.round is None:
         return {}
     plan = plan_reads.current_plan(membership.council, dashboard.round)
+    found = climbers_for(membership.council, [h.subject.code for h in dashboard.priorities])
     return {
+        "climbing": [
+            (h.subject.name, found[h.subject.code])
+            for h in dashboard.priorities
+            if found.get(h.subject.code)
+        ],
         "plan": plan,
         "planned": plan_reads.planned_vs_achieved(membership.council, dashboard.round),
         "add_to_plan": membership.role == CouncilRole.LEAD

@@ -357,3 +357,40 @@ class FilterForm(forms.Form):
         if not self.is_valid():
             return "", ""
         return self.cleaned_data["owner"], self.cleaned_data["status"]
+
+
+class SharingOfferForm(ErrorLinksMixin, forms.Form):
+    """A council's offer to tell others how it improved in one barrier."""
+
+    contact_name = forms.CharField(
+        label="Contact name",
+        help_text="A person or a team, for example: Digital transformation team",
+        max_length=120,
+        error_messages={"required": "Enter a contact name"},
+    )
+    contact_email = forms.EmailField(
+        label="Contact email address",
+        help_text="Councils that find you will see this address. A shared team inbox works well",
+        max_length=254,
+        error_messages={
+            "required": "Enter a contact email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )
+    note = forms.CharField(
+        label="A short note (optional)",
+        help_text="What you did, in a sentence or two. Up to 500 characters",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+        error_messages={"max_length": "The note must be 500 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("note"),
+            submit="Save the offer",
+        )

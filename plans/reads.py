@@ -14,6 +14,7 @@ from assessments.models import (
     Assessment,
     AssessmentRound,
     Dimension,
+    Framework,
     LevelDescriptor,
     Question,
 )
@@ -28,6 +29,7 @@ from .models import (
     PlanEvent,
     PlanStatus,
     ProgressUpdate,
+    SharingOffer,
     Target,
 )
 
@@ -310,3 +312,23 @@ def current_plan(council: Council, round_: AssessmentRound) -> Plan | None:
         .select_related("assessment__round")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class BarrierOffer:
+    code: str
+    name: str
+    offer: SharingOffer | None
+
+
+def sharing_offers(council: Council) -> list[BarrierOffer]:
+    """Each barrier of the newest published framework with the council's current offer, if any.
+    Two queries."""
+    framework = Framework.objects.published().order_by("-version").first()
+    if framework is None:
+        return []
+    offers = {o.dimension_code: o for o in SharingOffer.objects.active().filter(council=council)}
+    return [
+        BarrierOffer(code=d.code, name=d.name, offer=offers.get(d.code))
+        for d in Dimension.objects.for_framework(framework)
+    ]

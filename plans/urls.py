@@ -8,6 +8,8 @@ _round = "<gss:gss_code>/<slug:round_slug>/"
 
 urlpatterns = [
     path("<gss:gss_code>/", views.latest, name="latest"),
+    path("<gss:gss_code>/sharing/", views.sharing, name="sharing"),
+    path("<gss:gss_code>/sharing/<code:code>/", views.sharing_change, name="sharing-change"),
     path(_round, views.plan, name="plan"),
     path(_round + "targets/add/", views.target_add, name="target-add"),
     path(_round + "targets/<id:pk>/", views.target_change, name="target-change"),

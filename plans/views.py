@@ -25,6 +25,7 @@ from .forms import (
     ConfirmForm,
     FilterForm,
     ProgressForm,
+    SharingOfferForm,
     TargetForm,
 )
 from .models import Plan
@@ -477,3 +478,58 @@ def export(
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# Offers to share how the council improved (the lead) -----------------------------------------
+
+
+@reads
+def sharing(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    council = council_membership(request.user, gss_code, LEAD).council
+    return render(
+        request,
+        "plans/sharing.html",
+        {"council": council, "barriers": plan_reads.sharing_offers(council)},
+    )
+
+
+@form_view
+def sharing_change(request: AuthenticatedHttpRequest, gss_code: str, code: str) -> HttpResponse:
+    council = council_membership(request.user, gss_code, LEAD).council
+    barrier = next((b for b in plan_reads.sharing_offers(council) if b.code == code), None)
+    if barrier is None:
+        raise Http404
+    withdrawing = request.method == "POST" and request.POST.get("withdraw")
+    initial = (
+        {
+            "contact_name": barrier.offer.contact_name,
+            "contact_email": barrier.offer.contact_email,
+            "note": barrier.offer.note,
+        }
+        if barrier.offer
+        else {}
+    )
+    form = SharingOfferForm(
+        request.POST if request.method == "POST" and not withdrawing else None, initial=initial
+    )
+    try:
+        if withdrawing:
+            services.sharing_offer_withdraw(council=council, dimension_code=code, by=request.user)
+            messages.success(request, f"You have withdrawn the offer for {barrier.name}")
+            return redirect("plans:sharing", gss_code=council.gss_code)
+        if form.is_bound and form.is_valid():
+            services.sharing_offer_save(
+                council=council,
+                dimension_code=code,
+                by=request.user,
+                **form.cleaned_data,
+            )
+            messages.success(request, f"Saved the offer for {barrier.name}")
+            return redirect("plans:sharing", gss_code=council.gss_code)
+    except PlanError as error:
+        form.add_error(None, str(error))
+    return render(
+        request,
+        "plans/sharing_change.html",
+        {"council": council, "barrier": barrier, "form": form},
+    )

@@ -139,3 +139,29 @@ def test_the_next_sign_off_shows_planned_against_achieved_on_the_dashboard(
         "The 2025 to 2026 plan, checked against the 2026 to 2027 results: 1 of 1 target met."
         in page
     )
+
+
+def test_the_lead_offers_to_share_and_withdraws(client, planning, personas):
+    client.force_login(personas.lead_a)
+    listing = reverse("plans:sharing", args=["E06000001"])
+    assert "Not offered" in client.get(listing).content.decode()
+    url = reverse("plans:sharing-change", args=["E06000001", "DIM1"])
+    bad = client.post(url, {"contact_name": "Dee", "contact_email": "not an email"})
+    assert "Enter an email address in the correct format" in bad.content.decode()
+    saved = client.post(
+        url,
+        {
+            "contact_name": "Dee Digital",
+            "contact_email": "dee@hartlepool.example",
+            "note": "Ask us",
+        },
+    )
+    assert saved.status_code == 302
+    assert "dee@hartlepool.example" in client.get(listing).content.decode()
+    assert client.post(url, {"withdraw": "1"}).status_code == 302
+    assert "Not offered" in client.get(listing).content.decode()
+    assert (
+        client.get(reverse("plans:sharing-change", args=["E06000001", "NOPE"])).status_code == 404
+    )
+    client.force_login(personas.officer_a)
+    assert client.get(listing).status_code == 404
