@@ -394,3 +394,52 @@ class SharingOfferForm(ErrorLinksMixin, forms.Form):
             Field.textarea("note"),
             submit="Save the offer",
         )
+
+
+class CarryForm(ErrorLinksMixin, forms.Form):
+    """Which open actions of the previous plan to carry into this one."""
+
+    def __init__(self, *args: Any, actions: Sequence[Action], today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.actions = {str(a.pk): a for a in actions}
+        self.fields["actions"] = forms.MultipleChoiceField(
+            label="Open actions of the previous plan",
+            choices=[
+                (
+                    pk,
+                    f"{a.description} ({a.owner_label}, due {a.due_on.day} {a.due_on:%B %Y}, "
+                    f"{a.get_status_display().lower()})",
+                )
+                for pk, a in self.actions.items()
+            ],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": "Choose at least one action to carry over",
+                "invalid_choice": "Choose actions from the list",
+            },
+        )
+        self.fields["new_due_on"] = _date(
+            "New due date",
+            "For the actions whose due date has passed. For example, 30 9 2027",
+            required=False,
+        )
+        self.helper = _helper(
+            Field.checkboxes("actions", legend_size=Size.SMALL, small=True),
+            Field("new_due_on", legend_size=Size.SMALL),
+            submit="Carry over the chosen actions",
+        )
+
+    def chosen(self) -> list[Action]:
+        return [self.actions[pk] for pk in self.cleaned_data["actions"]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = [self.actions[pk] for pk in cleaned.get("actions", []) if pk in self.actions]
+        due = cleaned.get("new_due_on")
+        if any(a.due_on < self.today for a in chosen) and "new_due_on" not in self.errors:
+            if due is None:
+                self.add_error("new_due_on", "Enter a new due date for the actions already due")
+            elif due < self.today:
+                self.add_error("new_due_on", "The new due date must be today or in the future")
+        return cleaned

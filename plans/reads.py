@@ -332,3 +332,31 @@ def sharing_offers(council: Council) -> list[BarrierOffer]:
         BarrierOffer(code=d.code, name=d.name, offer=offers.get(d.code))
         for d in Dimension.objects.for_framework(framework)
     ]
+
+
+def open_actions(plan: Plan) -> list[Action]:
+    return list(
+        plan.actions.open()
+        .select_related("owner", "target__dimension", "target__question")
+        .in_order()
+    )
+
+
+def carried_ids(plan: Plan | None) -> set[int]:
+    """Actions of the previous plan already carried into this one."""
+    if plan is None:
+        return set()
+    return set(
+        plan.actions.filter(carried_from__isnull=False).values_list("carried_from_id", flat=True)
+    )
+
+
+def carry_offer(plan: Plan | None, assessment: Assessment) -> tuple[Plan, int] | None:
+    """(the previous plan, how many of its open actions are not yet carried into this one)."""
+    previous = (
+        Plan.objects.filter(checked_against=assessment).select_related("assessment__round").first()
+    )
+    if previous is None:
+        return None
+    waiting = previous.actions.open().exclude(pk__in=carried_ids(plan)).count()
+    return (previous, waiting) if waiting else None

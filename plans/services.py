@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -670,3 +670,142 @@ def _withdraw(council: Council, dimension_code: str) -> dict[str, Any] | None:
     offer.withdrawn_at = timezone.now()
     offer.save(update_fields=["withdrawn_at"])
     return {"contact": offer.contact_name, "email": offer.contact_email, "note": offer.note}
+
+
+# Carrying open actions into the next plan -----------------------------------------------------
+
+
+def previous_plan(assessment: Assessment) -> Plan | None:
+    """The plan that was checked against this assessment's sign-off: the one before it."""
+    return Plan.objects.filter(checked_against=assessment).first()
+
+
+def actions_carry(
+    *,
+    assessment: Assessment,
+    by: User,
+    actions: Iterable[Action],
+    new_due_on: date | None,
+    today: date,
+) -> list[Action]:
+    """Copy open actions of the previous plan into this assessment's plan, each under a target
+    for the same barrier or question (through the framework lineage), made if the plan has
+    none: the old target's level if still above where the council is now, else the next level
+    up, by the first later round or, without one, a year from today. An action whose due date
+    has passed takes `new_due_on`. All or nothing."""
+    actions = list(actions)
+    previous = previous_plan(assessment)
+    if not actions:
+        raise PlanError("Choose at least one action to carry over.")
+    if previous is None or any(a.plan_id != previous.pk or not a.is_open for a in actions):
+        raise PlanError("Choose open actions of the previous plan.")
+    overdue = [a for a in actions if a.due_on < today]
+    if overdue and (new_due_on is None or new_due_on < today):
+        raise PlanError("Enter a new due date, today or later, for the actions already due.")
+    plan = plan_for(assessment=assessment, by=by)
+    _require_editable(plan)
+    targets = {t.pk: t for t in previous.targets.select_related("dimension", "question")}
+    mapped = _subjects_in(assessment, targets.values())
+    later = (
+        AssessmentRound.objects.filter(opens_on__gt=assessment.round.opens_on)
+        .order_by("opens_on")
+        .first()
+    )
+    carried: list[Action] = []
+    with transaction.atomic():
+        for action in actions:
+            old = targets[action.target_id]
+            subject = mapped.get(old.pk)
+            if subject is None:
+                raise PlanError(
+                    f"{old.subject_name} is not in this round's framework, so its actions "
+                    "cannot be carried over. Add them to a new target instead."
+                )
+            dimension, question = subject
+            target = Target.objects.filter(
+                plan=plan, dimension=dimension, question=question
+            ).first()
+            if target is None:
+                starting = current_level(assessment, dimension, question)
+                if starting is not None and starting >= MAX_LEVEL:
+                    raise PlanError(
+                        f"{old.subject_name} is already at the top level, so there is no target "
+                        "to carry its actions towards."
+                    )
+                level = old.target_level
+                if starting is not None and level <= starting:
+                    level = starting + 1
+                target = Target.objects.create(
+                    plan=plan,
+                    dimension=dimension,
+                    question=question,
+                    starting_level=starting,
+                    target_level=level,
+                    target_round=later,
+                    target_date=None if later else today + timedelta(days=365),
+                )
+                _audit(
+                    plan,
+                    by=by,
+                    action=PlanEventAction.TARGET_ADDED,
+                    subject=target.subject_name,
+                    after=_target_snapshot(target),
+                    note="Made to carry over actions from the previous plan.",
+                )
+            copy = Action.objects.create(
+                target=target,
+                plan=plan,
+                description=action.description,
+                owner=action.owner,
+                owner_name=action.owner_name,
+                due_on=new_due_on if action.due_on < today and new_due_on else action.due_on,
+                status=action.status,
+                blocked_reason=action.blocked_reason,
+                carried_from=action,
+            )
+            carried.append(copy)
+        _audit(
+            plan,
+            by=by,
+            action=PlanEventAction.CARRIED,
+            subject=previous.assessment.round.name,
+            after={"actions": [a.description for a in carried]},
+        )
+    return carried
+
+
+def _subjects_in(
+    assessment: Assessment, targets: Iterable[Target]
+) -> dict[int, tuple[Dimension, Question | None]]:
+    """{old target id: (dimension, question) in the assessment's framework}, for the targets
+    whose barrier or question carries on into it."""
+    targets = list(targets)
+    framework_id = assessment.round.framework_id
+    links = list(
+        Question.objects.filter(
+            framework_id__in={framework_id, *(t.dimension.framework_id for t in targets)}
+        ).values_list("pk", "dimension_id", "replaces_id", "replaces__dimension_id")
+    )
+    dimensions = dimension_lineage((d, rd) for _, d, _, rd in links)
+    questions = question_lineage((q, r) for q, _, r, _ in links)
+    current_dimensions = {d.pk: d for d in Dimension.objects.filter(framework_id=framework_id)}
+    current_questions = {q.pk: q for q in Question.objects.filter(framework_id=framework_id)}
+    found: dict[int, tuple[Dimension, Question | None]] = {}
+    for target in targets:
+        if target.question_id is not None:
+            question = current_questions.get(
+                target.question_id
+                if target.question_id in current_questions
+                else questions.get(target.question_id, -1)
+            )
+            if question is not None:
+                found[target.pk] = (current_dimensions[question.dimension_id], question)
+        else:
+            dimension = current_dimensions.get(
+                target.dimension_id
+                if target.dimension_id in current_dimensions
+                else dimensions.get(target.dimension_id, -1)
+            )
+            if dimension is not None:
+                found[target.pk] = (dimension, None)
+    return found

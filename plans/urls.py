@@ -19,6 +19,7 @@ urlpatterns = [
     path(_round + "actions/<id:pk>/remove/", views.action_remove, name="action-remove"),
     path(_round + "actions/<id:pk>/progress/", views.action_progress, name="action-progress"),
     path(_round + "approve/", views.approve, name="approve"),
+    path(_round + "carry-over/", views.carry, name="carry"),
     path(_round + "history/", views.history, name="history"),
     path(_round + "plan.csv", views.export, {"file_format": "csv"}, name="export-csv"),
     path(_round + "plan.xlsx", views.export, {"file_format": "xlsx"}, name="export-xlsx"),

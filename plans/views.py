@@ -22,6 +22,7 @@ from . import access, exports, services
 from . import reads as plan_reads
 from .forms import (
     ActionForm,
+    CarryForm,
     ConfirmForm,
     FilterForm,
     ProgressForm,
@@ -89,6 +90,7 @@ def plan(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> H
             today=today,
             is_lead=role == CouncilRole.LEAD,
             is_executive=role == CouncilRole.EXECUTIVE,
+            carry=plan_reads.carry_offer(found, assessment) if role == CouncilRole.LEAD else None,
             user_id=request.user.pk,
         ),
     )
@@ -532,4 +534,40 @@ def sharing_change(request: AuthenticatedHttpRequest, gss_code: str, code: str) 
         request,
         "plans/sharing_change.html",
         {"council": council, "barrier": barrier, "form": form},
+    )
+
+
+@form_view
+def carry(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
+    found = access.plan_of(assessment)
+    previous = services.previous_plan(assessment)
+    if previous is None:
+        raise Http404
+    today = _today()
+    already = plan_reads.carried_ids(found)
+    actions = [a for a in plan_reads.open_actions(previous) if a.pk not in already]
+    form = CarryForm(
+        request.POST if request.method == "POST" else None, actions=actions, today=today
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            carried = services.actions_carry(
+                assessment=assessment,
+                by=request.user,
+                actions=form.chosen(),
+                new_due_on=form.cleaned_data["new_due_on"],
+                today=today,
+            )
+        except PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Carried over {len(carried)} action{'s' if len(carried) != 1 else ''}"
+            )
+            return redirect(_plan_url(assessment))
+    return render(
+        request,
+        "plans/carry.html",
+        _context(assessment, found, form=form, previous=previous, actions=actions),
     )

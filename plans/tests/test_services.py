@@ -283,3 +283,45 @@ def test_removing_a_target_removes_its_actions_and_keeps_a_record(planning, pers
     assert not Action.objects.exists()
     event = PlanEvent.objects.get(action=PlanEventAction.TARGET_REMOVED)
     assert event.before["actions"] == ["Agree a data sharing protocol"]
+
+
+def test_open_actions_carry_into_the_next_plan_under_the_same_barrier(planning, personas):
+    target = _target(planning, personas, level=4)  # barrier at 2, aiming for 4
+    done, still_open = (
+        target.actions.get(),
+        services.action_add(
+            target=target,
+            by=personas.lead_a,
+            values=ActionInput("Train managers", None, "Head of HR", datetime.date(2026, 7, 1)),
+            today=TODAY,
+        ),
+    )
+    Action.objects.filter(pk=done.pk).update(status=ActionStatus.DONE)
+    done.refresh_from_db()
+    nxt = submitted_assessment(
+        council=personas.council_a, round=planning.latest, lead=personas.lead_a, level=3
+    )
+    assessment_services.assessment_sign_off(assessment=nxt, by=personas.executive_a)
+
+    later = datetime.date(2027, 6, 1)
+    with pytest.raises(PlanError, match="new due date"):
+        services.actions_carry(
+            assessment=nxt, by=personas.lead_a, actions=[still_open], new_due_on=None, today=later
+        )
+    with pytest.raises(PlanError, match="open actions of the previous plan"):
+        services.actions_carry(
+            assessment=nxt, by=personas.lead_a, actions=[done], new_due_on=None, today=later
+        )
+    [copy] = services.actions_carry(
+        assessment=nxt,
+        by=personas.lead_a,
+        actions=[still_open],
+        new_due_on=datetime.date(2027, 9, 30),
+        today=later,
+    )
+    assert copy.carried_from == still_open and copy.owner_name == "Head of HR"
+    assert copy.due_on == datetime.date(2027, 9, 30)
+    new_target = copy.target
+    assert new_target.plan.assessment == nxt
+    assert (new_target.starting_level, new_target.target_level) == (3, 4)
+    assert new_target.dimension == planning.dimensions[0]
