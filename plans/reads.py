@@ -117,9 +117,10 @@ def plan_page(plan: Plan | None, *, today: date, owner: str = "", status: str = 
         ]
         for a in actions:
             owners.setdefault(_owner_key(a), a.owner_label)
-            a.overdue = a.is_overdue(today)  # type: ignore[attr-defined]
+            # A checked plan is history: nothing in it can be late any more.
+            a.overdue = not plan.is_read_only and a.is_overdue(today)  # type: ignore[attr-defined]
         row = TargetRow(target=target, actions=actions, shown=shown)
-        row.overdue = sum(a.is_overdue(today) for a in actions)
+        row.overdue = sum(a.overdue for a in actions)  # type: ignore[attr-defined]
         page.rows.append(row)
     page.overdue = sum(r.overdue for r in page.rows)
     page.open_actions = sum(a.is_open for r in page.rows for a in r.actions)

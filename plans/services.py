@@ -118,7 +118,8 @@ def _audit(
         subject=subject[:200],
         before=before,
         after=after,
-        after_approval=plan.is_approved,
+        # What the chief executive has not seen: people's changes since approving.
+        after_approval=plan.is_approved and by is not None,
         note=note,
     )
 

@@ -5,13 +5,19 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Case, When
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
 from assessments.demo import demo_assessments_load
+from assessments.models import DimensionScore
+from assessments.scoring import level_band
+from benchmarks.dashboard import council_dashboard
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.releases import releases_make_due
 from benchmarks.services import benchmarks_reconcile
 from councils.models import Council, Network, NetworkSharing
+from plans.demo import demo_plan_load
+from plans.models import SharingOffer
 
 DEMO_PASSWORD = "portal-demo-2026"
 COUNCIL_A = "E06000001"  # Hartlepool
@@ -107,4 +113,61 @@ def demo_data_load() -> DemoData:
     # Pages show released figures only: release now, as the daily job does after the
     # reconcile (a round with nothing new gets no new release, so a re-run changes nothing).
     releases_make_due()
+    # The plan aims at the top priority the dashboard shows, which needs the releases above.
+    priority = _top_priority(council_a)
+    summary += " " + demo_plan_load(
+        council=council_a,
+        lead=people[CouncilRole.LEAD],
+        officer=people[CouncilRole.OFFICER],
+        executive=people[CouncilRole.EXECUTIVE],
+        priority_code=priority,
+    )
+    summary += " " + _demo_offers(council_a, priority)
     return DemoData(logins=logins, summary=summary)
+
+
+def _top_priority(council: Council) -> str:
+    """The barrier furthest below the council's comparison group on its dashboard; without
+    group figures, its lowest-scoring barrier."""
+    dashboard = council_dashboard(council)
+    if dashboard.priorities:
+        return dashboard.priorities[0].subject.code
+    scored = [s for s in dashboard.dimensions if s.score is not None]
+    return min(scored, key=lambda s: s.score or 0).code
+
+
+def _demo_offers(council: Council, code: str) -> str:
+    """Two councils that climbed `code` offer to say how, so the home council's dashboard lists
+    them. Chosen as the dashboard would rank them; made once."""
+    if SharingOffer.objects.filter(dimension_code=code).exclude(council=council).exists():
+        return "Demonstration offers to share are already loaded."
+    bands: dict[int, list[int | None]] = {}
+    for council_id, score in (
+        DimensionScore.objects.signed_off()
+        .filter(dimension__code=code, round__is_demo=True)
+        .exclude(council=council)
+        .order_by("council_id", "-round__opens_on")
+        .values_list("council_id", "score")
+    ):
+        bands.setdefault(council_id, []).append(level_band(score))
+    risen = [
+        council_id
+        for council_id, found in bands.items()
+        if len(found) >= 2 and found[0] is not None and found[1] is not None and found[0] > found[1]
+    ]
+    chosen = list(
+        Council.objects.filter(pk__in=risen).order_by(
+            # Same region first, as the dashboard ranks them after neighbours.
+            Case(When(region=council.region, then=0), default=1),
+            "name",
+        )[:2]
+    )
+    for other in chosen:
+        SharingOffer.objects.create(
+            council=other,
+            dimension_code=code,
+            contact_name="Digital transformation team",
+            contact_email=f"digital@{other.gss_code.lower()}.example",
+            note="Demonstration offer: we raised this barrier by a level in a year.",
+        )
+    return f"{len(chosen)} councils offer to share how they improved in {code}."
