@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from councils.models import Network, NetworkSharing, council_ids_named_in
 from councils.tests.factories import CouncilFactory
+from plans.models import Plan
 from portal.demo import DEMO_PASSWORD, demo_data_load
 
 
@@ -106,12 +107,19 @@ def test_demo_data_is_the_same_on_every_machine(db):
     call_command("import_framework")
     call_command("load_demo_data")
     first = sorted(DimensionScore.objects.values_list("council_id", "dimension__code", "score"))
-    for model in (DimensionScore, AgreedAnswer, Answer, Response, Assessment, AuditEvent):
+    plans = list(
+        Plan.objects.values_list("council_id", "targets__target_level", "targets__outcome")
+    )
+    assert plans and all(outcome for *_, outcome in plans)
+    for model in (Plan, DimensionScore, AgreedAnswer, Answer, Response, Assessment, AuditEvent):
         model.objects.all().delete()
     AssessmentRound.objects.all().delete()
     call_command("load_demo_data")
     second = sorted(DimensionScore.objects.values_list("council_id", "dimension__code", "score"))
     assert first and first == second
+    assert plans == list(
+        Plan.objects.values_list("council_id", "targets__target_level", "targets__outcome")
+    )
 
 
 def test_demo_data_needs_the_register(db):
