@@ -324,3 +324,23 @@ class ReleasedResult(GroupFiguresFields):
     def __str__(self) -> str:
         subject = self.dimension.code if self.dimension is not None else "overall"
         return f"{self.release}, {self.group_name}: {subject}"
+
+
+class PlannedTargetRelease(models.Model):
+    """How many of a network's councils planned a target in each barrier, from the plans
+    approved after one round's sign-off: a published snapshot, never changed. A new one is made
+    only when the councils counted differ from the last one's by at least the minimum group
+    size (planned_targets.py), so no two snapshots can be subtracted to single out a council."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="+")
+    councils = models.JSONField(help_text="The ids of the councils counted, sorted.")
+    counts = models.JSONField(help_text="{barrier code: councils with a target in it}")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [models.Index(fields=["network", "round"], name="planned_network_round")]
+
+    def __str__(self) -> str:
+        return f"{self.network}, {self.round}: planned targets of {len(self.councils)} councils"

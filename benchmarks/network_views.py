@@ -12,6 +12,7 @@ from core.http import reads
 from . import charts
 from .forms import NetworkRoundForm
 from .network_dashboard import network_dashboard
+from .planned_targets import planned_targets
 
 
 @reads
@@ -33,6 +34,7 @@ def network(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "dashboard": dashboard,
             "form": form,
             # By name in the template: "chart-network-heatmap" is charts.network_heatmap.
+            "planned": planned_targets(found, dashboard.round.pk) if dashboard.round else None,
             "charts": {
                 c.id.removeprefix("chart-").replace("-", "_"): c
                 for c in charts.network_charts(dashboard)

@@ -8,7 +8,7 @@ same rows (or nothing, when the round is already up to date).
 
 from celery import shared_task
 
-from . import releases, services
+from . import planned_targets, releases, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -38,4 +38,6 @@ def make_release(round_id: int, reason: str = "scheduled") -> int | None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def make_releases() -> list[int]:
-    return releases.releases_make_due()
+    made = releases.releases_make_due()
+    planned_targets.planned_targets_release_due()
+    return made

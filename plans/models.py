@@ -45,6 +45,10 @@ class Plan(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The barriers (dimension codes) the plan had targets in when it was approved. Network
+    # counts of planned targets read this, never the live targets, so a council's part in a
+    # published count cannot change after it is counted.
+    approved_barriers = models.JSONField(default=list, blank=True)
     # Set when the council's next round is signed off and every target has its outcome: the
     # plan is then history, read-only, and its open actions can be carried into the next plan.
     checked_against = models.ForeignKey(

@@ -237,8 +237,11 @@ def plan_approve(*, plan: Plan, by: User) -> None:
         if not Target.objects.filter(plan=plan).exists():
             raise PlanError("A plan needs at least one target before it can be approved.")
         now = timezone.now()
+        barriers = sorted(
+            set(Target.objects.filter(plan=plan).values_list("dimension__code", flat=True))
+        )
         updated = Plan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
-            status=PlanStatus.APPROVED, approved_at=now, approved_by=by
+            status=PlanStatus.APPROVED, approved_at=now, approved_by=by, approved_barriers=barriers
         )
         if not updated:
             raise PlanError("This plan is already approved.")
@@ -250,6 +253,7 @@ def plan_approve(*, plan: Plan, by: User) -> None:
             after={"status": "Approved"},
         )
         plan.status, plan.approved_at, plan.approved_by = PlanStatus.APPROVED, now, by
+        plan.approved_barriers = barriers
 
 
 # Targets --------------------------------------------------------------------------------------

@@ -366,7 +366,10 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(client, personas, sector)
 
     large = page_queries(client, url(personas, group="tier-unitary"))
 
-    assert large == small <= 16
+    # Sixteen for the comparison, and up to six for the plan: the plan made from the round,
+    # what the last plan achieved (and its targets), offers to share (and the climbers' scores
+    # and neighbours, when there are offers).
+    assert large == small <= 22
 
 
 def test_the_dashboard_stays_within_its_query_bound(
@@ -374,7 +377,7 @@ def test_the_dashboard_stays_within_its_query_bound(
 ):
     client.force_login(personas.executive_a)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(22):
         client.get(url(personas))
 
 
