@@ -91,3 +91,26 @@ def test_a_network_one_council_away_from_another_is_not_released(settings):
     assert {r.network for r in PlannedTargetRelease.objects.all()} == {big} or {
         r.network for r in PlannedTargetRelease.objects.all()
     } == {small}
+
+
+@pytest.mark.django_db
+def test_the_sector_report_carries_the_same_counts(personas, settings, tmp_path):
+    from openpyxl import load_workbook
+
+    from reports.sector import sector_data, sector_report_html, write_sector_xlsx
+
+    settings.BENCHMARK_MIN_GROUP = 5
+    round_ = AssessmentRoundFactory()
+    councils = [CouncilFactory() for _ in range(5)]
+    personas.network.members.add(*councils)
+    for council in councils:
+        _approved(council, round_, ["DIM1"])
+    data = sector_data(round_id=round_.pk, network_id=personas.network.pk)
+    assert data.planned is None
+    planned_targets_release_due()
+    data = sector_data(round_id=round_.pk, network_id=personas.network.pk)
+    html = sector_report_html(data, draw=lambda *a, **k: "")
+    assert "What member councils plan to improve" in html and "5 of 5" in html
+    write_sector_xlsx(data, tmp_path / "r.xlsx")
+    rows = list(load_workbook(tmp_path / "r.xlsx")["Planned targets"].values)
+    assert rows[1] == ("Dimension 1", 5, 5)

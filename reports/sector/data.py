@@ -33,6 +33,7 @@ from benchmarks.network_dashboard import (
     released_network_scores,
     with_overall,
 )
+from benchmarks.planned_targets import PlannedTargets, planned_targets
 from benchmarks.services import min_group_size
 from councils.models import Council, Network, council_ids_named_in
 
@@ -113,6 +114,9 @@ class SectorData:
     named: list[NamedCouncil] = field(default_factory=list)  # network only
     pooled: PooledRow | None = None  # network only
     groups: list[BreakdownGroup] = field(default_factory=list)  # all-UK only
+    # Network only: the barriers most often in members' approved plans (at least min_group
+    # councils each), and how many councils' plans were counted; None before any release.
+    planned: PlannedTargets | None = None
 
     @property
     def is_network(self) -> bool:
@@ -143,7 +147,7 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
     dimensions, the results, the councils signed off, the councils in the register); a network
     9 (the network, its members, the councils signed off, who is named, the members' scores,
     the results) plus 3 for the pooled row's publication check (`published_public_groups`),
-    skipped when no member has a score. Raises AssessmentRound.DoesNotExist or
+    skipped when no member has a score, plus 2 for the planned targets. Raises AssessmentRound.DoesNotExist or
     Network.DoesNotExist.
 
     The previous round is the one before by opening date. A subject's change compares medians
@@ -233,6 +237,7 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
     else:
         data.signed_off = signed_off.filter(council__networks=network).count()
         _add_councils(data, network)
+        data.planned = planned_targets(network, round_.pk)
     return data
 
 

@@ -1,6 +1,7 @@
 """The sector report as an XLSX workbook (openpyxl, write-only mode: rows go straight to the
-file). Sheets: Summary, By dimension, Councils sharing by name, Groups, Notes. Figures are
-numeric cells; a withheld result has its reason in "Figures withheld" and empty figure cells."""
+file). Sheets: Summary, By dimension, Councils sharing by name, Planned targets (a network's
+report only), Groups, Notes. Figures are numeric cells; a withheld result has its reason in
+"Figures withheld" and empty figure cells."""
 
 from __future__ import annotations
 
@@ -117,6 +118,26 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
                 "only to networks they belong to."
             ],
         )
+
+    if data.is_network:
+        planned = sheet("Planned targets", [40, 16, 16])
+        if data.planned is None:
+            append(
+                planned,
+                [
+                    "Not enough member councils have an approved improvement plan for this "
+                    f"round yet: figures appear once at least {data.min_group} have."
+                ],
+            )
+        else:
+            append(planned, ["Barrier", "Councils with a target in it", "Councils counted"])
+            for item in data.planned.shown:
+                append(planned, [item.name, item.councils, data.planned.councils])
+            if not data.planned.shown:
+                append(
+                    planned,
+                    [f"No barrier is in the plans of {data.planned.min_group} or more councils."],
+                )
 
     groups = sheet("Groups", [40, 14, 10, 36, 40])
     if data.groups:
