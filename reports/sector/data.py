@@ -147,8 +147,8 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
     dimensions, the results, the councils signed off, the councils in the register); a network
     9 (the network, its members, the councils signed off, who is named, the members' scores,
     the results) plus 3 for the pooled row's publication check (`published_public_groups`),
-    skipped when no member has a score, plus 2 for the planned targets. Raises AssessmentRound.DoesNotExist or
-    Network.DoesNotExist.
+    skipped when no member has a score, plus 2 for the planned targets. Raises
+    AssessmentRound.DoesNotExist or Network.DoesNotExist.
 
     The previous round is the one before by opening date. A subject's change compares medians
     of the same dimension (by id within one framework version, by dimension code across
