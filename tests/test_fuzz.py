@@ -53,6 +53,7 @@ from assessments.tests.factories import (
 )
 from benchmarks.models import Release
 from benchmarks.tests.dashboard_data import build_sector
+from plans import services as plans_services
 from core.http import allowed_methods
 from reports import services as reports_services
 from reports.models import Report, ReportKind, ReportStatus
@@ -187,6 +188,24 @@ def world(personas, settings) -> World:
         error="The chart could not be drawn.",
         expires_at=timezone.now() + timedelta(days=1),
     )
+    # A plan from the signed-off round, with a target and an action the officer owns.
+    target = plans_services.target_add(
+        assessment=signed_off,
+        by=lead,
+        dimension=dims(signed_off)[0],
+        question=None,
+        values=plans_services.TargetInput(5, None, timezone.localdate() + timedelta(days=365)),
+        first_action=plans_services.ActionInput(
+            "Agree a data sharing protocol",
+            personas.officer_a,
+            "",
+            timezone.localdate() + timedelta(days=30),
+        ),
+        today=timezone.localdate(),
+    )
+    in_plan = {"round_slug": latest.slug}
+    target_pk = {**in_plan, "pk": str(target.pk)}
+    action_pk = {**in_plan, "pk": str(target.actions.get().pk)}
     # Someone with no council, whose password reset link anyone may open.
     forgetful = UserFactory(email="forgetful@portal.example", full_name="Fred Forgetful")
     report_pk = {"pk": str(report.pk)}
@@ -216,6 +235,25 @@ def world(personas, settings) -> World:
             "open-data:json": {"slug": latest.slug},
             "open-data:edition-csv": {"slug": latest.slug, "number": "1"},
             "open-data:edition-json": {"slug": latest.slug, "number": "1"},
+            **{
+                f"plans:{name}": in_plan
+                for name in (
+                    "plan",
+                    "target-add",
+                    "approve",
+                    "history",
+                    "export-csv",
+                    "export-xlsx",
+                )
+            },
+            **{
+                f"plans:{name}": target_pk
+                for name in ("target-change", "target-remove", "action-add")
+            },
+            **{
+                f"plans:{name}": action_pk
+                for name in ("action-change", "action-remove", "action-progress")
+            },
         },
     )
 
@@ -451,6 +489,8 @@ def test_the_harvest_finds_the_forms_of_the_portal(forms, world):
     found = {(form.persona, form.url) for form in forms}
     in_progress, submitted, signed_off = world.assessments
     gss, code = world.values["gss_code"], world.values["code"]
+    latest = world.overrides["plans:plan"]["round_slug"]
+    action = world.overrides["plans:action-change"]["pk"]
 
     assert {
         ("anonymous", reverse("accounts:sign-in")),
@@ -478,6 +518,10 @@ def test_the_harvest_finds_the_forms_of_the_portal(forms, world):
         ("analyst", reverse("reports:network", args=[world.values["slug"]])),
         ("staff", reverse("assessments:reopen", args=[signed_off])),
         ("staff", reverse("reports:uk")),
+        ("lead_a", reverse("plans:action-change", args=[gss, latest, action])),
+        ("officer_a", reverse("plans:action-progress", args=[gss, latest, action])),
+        ("executive_a", reverse("plans:approve", args=[gss, latest])),
+        ("lead_a", reverse("plans:sharing-change", args=[gss, code])),
     } <= found
 
 
