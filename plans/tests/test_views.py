@@ -268,3 +268,54 @@ def test_a_change_after_approval_is_shown_in_the_history(client, planning, perso
     history = client.get(_url(planning, "plans:history")).content.decode()
     assert "After approval" in history and "Target level: 3 to 4" in history
     assert target.plan.events.filter(action=PlanEventAction.TARGET_CHANGED).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "needs"),
+    [
+        ("lead_a", "plans:plan", None),
+        ("lead_a", "plans:target-add", None),
+        ("lead_a", "plans:target-change", "target"),
+        ("lead_a", "plans:action-add", "target"),
+        ("lead_a", "plans:action-change", "action"),
+        ("officer_a", "plans:action-progress", "action"),
+        ("executive_a", "plans:approve", None),
+        ("lead_a", "plans:history", None),
+        ("officer_a", "plans:export-csv", None),
+        ("officer_a", "plans:export-xlsx", None),
+    ],
+)
+def test_every_plan_page_costs_the_same_whatever_the_plans_size(
+    client, planning, personas, who, name, needs
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = _plan_with_actions(planning, personas, n=1)
+    action = target.actions.get()
+    args = {"target": [target.pk], "action": [action.pk], None: []}[needs]
+    url = _url(planning, name, *args) + ("?dimension=DIM2" if name == "plans:target-add" else "")
+    client.force_login(getattr(personas, who))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    for i in range(12):
+        services.action_add(
+            target=target,
+            by=personas.lead_a,
+            values=ActionInput(f"More {i}", personas.officer_a, "", datetime.date(2026, 8, 1)),
+            today=TODAY,
+        )
+        services.action_progress(
+            action=action,
+            by=personas.lead_a,
+            status="in_progress",
+            blocked_reason="",
+            note=f"note {i}",
+            expected_version=i + 1,
+        )
+    assert count() == small
