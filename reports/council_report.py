@@ -41,9 +41,11 @@ from benchmarks.dashboard import CouncilDashboard, Subject, council_dashboard
 from benchmarks.models import PeerGroup
 from core.formatting import change_size, score_text
 from councils.models import Council
+from plans import reads as plan_reads
 
 from . import rendering
 from .errors import ReportError
+from .plan_wording import PlanFacts, TargetFact, plan_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +134,7 @@ def council_report_html(
         **_common(council, dashboard),
         "charts": charts,
         "appendix": agreed_answers(_assessment(council, dashboard)),
+        **_plan(council, dashboard),
     }
     return render_to_string("reports/pdf/council_report.html", context)
 
@@ -146,6 +149,7 @@ def member_briefing_html(*, council_id: int, group_slug: str | None) -> str:
         "strong": strong_areas(dashboard),
         "focus": focus_areas(dashboard),
         "place": ordinal(position.rank) if position else "",
+        "plan_paragraph": plan_paragraph(plan_facts(_plan(council, dashboard)["plan"], dashboard)),
     }
     return render_to_string("reports/pdf/member_briefing.html", context)
 
@@ -260,6 +264,45 @@ def _load(council_id: int, group_slug: str | None) -> tuple[Council, CouncilDash
             "the chief executive signs off the council's first assessment."
         )
     return council, dashboard
+
+
+def _plan(council: Council, dashboard: CouncilDashboard) -> dict[str, Any]:
+    """ "Our plan" (the plan made from the round reported on) and, from the second round,
+    "What we planned and what we achieved" (the previous plan, checked against this round).
+    A fixed number of queries whatever the plans' size."""
+    assert dashboard.round is not None
+    found = plan_reads.current_plan(council, dashboard.round)
+    return {
+        "plan": plan_reads.plan_page(found, today=timezone.localdate()) if found else None,
+        "planned": plan_reads.planned_vs_achieved(council, dashboard.round),
+    }
+
+
+def plan_facts(page: plan_reads.PlanPage | None, dashboard: CouncilDashboard) -> PlanFacts | None:
+    """What the briefing's paragraph says, with the targets in the top priorities first."""
+    if page is None or page.plan is None:
+        return None
+    priority = {h.subject.code: n for n, h in enumerate(dashboard.priorities)}
+    rows = sorted(
+        page.rows,
+        key=lambda r: priority.get(r.target.dimension.code, len(priority)),
+    )
+    actions = [a for r in page.rows for a in r.actions]
+    return PlanFacts(
+        approved_on=timezone.localdate(page.plan.approved_at) if page.plan.approved_at else None,
+        targets=[
+            TargetFact(
+                subject=r.target.dimension.name
+                + (f": {r.target.question.statement}" if r.target.question else ""),
+                level=r.target.target_level,
+                by_when=r.target.by_when,
+            )
+            for r in rows
+        ],
+        actions=len(actions),
+        done=sum(r.done for r in page.rows),
+        overdue=page.overdue,
+    )
 
 
 def _assessment(council: Council, dashboard: CouncilDashboard) -> Assessment:
