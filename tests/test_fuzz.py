@@ -53,8 +53,8 @@ from assessments.tests.factories import (
 )
 from benchmarks.models import Release
 from benchmarks.tests.dashboard_data import build_sector
-from plans import services as plans_services
 from core.http import allowed_methods
+from plans import services as plans_services
 from reports import services as reports_services
 from reports.models import Report, ReportKind, ReportStatus
 from tests.support import nul_refused_as_on_postgresql, post_urlencoded

@@ -40,3 +40,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def poppler():
+    """A journey that reads a downloaded PDF back with poppler's pdftotext."""
+    import shutil
+
+    require(
+        bool(shutil.which("pdftotext")),
+        "pdftotext is not installed (apt-get install poppler-utils)",
+    )

@@ -4,6 +4,7 @@ the owner updates progress from "Waiting for you"; the next round is signed off 
 dashboard shows what was planned against what was achieved. axe on every page."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -48,7 +49,9 @@ def fill_date(page: Page, legend: str, day: datetime.date) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
-def test_from_sign_off_to_planned_against_achieved(page, live_server, personas, settings):
+def test_from_sign_off_to_planned_against_achieved(
+    page, live_server, personas, settings, poppler, tmp_path
+):
     settings.BENCHMARK_MIN_GROUP = 3
     framework = small_framework(dimensions=3, questions=2)
     dimensions = list(Dimension.objects.for_framework(framework))
@@ -162,3 +165,24 @@ def test_from_sign_off_to_planned_against_achieved(page, live_server, personas, 
     page.goto(live_server.url + reverse("plans:plan", args=["E06000001", earlier.slug]))
     expect(page.locator("main")).to_contain_text(f"Checked against {latest.name}")
     assert_accessible(page)
+
+    # The council report says the same, read back from the PDF with pdftotext.
+    page.goto(live_server.url + reverse("reports:council", args=["E06000001"]))
+    page.get_by_label("Council report", exact=False).check()
+    page.get_by_role("button", name="Make the report").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your report is ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=60,
+        ).stdout.split()
+    )
+    assert "What we planned and what we achieved" in text
+    assert "2 of 2 targets met" in text
