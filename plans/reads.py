@@ -76,6 +76,16 @@ class PlanPage:
     def met(self) -> int:
         return sum(r.target.outcome == Outcome.MET for r in self.rows)
 
+    def filter(self, *, owner: str = "", status: str = "") -> None:
+        """Show only the actions of this owner (an `owners` key) and status; "" is any."""
+        self.filtered = bool(owner or status)
+        for row in self.rows:
+            row.shown = [
+                a
+                for a in row.actions
+                if (not owner or _owner_key(a) == owner) and (not status or a.status == status)
+            ]
+
 
 def members(council: Council | int) -> list[User]:
     """Everyone in the council's team, who can own an action, by name."""
@@ -101,25 +111,20 @@ def _targets(plan: Plan) -> list[Target]:
     )
 
 
-def plan_page(plan: Plan | None, *, today: date, owner: str = "", status: str = "") -> PlanPage:
-    """The plan's targets in the framework's order, each with its actions (filtered by owner
-    and status, if asked), the overdue ones counted."""
-    page = PlanPage(plan=plan, filtered=bool(owner or status))
+def plan_page(plan: Plan | None, *, today: date) -> PlanPage:
+    """The plan's targets in the framework's order, each with its actions, the overdue ones
+    counted. Three queries, and one more for an approved plan (its changes since)."""
+    page = PlanPage(plan=plan)
     if plan is None:
         return page
     owners: dict[str, str] = {}
     for target in _targets(plan):
         actions = list(target.actions.all())
-        shown = [
-            a
-            for a in actions
-            if (not owner or _owner_key(a) == owner) and (not status or a.status == status)
-        ]
         for a in actions:
             owners.setdefault(_owner_key(a), a.owner_label)
             # A checked plan is history: nothing in it can be late any more.
             a.overdue = not plan.is_read_only and a.is_overdue(today)  # type: ignore[attr-defined]
-        row = TargetRow(target=target, actions=actions, shown=shown)
+        row = TargetRow(target=target, actions=actions, shown=actions)
         row.overdue = sum(a.overdue for a in actions)  # type: ignore[attr-defined]
         page.rows.append(row)
     page.overdue = sum(r.overdue for r in page.rows)

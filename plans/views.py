@@ -70,14 +70,10 @@ def plan(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> H
     assessment, role = access.assessment_for(request.user, gss_code, round_slug)
     found = access.plan_of(assessment)
     today = _today()
-    unfiltered = plan_reads.plan_page(found, today=today)
-    filters = FilterForm(request.GET or None, owners=unfiltered.owners)
+    page = plan_reads.plan_page(found, today=today)
+    filters = FilterForm(request.GET or None, owners=page.owners)
     owner, status = filters.chosen()
-    page = (
-        plan_reads.plan_page(found, today=today, owner=owner, status=status)
-        if (owner or status)
-        else unfiltered
-    )
+    page.filter(owner=owner, status=status)
     return render(
         request,
         "plans/plan.html",
