@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import F
 from django.urls import reverse
 
 from assessments.notices import Notice, send_notice
@@ -25,6 +26,8 @@ def action_reminders_send(*, today: date) -> int:
         Action.objects.open()
         .filter(
             owner__isnull=False,
+            # Someone who has left the council hears nothing more about its plan.
+            owner__council_memberships__council=F("plan__council"),
             plan__checked_against__isnull=True,
             due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
         )

@@ -165,3 +165,11 @@ def test_the_lead_offers_to_share_and_withdraws(client, planning, personas):
     )
     client.force_login(personas.officer_a)
     assert client.get(listing).status_code == 404
+
+
+def test_an_owner_who_left_the_council_hears_nothing(planning, personas, sent):
+    from accounts.models import CouncilMembership
+
+    _plan(planning, personas, datetime.date(2026, 7, 10))
+    CouncilMembership.objects.filter(user=personas.officer_a).delete()
+    assert sent(datetime.date(2026, 7, 11)) == []
