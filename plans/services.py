@@ -814,3 +814,30 @@ def _subjects_in(
             if dimension is not None:
                 found[target.pk] = (dimension, None)
     return found
+
+
+def actions_release_owner(*, user_id: int, council: Council) -> int:
+    """Someone left the council: their open actions in its plans that can still change keep
+    their name, as a role outside the portal, so the lead sees who to replace. Audited."""
+    actions = list(
+        Action.objects.open()
+        .filter(owner_id=user_id, plan__council=council, plan__checked_against__isnull=True)
+        .select_related("owner", "plan", "target__dimension", "target__question")
+    )
+    for action in actions:
+        before = _action_snapshot(action)
+        name = action.owner.get_full_name() if action.owner else "Someone"
+        action.owner = None
+        action.owner_name = f"{name} (left the council's team)"[:120]
+        action.version += 1
+        action.save(update_fields=["owner", "owner_name", "version"])
+        _audit(
+            action.plan,
+            by=None,
+            action=PlanEventAction.ACTION_CHANGED,
+            subject=action.target.subject_name,
+            before=before,
+            after=_action_snapshot(action),
+            note="The owner left the council's team.",
+        )
+    return len(actions)

@@ -325,3 +325,20 @@ def test_open_actions_carry_into_the_next_plan_under_the_same_barrier(planning, 
     assert new_target.plan.assessment == nxt
     assert (new_target.starting_level, new_target.target_level) == (3, 4)
     assert new_target.dimension == planning.dimensions[0]
+
+
+def test_someone_leaving_the_team_gives_up_their_open_actions(planning, personas):
+    from accounts.models import CouncilMembership
+    from accounts.services import membership_remove
+
+    target = _target(planning, personas, owner=personas.officer_a)
+    membership_remove(
+        membership=CouncilMembership.objects.get(user=personas.officer_a),
+        by=personas.lead_a,
+    )
+    action = target.actions.get()
+    assert action.owner is None
+    assert action.owner_name == "Olivia Okafor (left the council's team)"
+    assert PlanEvent.objects.filter(
+        action=PlanEventAction.ACTION_CHANGED, note="The owner left the council's team."
+    ).exists()
