@@ -22,25 +22,24 @@ def dimension_lineage(
     for dimension_id, replaced_dimension_id in links:
         if replaced_dimension_id is not None:
             sources[dimension_id].add(replaced_dimension_id)
-    parent = {
-        next(iter(older)): dimension_id
-        for dimension_id, older in sources.items()
-        if len(older) == 1 and next(iter(older)) != dimension_id
-    }
-    resolved: dict[int, int] = {}
-    for older in parent:
-        current, seen = older, {older}
-        while current in parent and parent[current] not in seen:
-            current = parent[current]
-            seen.add(current)
-        resolved[older] = current
-    return resolved
+    return _newest(
+        {
+            next(iter(older)): dimension_id
+            for dimension_id, older in sources.items()
+            if len(older) == 1 and next(iter(older)) != dimension_id
+        }
+    )
 
 
 def question_lineage(links: Iterable[tuple[int, int | None]]) -> dict[int, int]:
     """{older question id: the newest question that carries it on}, from (question id, id of
     the question it replaces) pairs; chains across several versions are followed."""
-    parent = {older: newer for newer, older in links if older is not None and older != newer}
+    return _newest({older: newer for newer, older in links if older is not None and older != newer})
+
+
+def _newest(parent: dict[int, int]) -> dict[int, int]:
+    """{id: the end of its chain of successors}, from {id: its successor}; a cycle stops
+    where it would repeat."""
     resolved: dict[int, int] = {}
     for older in parent:
         current, seen = older, {older}

@@ -3,6 +3,7 @@ is a 404), binds a form, calls one service and redirects, or renders what `reads
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -234,16 +235,41 @@ def target_remove(
     assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
     found = access.plan_of(assessment)
     target = access.target_in(found, pk)
+    return _remove(
+        request,
+        assessment,
+        found,
+        what="target",
+        subject=target.subject_name,
+        detail=f"{target.actions.count()} actions and their progress updates will go too. "
+        "The history of changes keeps a record.",
+        remove=lambda: services.target_remove(target=target, by=request.user),
+        done=f"Target removed: {target.subject_name}",
+    )
+
+
+def _remove(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    found: Plan | None,
+    *,
+    what: str,
+    subject: str,
+    detail: str,
+    remove: Callable[[], None],
+    done: str,
+) -> HttpResponse:
+    """A confirmation page whose button removes a target or an action."""
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button="Remove the target"
+        request.POST if request.method == "POST" else None, button=f"Remove the {what}"
     )
     if form.is_bound and form.is_valid():
         try:
-            services.target_remove(target=target, by=request.user)
+            remove()
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Target removed: {target.subject_name}")
+            messages.success(request, done)
             return redirect(_plan_url(assessment))
     return render(
         request,
@@ -252,10 +278,9 @@ def target_remove(
             assessment,
             found,
             form=form,
-            heading="Remove this target and its actions?",
-            subject=target.subject_name,
-            detail=f"{target.actions.count()} actions and their progress updates will go too. "
-            "The history of changes keeps a record.",
+            heading=f"Remove this {what}?",
+            subject=subject,
+            detail=detail,
         ),
     )
 
@@ -342,28 +367,15 @@ def action_remove(
     assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
     found = access.plan_of(assessment)
     action = access.action_in(found, pk)
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button="Remove the action"
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            services.action_remove(action=action, by=request.user)
-        except PlanError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Action removed")
-            return redirect(_plan_url(assessment))
-    return render(
+    return _remove(
         request,
-        "plans/confirm.html",
-        _context(
-            assessment,
-            found,
-            form=form,
-            heading="Remove this action?",
-            subject=action.description,
-            detail="Its progress updates will go too. The history of changes keeps a record.",
-        ),
+        assessment,
+        found,
+        what="action",
+        subject=action.description,
+        detail="Its progress updates will go too. The history of changes keeps a record.",
+        remove=lambda: services.action_remove(action=action, by=request.user),
+        done="Action removed",
     )
 
 
