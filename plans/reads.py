@@ -234,7 +234,7 @@ class HistoryRow:
     actor: str
     action: str
     subject: str
-    changes: list[tuple[str, str, str]]  # (what, before, after)
+    changes: list[str]  # "Target level: 3 to 4", "Status: Blocked", "Owner: was Head of IT"
     note: str
     after_approval: bool
 
@@ -247,20 +247,27 @@ def history_row(event: PlanEvent) -> HistoryRow:
         actor=event.actor.get_full_name() if event.actor else "The portal",
         action=event.get_action_display(),
         subject=event.subject,
-        changes=[
-            (k.replace("_", " ").capitalize(), _shown(before.get(k)), _shown(after.get(k)))
-            for k in dict.fromkeys(keys)
-        ],
+        changes=[_change(k, before.get(k), after.get(k)) for k in dict.fromkeys(keys)],
         note=event.note,
         after_approval=event.after_approval,
     )
 
 
+def _change(key: str, before: object, after: object) -> str:
+    what = key.replace("_", " ").capitalize()
+    if _shown(before) and _shown(after):
+        return f"{what}: {_shown(before)} to {_shown(after)}"
+    if _shown(after):
+        return f"{what}: {_shown(after)}"
+    return f"{what}: was {_shown(before)}"
+
+
 def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "None"
+    """A recorded value in words; "" for none."""
+    if value is None:
+        return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value) or "None"
+        return "; ".join(str(v) for v in value)
     return str(value)
 
 
