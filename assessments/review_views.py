@@ -159,6 +159,9 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Agreed answers saved for {dimension.name}")
+            # "Change" on the submit page comes back to it (the GOV.UK pattern).
+            if request.GET.get("return") == "submit":
+                return redirect("assessments:submit", pk=assessment.pk)
             return redirect("assessments:agree", pk=assessment.pk)
     rows = review_reads.agree_rows(
         questions,

@@ -258,7 +258,8 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
             if "later" in request.POST:
                 messages.success(request, "Your answers have been saved")
                 return redirect("assessments:overview", pk=assessment.pk)
-            if position + 1 < len(dimensions):
+            # "Change" on check your answers comes back to it (the GOV.UK pattern).
+            if request.GET.get("return") != "check" and position + 1 < len(dimensions):
                 return redirect(
                     "assessments:dimension", pk=assessment.pk, code=dimensions[position + 1].code
                 )

@@ -486,7 +486,7 @@ def test_check_answers_lists_every_answer_with_change_links(client, personas, as
     assert "Not applicable" in html
     assert "Don&#x27;t know" in html
     assert html.count("Not answered") == 3  # the whole second part
-    assert f"{dimension_url(assessment, first)}#id_q{q1.pk}-answer" in html
+    assert f"{dimension_url(assessment, first)}?return=check#id_q{q1.pk}-answer" in html
     assert f'Change<span class="govuk-visually-hidden"> {q1.code} {q1.statement}' in html
 
 
