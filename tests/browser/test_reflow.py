@@ -1,0 +1,80 @@
+"""Every page of every persona reflows on a phone and passes axe (WCAG 2.2 1.4.10).
+
+The pages are found as the fuzz test finds them: every route of the portal, filled with the
+real ids of a world where council A has results, a plan, an assessment waiting for sign-off and
+one in progress; each persona's HTML pages are those that answer 200. Each is opened in
+Chromium at 320 and 390 CSS px: nothing may scroll sideways, and axe (best practices included)
+finds nothing. Failures are gathered, so one run lists them all.
+"""
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests.browser.support import axe_violations, format_violations
+from tests.test_fuzz import PERSONAS, PROJECT_ROUTES, SIGNS_OUT, real_urls, world  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+WIDTHS = (320, 390)
+# Files, not pages.
+NOT_PAGES = ("text/csv", "application/", "image/")
+
+
+def _pages(personas, world) -> list[tuple[str, str, str]]:  # noqa: F811
+    """(persona, url, session cookie) for every HTML page each persona can open."""
+    found = []
+    for persona in PERSONAS[1:]:
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        for route in PROJECT_ROUTES:
+            if route.name in SIGNS_OUT:
+                continue
+            for url in real_urls(route, world):
+                response = client.get(url)
+                content_type = response.get("Content-Type", "")
+                if response.status_code == 200 and content_type.startswith("text/html"):
+                    found.append((persona, url, cookie))
+    anonymous = Client()
+    for route in PROJECT_ROUTES:
+        for url in real_urls(route, world):
+            response = anonymous.get(url)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith(
+                "text/html"
+            ):
+                found.append(("anonymous", url, ""))
+    return found
+
+
+def test_every_page_reflows_at_320_and_390_px_and_passes_axe(
+    page,
+    live_server,
+    personas,
+    world,  # noqa: F811
+):
+    pages = _pages(personas, world)
+    assert len(pages) > 50
+    failures: list[str] = []
+    for persona, url, cookie in pages:
+        page.context.clear_cookies()
+        if cookie:
+            page.context.add_cookies(
+                [
+                    {
+                        "name": django_settings.SESSION_COOKIE_NAME,
+                        "value": cookie,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 844})
+            page.goto(live_server.url + url)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                failures.append(f"{persona} {url} at {width} px: {overflow} px too wide")
+            violations = axe_violations(page)
+            if violations:
+                failures.append(f"{persona} {url} at {width} px:\n" + format_violations(violations))
+    assert not failures, f"{len(failures)} of {len(pages) * len(WIDTHS)}:\n" + "\n".join(failures)
