@@ -17,6 +17,14 @@ from tests.test_fuzz import PERSONAS, PROJECT_ROUTES, SIGNS_OUT, real_urls, worl
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 WIDTHS = (320, 390)
+# The deepest elements that reach past the window's right edge, to say what to fix.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+    && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 3)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent || '')
+    .trim().slice(0, 40)}"`)
+  .join('; ')"""
 # Files, not pages.
 NOT_PAGES = ("text/csv", "application/", "image/")
 
@@ -73,7 +81,10 @@ def test_every_page_reflows_at_320_and_390_px_and_passes_axe(
             page.goto(live_server.url + url)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
-                failures.append(f"{persona} {url} at {width} px: {overflow} px too wide")
+                failures.append(
+                    f"{persona} {url} at {width} px: {overflow} px too wide, "
+                    f"widest: {page.evaluate(WIDEST)}"
+                )
             violations = axe_violations(page)
             if violations:
                 failures.append(f"{persona} {url} at {width} px:\n" + format_violations(violations))
