@@ -2,7 +2,9 @@
 1.4.10, the one pattern used for every table):
 
     {% load scroll_region %}
-    {% scroll_region "Scores by dimension" %}<table class="govuk-table">…</table>{% endscroll_region %}
+    {% scroll_region "Scores by dimension" %}
+    <table class="govuk-table">…</table>
+    {% endscroll_region %}
 
 The region is focusable, so keyboard users can scroll it, and labelled, so screen reader users
 know what it holds.
