@@ -9,7 +9,10 @@ None, for no score or a withheld figure, is an empty string: the caller words th
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 Number = Decimal | float | int
 
@@ -63,3 +66,30 @@ def signed_figure(value: Number) -> str:
     if text == figure_text(0):
         return text
     return f"+{text}" if value > 0 else f"\u2212{text}"
+
+
+# Dates and times ------------------------------------------------------------------------------
+
+
+def date_text(value: datetime.date | None) -> str:
+    """GOV.UK style: "2 December 2026" (no leading zero, the month in full)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def datetime_text(value: datetime.datetime | None) -> str:
+    """GOV.UK style, in London time: "2 December 2026 at 5:42pm"; "midday" and "midnight"
+    rather than 12pm and 12am."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    if (local.hour, local.minute) == (12, 0):
+        time = "midday"
+    elif (local.hour, local.minute) == (0, 0):
+        time = "midnight"
+    else:
+        time = f"{(local.hour % 12) or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    return f"{date_text(local.date())} at {time}"
