@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -40,11 +41,21 @@ class CouncilReportForm(ErrorLinksMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, groups: list[PeerGroup], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        groups: list[PeerGroup],
+        without_figures: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["group"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(g.slug, g.name) for g in groups]
+        # A group with no figures to show makes a report with none: say so in its name.
+        field.choices = [
+            (g.slug, f"{g.name} (no figures yet)" if g.slug in without_figures else g.name)
+            for g in groups
+        ]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(

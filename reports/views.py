@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.access import council_membership, network_for_analyst
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import Assessment, AssessmentRound
-from benchmarks.dashboard import visible_groups
+from benchmarks.dashboard import GroupChoice, council_dashboard, visible_groups
 from core.http import action, form_view, reads
 from councils.models import Network
 
@@ -36,7 +36,22 @@ def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpRes
         .first()
     )
     groups = visible_groups(council)
-    form = CouncilReportForm(request.POST if request.method == "POST" else None, groups=groups)
+    dashboard = council_dashboard(council) if latest is not None else None
+    # The group the dashboard was showing (its link passes it), else the dashboard's own
+    # default: the closest group with figures to show.
+    shown = request.GET.get("group", "")
+    chosen = next(
+        (g.slug for g in groups if g.slug == shown),
+        dashboard.group.slug if dashboard and dashboard.group else None,
+    )
+    form = CouncilReportForm(
+        request.POST if request.method == "POST" else None,
+        groups=groups,
+        without_figures={
+            c.slug for c in (dashboard.groups if dashboard else []) if not _published(c)
+        },
+        initial={"group": chosen},
+    )
     if request.method == "POST" and latest is not None and form.is_valid():
         report = services.report_request(
             kind=form.cleaned_data["kind"],
@@ -46,7 +61,10 @@ def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpRes
             peer_group_slug=form.cleaned_data["group"],
         )
         return redirect("reports:detail", pk=report.pk)
-    reports = Report.objects.for_council(council).select_related("round")[:RECENT]
+    reports = list(Report.objects.for_council(council).select_related("round")[:RECENT])
+    names = {g.slug: g.name for g in groups}
+    for report in reports:
+        report.group_name = names.get(report.peer_group_slug, "")  # type: ignore[attr-defined]
     return render(
         request,
         "reports/council.html",
@@ -157,3 +175,7 @@ def _back(report: Report) -> dict[str, str]:
     if report.network is not None:
         return {"back_url": reverse("reports:network", args=[report.network.slug])}
     return {"back_url": reverse("reports:uk")}
+
+
+def _published(choice: GroupChoice) -> bool:
+    return choice.overall is not None and choice.overall.published

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -353,15 +354,42 @@ def test_report_pages_make_a_bounded_number_of_queries(
     for _ in range(30):
         made(ReportKind.COUNCIL_PDF, sector, council=personas.council_a)
         made(ReportKind.SECTOR_CSV, sector, network=personas.network)
+    # The council's page also reads the dashboard's choice of group, and which groups have
+    # figures to show (benchmarks.dashboard, a fixed number of queries).
     pages = [
-        (personas.lead_a, reverse("reports:council", args=[personas.council_a.gss_code])),
-        (personas.analyst, reverse("reports:network", args=[personas.network.slug])),
+        (personas.lead_a, reverse("reports:council", args=[personas.council_a.gss_code]), 18),
+        (personas.analyst, reverse("reports:network", args=[personas.network.slug]), 12),
         (
             personas.analyst,
             reverse("reports:detail", args=[Report.objects.for_network(personas.network)[0].pk]),
+            12,
         ),
     ]
-    for user, url in pages:
+    for user, url, bound in pages:
         client.force_login(user)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
+
+
+def test_the_report_form_starts_on_the_dashboards_group_and_marks_groups_without_figures(
+    client, personas, sector
+):
+    client.force_login(personas.lead_a)
+    url = reverse("reports:council", args=[personas.council_a.gss_code])
+    page = client.get(url).content.decode()
+    # The dashboard opens on the closest group with figures: so does the form.
+    assert re.search(r'<option value="neighbours-a"\s+selected', page)
+    assert "rurality-urban (no figures yet)" in page
+    page = client.get(url + "?group=region-ne").content.decode()
+    assert re.search(r'<option value="region-ne"\s+selected', page)
+    # A group the council cannot see is ignored.
+    page = client.get(url + "?group=neighbours-b").content.decode()
+    assert re.search(r'<option value="neighbours-a"\s+selected', page)
+
+
+def test_the_reports_list_says_which_group_each_report_used(client, personas, sector):
+    report = made(ReportKind.COUNCIL_PDF, sector, council=personas.council_a)
+    Report.objects.filter(pk=report.pk).update(peer_group_slug="region-ne")
+    client.force_login(personas.lead_a)
+    page = client.get(reverse("reports:council", args=[personas.council_a.gss_code]))
+    assert "Compared with" in page.content.decode() and "region-ne" in page.content.decode()
