@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from assessments.models import AssessmentRound, Dimension, DimensionScore, signed_off_through
 from assessments.scoring import overall_score
@@ -287,11 +287,28 @@ def network_rounds(network: Network) -> list[RoundChoice]:
     return [RoundChoice(*row) for row in rounds]
 
 
-def network_dashboard(network: Network, *, round_slug: str | None = None) -> NetworkDashboard:
-    """The network's dashboard for the chosen round (the latest with a signed-off member when
-    none is chosen). Raises AssessmentRound.DoesNotExist for a round with no signed-off member.
+def rounds_with_figures(network: Network | None) -> set[int]:
+    """The rounds in which the network's group (None: all UK councils) has published overall
+    figures in the current release. One query."""
+    scope = (
+        Q(peer_group__kind=PeerGroupKind.ALL)
+        if network is None
+        else Q(peer_group__kind=PeerGroupKind.NETWORK, peer_group__network=network)
+    )
+    return set(
+        ReleasedResult.objects.current()
+        .filter(scope, dimension__isnull=True, suppressed=False)
+        .values_list("round_id", flat=True)
+    )
 
-    Queries: at most eight, whatever the number of councils, groups and rounds: the rounds,
+
+def network_dashboard(network: Network, *, round_slug: str | None = None) -> NetworkDashboard:
+    """The network's dashboard for the chosen round (when none is chosen, the latest with the
+    network's figures published, else the latest with a signed-off member). Raises
+    AssessmentRound.DoesNotExist for a round with no signed-off member.
+
+    Queries: at most nine, whatever the number of councils, groups and rounds: the rounds
+    (and, when none is chosen, which have the network's figures),
     the members, who is named, the round's dimensions, the members' scores, the network
     group's figures and counted scores in the current release and, when some member has a
     score, every public set of scores ever released for the round (`published_public_groups`,
@@ -314,7 +331,12 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
         if chosen is None:
             raise AssessmentRound.DoesNotExist(round_slug)
     else:
-        chosen = dashboard.rounds[0] if dashboard.rounds else None
+        # The latest round with the network's figures to show, else the latest at all.
+        with_figures = rounds_with_figures(network) if dashboard.rounds else set()
+        chosen = next(
+            (r for r in dashboard.rounds if r.pk in with_figures),
+            dashboard.rounds[0] if dashboard.rounds else None,
+        )
     if chosen is None:
         return dashboard
     dashboard.round = chosen

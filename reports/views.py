@@ -14,6 +14,7 @@ from accounts.access import council_membership, network_for_analyst
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import Assessment, AssessmentRound
 from benchmarks.dashboard import GroupChoice, council_dashboard, visible_groups
+from benchmarks.network_dashboard import rounds_with_figures
 from core.http import action, form_view, reads
 from councils.models import Network
 
@@ -95,7 +96,17 @@ def _sector_page(request: AuthenticatedHttpRequest, network: Network | None) -> 
     if network is not None:
         signed_off = signed_off.filter(council__networks=network)
     rounds = list(AssessmentRound.objects.filter(Exists(signed_off)).order_by("-opens_on", "-pk"))
-    form = SectorReportForm(request.POST if request.method == "POST" else None, rounds=rounds)
+    # The round the dashboard was showing (its link passes it), else the latest with figures.
+    with_figures = rounds_with_figures(network) if rounds else set()
+    chosen = next(
+        (r.slug for r in rounds if r.slug == request.GET.get("round")),
+        next((r.slug for r in rounds if r.pk in with_figures), None),
+    )
+    form = SectorReportForm(
+        request.POST if request.method == "POST" else None,
+        rounds=rounds,
+        initial={"round": chosen} if chosen else None,
+    )
     if request.method == "POST" and form.is_valid():
         report = services.report_request(
             kind=form.cleaned_data["kind"],

@@ -579,9 +579,9 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(
     assert response.status_code == 200
 
     _grow(scene, 30)
-    # The session and the user, the network, eight for the dashboard, two for the navigation,
+    # The session and the user, the network, nine for the dashboard, two for the navigation,
     # and up to two for the planned targets (the snapshot, and barrier names when there is one).
-    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as big:
+    with django_assert_max_num_queries(16), CaptureQueriesContext(connection) as big:
         response = client.get(url(scene["network"]))
 
     assert response.status_code == 200
@@ -590,7 +590,7 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(
 
 
 def test_the_read_and_its_charts_directly(personas, scene, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         dashboard = network_dashboard(scene["network"])
 
     found = {c.id: c for c in charts.network_charts(dashboard)}
@@ -603,3 +603,27 @@ def test_the_read_and_its_charts_directly(personas, scene, django_assert_max_num
         "Digital Partnership by name; the other 3 signed-off member councils are shown "
         "together as their mean where that cannot reveal any one council's scores."
     )
+
+
+def test_it_opens_on_the_latest_round_with_figures_and_the_report_keeps_it(client, personas, scene):
+    """A newer round where one member has signed off (no figures yet) does not take the
+    dashboard away from the round that has them; its report link keeps the round."""
+    later = AssessmentRoundFactory(
+        framework=scene["framework"],
+        name="2027 to 2028",
+        slug="2027-2028",
+        opens_on=scene["round_"].opens_on.replace(year=scene["round_"].opens_on.year + 1),
+        closes_on=scene["round_"].closes_on.replace(year=scene["round_"].closes_on.year + 1),
+    )
+    scored_assessment(council=scene["a"], round=later, scores=dict.fromkeys(scene["dims"], "3.0"))
+    assert network_dashboard(scene["network"]).round.slug == "2026-2027"
+
+    client.force_login(personas.analyst)
+    page = client.get(url(scene["network"])).content.decode()
+    report_link = reverse("reports:network", args=[scene["network"].slug]) + "?round=2026-2027"
+    assert report_link in page
+    form = client.get(report_link).content.decode()
+    assert re.search(r'<option value="2026-2027"\s+selected', form)
+    # Without a round from the dashboard, the form also starts on the round with figures.
+    form = client.get(reverse("reports:network", args=[scene["network"].slug])).content.decode()
+    assert re.search(r'<option value="2026-2027"\s+selected', form)
