@@ -7,6 +7,7 @@ app_name = "assessments"
 urlpatterns = [
     # Officers (and leads, who may answer too)
     path("", views.index, name="index"),
+    path("how-the-assessment-works/", views.guidance, name="guidance"),
     path("start/<gss:gss_code>/<slug:round_slug>/", views.start, name="start"),
     path("<id:pk>/", views.overview, name="overview"),
     path("<id:pk>/dimensions/<code:code>/", views.dimension, name="dimension"),

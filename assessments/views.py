@@ -5,9 +5,11 @@ review_views.py, and what they show in review_reads.py."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import council_membership
@@ -24,6 +26,7 @@ from .models import (
     AssessmentRound,
     Dimension,
     DimensionAssignment,
+    Framework,
     Question,
     Response,
     RoundStatus,
@@ -232,6 +235,7 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
     context: dict[str, Any] = {
         "assessment": assessment,
         "dimension": current,
+        "questions": questions,
         "position": position + 1,
         "count": len(dimensions),
     }
@@ -321,4 +325,22 @@ def response_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         request,
         "assessments/officer/response_submitted.html",
         {"assessment": assessment, "response": response},
+    )
+
+
+@login_not_required
+@reads
+def guidance(request: HttpRequest) -> HttpResponse:
+    """How the assessment works: public, so anyone invited can read it before signing in."""
+    framework = Framework.objects.published().order_by("-version").first()
+    return render(
+        request,
+        "assessments/guidance.html",
+        {
+            "barriers": framework.dimensions.count() if framework else None,
+            "level_names": list(scoring.LEVEL_NAMES.items()),
+            "top_level": scoring.MAX_LEVEL,
+            "disagreement": scoring.DISAGREEMENT_SPREAD,
+            "min_group": settings.BENCHMARK_MIN_GROUP,
+        },
     )

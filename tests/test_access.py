@@ -31,6 +31,7 @@ PUBLIC = {
     "core:accessibility",
     "core:privacy",
     "core:about-data",
+    "assessments:guidance",
     # Open data: published rounds' aggregates for public groups, never a council by name.
     "open-data:index",
     "open-data:csv",
