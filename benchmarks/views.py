@@ -1,7 +1,10 @@
 """Benchmark dashboards. Each view loads through an access helper, so another council's or
 network's dashboard is a 404, like one that does not exist."""
 
+import csv
+import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +16,7 @@ from assessments.models import AssessmentRound
 from core.http import reads
 from plans import reads as plan_reads
 
-from . import charts
+from . import chart_data, charts
 from .climbers import climbers_for
 from .dashboard import CouncilDashboard, council_dashboard
 from .forms import PeerGroupForm
@@ -67,6 +70,14 @@ def council(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
             "form": form,
             "charts": {c.id.removeprefix("chart-"): c for c in charts.council_charts(dashboard)},
             "membership": membership,
+            # The chart data files are for the group and round on the page.
+            "chart_query": "?"
+            + urlencode(
+                {
+                    "group": dashboard.group.slug if dashboard.group else "",
+                    "round": dashboard.round.slug if dashboard.round else "",
+                }
+            ),
             **_plan_context(membership, dashboard),
         },
     )
@@ -91,3 +102,29 @@ def _plan_context(membership: CouncilMembership, dashboard: CouncilDashboard) ->
         "add_to_plan": membership.role == CouncilRole.LEAD
         and not (plan is not None and plan.is_read_only),
     }
+
+
+@reads
+def council_chart_data(
+    request: AuthenticatedHttpRequest, gss_code: str, chart: str
+) -> HttpResponse:
+    """The data under one of the dashboard's charts, as CSV, for the same group and round."""
+    membership = council_membership(request.user, gss_code)
+    if chart not in chart_data.CHARTS:
+        raise Http404("No such chart.")
+    try:
+        dashboard = council_dashboard(
+            membership.council,
+            group_slug=request.GET.get("group"),
+            round_slug=request.GET.get("round"),
+        )
+    except (PeerGroup.DoesNotExist, AssessmentRound.DoesNotExist):
+        raise Http404("No such group or round for this council.") from None
+    out = io.StringIO()
+    csv.writer(out).writerows(chart_data.chart_rows(dashboard, chart))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    round_part = f"-{dashboard.round.slug}" if dashboard.round else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="{membership.council.gss_code}{round_part}-{chart}.csv"'
+    )
+    return response

@@ -62,6 +62,7 @@
       window.Plotly.newPlot(container, figure.data, figure.layout || {}, CONFIG).then(
         function () {
           container.classList.add(DRAWN);
+          offerDownloads(container);
         },
         function (error) {
           fail(container, error);
@@ -70,6 +71,28 @@
     } catch (error) {
       fail(container, error);
     }
+  }
+
+  // "Download this chart as PNG or SVG": the image is made from the drawn figure itself.
+  function offerDownloads(container) {
+    var id = container.getAttribute("data-app-chart");
+    var offer = document.querySelector('[data-app-chart-downloads="' + id + '"]');
+    if (!offer || typeof window.Plotly.downloadImage !== "function") {
+      return;
+    }
+    var buttons = offer.querySelectorAll("[data-app-chart-image]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function (event) {
+        var format = event.currentTarget.getAttribute("data-format");
+        window.Plotly.downloadImage(container, {
+          format: format,
+          filename: id,
+          width: Math.max(container.offsetWidth, 900),
+          height: Math.max(container.offsetHeight, 500),
+        });
+      });
+    }
+    offer.hidden = false;
   }
 
   function drawAll() {

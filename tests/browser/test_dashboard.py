@@ -158,3 +158,20 @@ def test_the_analyst_reads_the_network_dashboard_and_the_lead_sets_sharing(
     for index in range(charts.count()):
         expect(charts.nth(index).locator("svg.main-svg").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_chart_can_be_taken_away_as_png_svg_and_csv(page, live_server, personas, settings):
+    build_sector(personas, settings)
+    signed_in_page(page, live_server, personas.executive_a)
+    page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
+    expect(drawn(page, "chart-radar")).to_be_visible()
+    offer = page.locator('[data-app-chart-downloads="chart-radar"]')
+    expect(offer).to_be_visible()
+    assert_accessible(page)
+    for button, suffix in (("PNG", ".png"), ("SVG", ".svg")):
+        with page.expect_download() as download:
+            offer.get_by_role("button", name=button).click()
+        assert download.value.suggested_filename == "chart-radar" + suffix
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the data (CSV) for this chart").first.click()
+    assert download.value.suggested_filename.endswith("-radar.csv")
