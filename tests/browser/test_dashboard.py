@@ -175,3 +175,23 @@ def test_a_chart_can_be_taken_away_as_png_svg_and_csv(page, live_server, persona
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the data (CSV) for this chart").first.click()
     assert download.value.suggested_filename.endswith("-radar.csv")
+
+
+def test_the_dashboard_prints_without_navigation_forms_or_buttons(
+    page, live_server, personas, settings
+):
+    build_sector(personas, settings)
+    signed_in_page(page, live_server, personas.executive_a)
+    page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
+    expect(drawn(page, "chart-radar")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (
+        ".govuk-service-navigation",
+        ".govuk-footer",
+        "main form",
+        ".govuk-phase-banner",
+    ):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.get_by_role("button", name="Show comparison")).to_be_hidden()
+    expect(page.locator("table", has_text="Scores by dimension")).to_be_visible()
+    expect(drawn(page, "chart-radar")).to_be_visible()
