@@ -126,6 +126,26 @@ def _widest(rows: Sequence[tuple[str, GroupFigures]]) -> str:
 # The council dashboard ------------------------------------------------------------------------
 
 
+DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
+SYMBOLS = ("square", "diamond", "triangle-up", "triangle-down", "x", "cross", "star", "hexagon")
+
+
+def two_lines(name: str, *, longest: int = 14) -> str:
+    """A long name broken at the space nearest its middle with Plotly's "<br>"; short ones as
+    they are. Plotly reads tick text as a little HTML, so the name's own &, < and > are
+    written as entities: a name is always text."""
+
+    def text(part: str) -> str:
+        return part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    if len(name) <= longest or " " not in name:
+        return text(name)
+    middle = len(name) // 2
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text(name[:cut]) + "<br>" + text(name[cut + 1 :])
+
+
 def radar(dashboard: CouncilDashboard) -> Chart | None:
     """The council's dimension scores against the group's median, with the middle half (lower
     to upper quartile) as a band. Dimensions whose group figures are suppressed have no
@@ -208,11 +228,17 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
         traces,
         polar={
             "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
-            "angularaxis": {"direction": "clockwise"},
+            # Long names on two lines, so none is cut off at the chart's edge.
+            "angularaxis": {
+                "direction": "clockwise",
+                "tickmode": "array",
+                "tickvals": names,
+                "ticktext": [two_lines(name) for name in names],
+            },
         },
         showlegend=True,
         height=480,
-        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        margin={"l": 90, "r": 90, "t": 40, "b": 30},
     )
     return Chart(id="chart-radar", figure=figure, summary=summary)
 
@@ -251,18 +277,25 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
         return None
     rounds = [point.round_name for point in dashboard.trend]
     traces: list[Any] = []
-    for s in [*dashboard.dimensions, dashboard.overall]:
+    for n, s in enumerate([*dashboard.dimensions, dashboard.overall]):
         if s is None:
             continue
         key = s.dimension_id
         overall = key is None
+        # Each line has its own dash and marker too, so it can be told apart in greyscale
+        # and by people who cannot tell the colours apart.
         traces.append(
             go.Scatter(
                 x=rounds,
                 y=[_number(point.scores.get(key)) for point in dashboard.trend],
                 mode="lines+markers",
                 name=s.name,
-                line={"width": 4 if overall else 1.5, "color": BLACK if overall else None},
+                line={
+                    "width": 4 if overall else 1.5,
+                    "color": BLACK if overall else None,
+                    "dash": "solid" if overall else DASHES[n % len(DASHES)],
+                },
+                marker={"symbol": "circle" if overall else SYMBOLS[n % len(SYMBOLS)], "size": 8},
             )
         )
     first, last = dashboard.trend[0], dashboard.trend[-1]
@@ -284,9 +317,10 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
             "gridcolor": MID_GREY,
         },
         xaxis={"type": "category"},
-        height=420,
+        height=520,
         margin={"l": 60, "r": 20, "t": 10, "b": 40},
-        legend={"orientation": "v", "x": 1.02, "y": 1},
+        # Below the plot, not beside it: ten names beside it squash the plot on a phone.
+        legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
     )
     return Chart(id="chart-trend", figure=figure, summary=summary)
 

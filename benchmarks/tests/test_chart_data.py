@@ -50,3 +50,29 @@ def test_another_councils_chart_data_or_a_made_up_chart_is_a_404(client, persona
     assert client.get(url + "?group=neighbours-b").status_code == 404
     other = reverse("benchmarks:council-chart-data", args=["E06000001", "pie"])
     assert client.get(other).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Cyber", "Cyber"),
+        ("Procurement and commercial", "Procurement<br>and commercial"),
+        ("Data sharing and use", "Data sharing<br>and use"),
+        ("Supercalifragilistic", "Supercalifragilistic"),
+        ("R&D <b>bold</b> claims", "R&amp;D &lt;b&gt;bold&lt;/b&gt;<br>claims"),
+    ],
+)
+def test_long_radar_labels_go_on_two_lines_and_stay_text(name, expected):
+    from benchmarks.charts import two_lines
+
+    assert two_lines(name) == expected
+
+
+def test_trend_lines_differ_by_more_than_colour(client, personas, sector):
+    from benchmarks.charts import trend
+    from benchmarks.dashboard import council_dashboard
+
+    chart = trend(council_dashboard(personas.council_a))
+    lines = [(t["line"]["dash"], t["marker"]["symbol"]) for t in chart.figure["data"]]
+    assert len(set(lines)) == len(lines)
+    assert chart.figure["layout"]["legend"]["orientation"] == "h"
