@@ -69,3 +69,4 @@ bench: install
 	.ci/with-postgres $(MANAGE) bench_benchmarks --sizes $${BENCH_SIZES:-1,10,100}
 	.ci/with-postgres $(MANAGE) bench_reports
 	.ci/with-postgres $(MANAGE) bench_dashboard --requests $${BENCH_REQUESTS:-50}
+	.ci/lighthouse
