@@ -324,14 +324,6 @@ class ConfirmForm(ErrorLinksMixin, forms.Form):
         self.helper = _helper(submit=button)
 
 
-class VersionedConfirmForm(ConfirmForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    def __init__(self, *args: Any, button: str, **kwargs: Any) -> None:
-        super().__init__(*args, button=button, **kwargs)
-        self.helper.layout.insert(0, "version")
-
-
 class FilterForm(forms.Form):
     """The plan page's filters, read from the query string; an unknown value filters nothing."""
 
