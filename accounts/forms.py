@@ -285,7 +285,7 @@ class ReminderEmailsForm(ErrorLinksMixin, forms.Form):
     reminders = forms.TypedChoiceField(
         label="Do you want reminder emails?",
         help_text="Reminders come 14 and 3 days before a round closes, saying what is left for "
-        "you to do. Emails that ask you to act (parts assigned to you, a sign-off waiting, an "
+        "you to do. Emails that ask you to act (barriers assigned to you, a sign-off waiting, an "
         "assessment returned to you) are always sent.",
         choices=[("yes", "Yes, send me reminders"), ("no", "No, do not send me reminders")],
         coerce=lambda value: value == "yes",

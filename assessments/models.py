@@ -423,7 +423,7 @@ class AgreedAnswer(models.Model):
 
 class AuditAction(models.TextChoices):
     STARTED = "started", "Assessment started"
-    ASSIGNED = "assigned", "Dimensions assigned"
+    ASSIGNED = "assigned", "Barriers assigned"
     AGREED_ANSWER = "agreed_answer", "Agreed answer changed"
     SUBMITTED = "submitted", "Submitted for sign-off"
     RETURNED = "returned", "Returned to the lead"

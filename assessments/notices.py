@@ -101,17 +101,17 @@ def parts_assigned(assessment: Assessment, newly: Mapping[User, Sequence[Dimensi
             continue
         key = "assigned:{}:{}".format(assessment.pk, ",".join(str(d.pk) for d in dimensions))
         notice = Notice(
-            subject=f"Parts of {assessment.council.short_name}'s digital maturity assessment "
-            "for you to answer",
-            heading="Parts of the assessment for you to answer",
+            subject=f"Barriers for you to answer in {assessment.council.short_name}'s digital "
+            "maturity assessment",
+            heading="Barriers for you to answer",
             paragraphs=[
-                f"You have been asked to answer these parts of {assessment.council.short_name}'s "
-                f"assessment for {round_.name}. When you have answered them, send your answers "
-                "to the assessment lead.",
+                "You have been asked to answer these barriers in "
+                f"{assessment.council.short_name}'s assessment for {round_.name}. When you have "
+                "answered them, send your answers to the assessment lead.",
                 _closing(round_),
             ],
             items=[d.name for d in dimensions],
-            link_text="Answer your parts",
+            link_text="Answer your barriers",
             link_path=reverse("assessments:overview", args=[assessment.pk]),
         )
         sent += send_notice(key, [person], notice)
@@ -145,10 +145,10 @@ def response_sent(response: Response) -> int:
             f"assigned-all-answered:{assessment.pk}",
             _people(council, CouncilRole.LEAD),
             Notice(
-                subject=f"Every assigned part of {council.short_name}'s assessment is answered",
-                heading="Every assigned part is answered",
+                subject=f"Every assigned barrier in {council.short_name}'s assessment is answered",
+                heading="Every assigned barrier is answered",
                 paragraphs=[
-                    "Everyone you asked to answer parts of the assessment has answered them. "
+                    "Everyone you asked to answer barriers in the assessment has answered them. "
                     "You can now agree the council's answers and submit them for sign-off."
                 ],
                 link_text="Agree the council's answers",
@@ -272,7 +272,7 @@ def round_opened(round_: AssessmentRound) -> int:
                 heading=f"The {round_.name} round is open",
                 paragraphs=[
                     f"You can now start {membership.council.short_name}'s assessment for "
-                    f"{round_.name}, ask officers to answer its parts, and agree the council's "
+                    f"{round_.name}, ask officers to answer its barriers, and agree the council's "
                     "answers.",
                     _closing(round_),
                 ],
@@ -354,7 +354,7 @@ def _left_for(
     items: list[str] = []
     key = (assessment.pk, membership.user_id)
     for part in left_by_person.get(key, []):
-        items.append(f"Answer your part: {part}")
+        items.append(f"Answer your barrier: {part}")
     if key in unsent and not items:
         items.append("Send your answers to the assessment lead")
     if role == CouncilRole.LEAD and assessment.status == AssessmentStatus.IN_PROGRESS:

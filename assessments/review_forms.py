@@ -63,7 +63,7 @@ class AssignmentsForm(ErrorLinksMixin, forms.Form):
             layout.append(
                 Field.checkboxes(name, legend_size=Size.SMALL, legend_tag="h2", small=True)
             )
-        self.helper = _helper(*layout, "version", submit="Save who answers each part")
+        self.helper = _helper(*layout, "version", submit="Save who answers each barrier")
 
     def chosen(self) -> dict[Dimension, list[User]]:
         return {

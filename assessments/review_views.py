@@ -91,7 +91,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved who answers each part")
+            messages.success(request, "Saved who answers each barrier")
             return redirect("assessments:assign", pk=assessment.pk)
     return render(
         request,

@@ -108,7 +108,7 @@ def overall_score(dimension_scores: Iterable[Decimal | None]) -> Decimal | None:
     for score in scores:
         if not score.is_finite() or not MIN_LEVEL <= score <= MAX_LEVEL:
             raise ValueError(
-                f"A dimension score must be from {MIN_LEVEL} to {MAX_LEVEL}, not {score}."
+                f"A barrier score must be from {MIN_LEVEL} to {MAX_LEVEL}, not {score}."
             )
     if not scores:
         return None

@@ -349,7 +349,7 @@ def answers_save(
     if response.is_submitted:
         raise AssessmentError("You have already submitted your answers.")
     if dimension.framework_id != assessment.round.framework_id:
-        raise AssessmentError("That part of the framework is not in this assessment.")
+        raise AssessmentError("That barrier is not in this assessment.")
     questions = {q.pk: q for q in dimension.questions.all()}
     unknown = set(answers) - set(questions)
     if unknown:
@@ -409,7 +409,7 @@ def response_submit(*, response: Response) -> None:
             f"{n} in {name}" for (name, _order), n in sorted(counts.items(), key=lambda i: i[0][1])
         )
         raise AssessmentError(
-            f"Answer every question in the parts assigned to you before you submit: {left} "
+            f"Answer every question in the barriers assigned to you before you submit: {left} "
             f"still need{'s' if len(missing) == 1 else ''} an answer. You can choose 'Don't know'."
         )
     if missing:
@@ -458,7 +458,7 @@ def assignments_save(
     _require_role(by, assessment.council, [CouncilRole.LEAD])
     _require_editable(assessment)
     if any(d.framework_id != assessment.round.framework_id for d in parts):
-        raise AssessmentError("That part of the framework is not in this assessment.")
+        raise AssessmentError("That barrier is not in this assessment.")
     chosen = {dimension: list(users) for dimension, users in parts.items()}
     people = {user.pk for users in chosen.values() for user in users}
     members = set(
@@ -477,7 +477,7 @@ def assignments_save(
             and DimensionAssignment.objects.version_of(assessment) != expected_version
         ):
             raise StaleAssignments(
-                "Someone else changed who answers which part while you had this page open. "
+                "Someone else changed who answers which barrier while you had this page open. "
                 "The page now shows their choices: make yours again and save."
             )
         current: dict[int, set[int]] = {}

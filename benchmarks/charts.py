@@ -217,7 +217,7 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
     if compared:
         summary = (
             f"{dashboard.council.name} is above the median of {group_name} in {above} of "
-            f"{len(compared)} dimensions that can be compared, and below it in {below}."
+            f"{len(compared)} barriers that can be compared, and below it in {below}."
         )
     else:
         summary = (
@@ -265,7 +265,7 @@ def distributions(dashboard: CouncilDashboard) -> Chart | None:
     )
     group_name = dashboard.group.name if dashboard.group else "the group"
     summary = (
-        f"For {len(shown)} dimensions, the chart shows how scores spread across {group_name} "
+        f"For {len(shown)} barriers, the chart shows how scores spread across {group_name} "
         f"and where {dashboard.council.name} sits; councils differ most on {_widest(shown)}."
     )
     return _box_chart("chart-distributions", shown, summary, marks=council)
@@ -359,7 +359,7 @@ def group_distributions(group_name: str, distributions: Sequence[Distribution]) 
     )
     if dimensions:
         summary = (
-            f"For {len(dimensions)} dimensions, the chart shows how member councils' scores "
+            f"For {len(dimensions)} barriers, the chart shows how member councils' scores "
             f"spread across {group_name}; they differ most on {_widest(dimensions)}."
         )
     else:

@@ -222,7 +222,7 @@ def _for(
                     items.append(
                         Waiting(
                             council,
-                            f"Answer your part: {name}",
+                            f"Answer your barrier: {name}",
                             reverse("assessments:dimension", args=[assessment.pk, code]),
                             closes,
                         )

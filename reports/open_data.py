@@ -50,9 +50,9 @@ OVERALL = "Overall score"
 def method_notes(min_group: int) -> list[str]:
     return [
         "Each figure summarises the frozen scores of councils whose chief executive signed off "
-        "the round's assessment. A council's score for a dimension is the mean of its agreed "
+        "the round's assessment. A council's score for a barrier is the mean of its agreed "
         f"answer levels ({MIN_LEVEL} to {MAX_LEVEL}); its overall score is the mean of its "
-        "dimension scores.",
+        "barrier scores.",
         f"A group with fewer than {min_group} councils with a score shows no figures. The 10th "
         f"and 90th percentiles, minimum and maximum need at least {2 * min_group} councils.",
         "A group is also withheld when comparing it with another published group could "

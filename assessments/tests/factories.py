@@ -42,7 +42,7 @@ class DimensionFactory(DjangoModelFactory):
 
     framework = factory.SubFactory(FrameworkFactory)
     code = factory.Sequence(lambda n: f"D{n}")
-    name = factory.Sequence(lambda n: f"Dimension {n}")
+    name = factory.Sequence(lambda n: f"Barrier {n}")
     order = factory.Sequence(lambda n: n + 1)
 
 
@@ -51,7 +51,7 @@ def small_framework(*, dimensions: int = 2, questions: int = 3, **kwargs) -> Fra
     framework = FrameworkFactory(**kwargs)
     for d in range(1, dimensions + 1):
         dimension = Dimension.objects.create(
-            framework=framework, code=f"DIM{d}", name=f"Dimension {d}", order=d
+            framework=framework, code=f"DIM{d}", name=f"Barrier {d}", order=d
         )
         for q in range(1, questions + 1):
             question = Question.objects.create(

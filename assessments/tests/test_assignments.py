@@ -42,7 +42,7 @@ def test_the_refusal_names_what_is_left_in_the_assigned_parts(personas, assessme
     )
     answer(assessment, personas.officer_a, second)  # answered another part, not theirs
 
-    with pytest.raises(AssessmentError, match="3 in Dimension 1 still need an answer"):
+    with pytest.raises(AssessmentError, match="3 in Barrier 1 still need an answer"):
         services.response_submit_for(assessment=assessment, user=personas.officer_a)
 
 
@@ -68,7 +68,7 @@ def test_one_save_gives_each_person_their_parts_and_one_email(personas, assessme
     assert newly == {personas.officer_a: [first, second], colleague: [first]}
     emails = {e.to_email: e.text_body for e in OutboxEmail.objects.all()}
     assert sorted(emails) == ["officer.a@hartlepool.example", "priya.shah@hartlepool.example"]
-    assert "- Dimension 1\n- Dimension 2" in emails["officer.a@hartlepool.example"]
+    assert "- Barrier 1\n- Barrier 2" in emails["officer.a@hartlepool.example"]
     # Saving the same again gives nobody anything new.
     again = services.assignments_save(
         assessment=assessment,

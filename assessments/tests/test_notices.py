@@ -154,7 +154,7 @@ def test_assigned_parts_are_emailed_to_the_officer_and_sending_them_tells_the_le
     subjects = sorted(m["Subject"] for m in messages)
     assert recipients(messages) == ["lead.a@hartlepool.example"] * 2
     assert subjects == [
-        "Every assigned part of Hartlepool's assessment is answered",
+        "Every assigned barrier in Hartlepool's assessment is answered",
         "Olivia Okafor has sent their answers for Hartlepool",
     ]
 
@@ -196,7 +196,7 @@ def test_reminders_14_and_3_days_before_closing_say_what_is_left(personas, round
 
     by_person = {str(m["To"]): text(m) for m in messages}
     assert sorted(by_person) == ["lead.a@hartlepool.example", "officer.a@hartlepool.example"]
-    assert f"Answer your part: {first.name}" in by_person["officer.a@hartlepool.example"]
+    assert f"Answer your barrier: {first.name}" in by_person["officer.a@hartlepool.example"]
     assert (
         "Agree the council's answers: 4 questions to go" in by_person["lead.a@hartlepool.example"]
     )

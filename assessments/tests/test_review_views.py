@@ -221,7 +221,7 @@ def test_the_lead_assigns_every_part_in_one_form(client, personas, assessment):
     client.force_login(personas.lead_a)
     page = client.get(url("assign", assessment)).content.decode()
     assert page.count("<form") == 2  # the assign form, and signing out
-    assert "Who should answer Dimension 1?" in page and "Who should answer Dimension 2?" in page
+    assert "Who should answer Barrier 1?" in page and "Who should answer Barrier 2?" in page
     data = assign_form(client, assessment)
     data["part_DIM1"] = [personas.officer_a.pk, personas.lead_a.pk]
     data["part_DIM2"] = [personas.officer_a.pk]
@@ -239,7 +239,7 @@ def test_the_lead_assigns_every_part_in_one_form(client, personas, assessment):
         AuditEvent.objects.filter(action=AuditAction.ASSIGNED).values_list("subject", flat=True)
     ) == {"DIM1", "DIM2"}
     page = client.get(url("assign", assessment)).content.decode()
-    assert "Saved who answers each part" in page
+    assert "Saved who answers each barrier" in page
     assert "Olivia Okafor (not answered yet)" in page
     # Clearing every box removes the assignments.
     data = assign_form(client, assessment)
@@ -260,7 +260,7 @@ def test_a_save_after_another_leads_change_is_caught_not_applied(client, persona
     response = client.post(url("assign", assessment), seen)
 
     assert response.status_code == 200
-    assert "Someone else changed who answers which part" in error_summary(response)
+    assert "Someone else changed who answers which barrier" in error_summary(response)
     assert {(a.dimension_id, a.user_id) for a in DimensionAssignment.objects.all()} == {
         (first.pk, personas.lead_a.pk)
     }
@@ -681,13 +681,13 @@ def test_results_show_the_frozen_scores(client, personas, assessment):
     page = client.get(url("results", assessment))
     rows = page.context["rows"]
     assert [(r["name"], r["score"], r["band"], r["coverage"]) for r in rows] == [
-        ("Dimension 1", Decimal("4.3"), "4 Embedded", 100),
-        ("Dimension 2", Decimal("2.3"), "2 Developing", 100),
+        ("Barrier 1", Decimal("4.3"), "4 Embedded", 100),
+        ("Barrier 2", Decimal("2.3"), "2 Developing", 100),
     ]
     assert rows[0]["respondents"] == 1
     assert page.context["overall"] == Decimal("3.3")
     html = page.content.decode()
-    assert "Highest: Dimension 1 4.3; lowest: Dimension 2 2.3." in html
+    assert "Highest: Barrier 1 4.3; lowest: Barrier 2 2.3." in html
     assert "3.3 out of 5" in html and "3 Defined" in html
 
 

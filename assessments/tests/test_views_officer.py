@@ -182,7 +182,7 @@ def test_overview_shows_completed_as_plain_text(client, personas, assessment):
     answer_everything(assessment, personas.officer_a)
     client.force_login(personas.officer_a)
     html = client.get(url("overview", assessment)).content.decode()
-    assert "You have completed 2 of 2 parts." in html
+    assert "You have completed 2 of 2 barriers." in html
     assert 'govuk-tag--grey">Not started' not in html
     assert url("check-answers", assessment) in html
 
@@ -244,7 +244,7 @@ def test_dimension_page_shows_questions_levels_and_guidance(client, personas, as
     response = client.get(dimension_url(assessment, second))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Part 2 of 2" in html
+    assert "Barrier 2 of 2" in html
     assert html.count("<h1") == 1
     q = questions(second)[0]
     assert f'id="id_q{q.pk}-answer"' in html  # the error summary's links land on this

@@ -113,4 +113,4 @@ def test_the_sector_report_carries_the_same_counts(personas, settings, tmp_path)
     assert "What member councils plan to improve" in html and "5 of 5" in html
     write_sector_xlsx(data, tmp_path / "r.xlsx")
     rows = list(load_workbook(tmp_path / "r.xlsx")["Planned targets"].values)
-    assert rows[1] == ("Dimension 1", 5, 5)
+    assert rows[1] == ("Barrier 1", 5, 5)

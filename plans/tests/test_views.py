@@ -87,7 +87,7 @@ def test_the_lead_adds_a_target_and_the_plan_page_shows_it(client, planning, per
     response = client.post(_url(planning, "plans:target-add"), _add_form(planning, personas))
     assert response.status_code == 302 and response["Location"] == _url(planning)
     page = client.get(_url(planning)).content.decode()
-    assert "Dimension 1" in page and "Agree a data sharing protocol" in page
+    assert "Barrier 1" in page and "Agree a data sharing protocol" in page
     assert "Olivia Okafor" in page and "Draft" in page
 
 

@@ -55,7 +55,7 @@ def test_an_officer_sees_their_parts_then_sending(personas, round_):
         assessment=assessment, dimension=second, users=[personas.officer_a], by=personas.lead_a
     )
     [item] = waiting_for(personas.officer_a)
-    assert item.text == "Answer your part: Dimension 2"
+    assert item.text == "Answer your barrier: Barrier 2"
     assert item.url == reverse("assessments:dimension", args=[assessment.pk, "DIM2"])
     assert item.closes_on == round_.closes_on
 

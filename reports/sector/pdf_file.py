@@ -38,7 +38,7 @@ _NO_RESULTS_CODE = "[x]"
 CHART_SUMMARY = (
     "Each box spans the middle half of councils' scores (lower to upper quartile), with the "
     "median marked inside; the whiskers reach the 10th and 90th percentiles where the group "
-    "has at least {double} councils, otherwise the quartiles. A withheld dimension has no box."
+    "has at least {double} councils, otherwise the quartiles. A withheld barrier has no box."
 )
 
 
@@ -160,7 +160,7 @@ def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
 
     if data.groups:
         tables["groups"] = PdfTable(
-            f"Median score by group and dimension, {round_name}",
+            f"Median score by group and barrier, {round_name}",
             ["Group", *codes],
             [PdfRow(g.name, [coded_median(f) for f in g.figures]) for g in data.groups],
             legend=f"{key} {_NO_RESULTS_CODE}: {NO_RESULTS}.",

@@ -67,9 +67,9 @@ def summary(data: SectorData) -> list[str]:
     if data.previous is None:
         sentences.append("There is no earlier round to compare with.")
     elif not changes:
-        sentences.append(f"No dimension's median can be compared with {data.previous.name}.")
+        sentences.append(f"No barrier's median can be compared with {data.previous.name}.")
     elif not any(change for _, change in changes):
-        sentences.append(f"No dimension's median changed since {data.previous.name}.")
+        sentences.append(f"No barrier's median changed since {data.previous.name}.")
     else:
         biggest, change = max(changes, key=lambda pair: abs(pair[1]))
         direction = "rose" if change > 0 else "fell"
@@ -117,13 +117,13 @@ def notes_sections(min_group: int) -> list[tuple[str, list[str]]]:
     k = min_group
     method = [
         "Only assessments signed off by the council's chief executive count. Each council "
-        f"scores itself {SCALE} on each dimension; a dimension's score is the mean of the "
+        f"scores itself {SCALE} on each barrier; a barrier's score is the mean of the "
         "council's agreed answers, to one decimal place, and the overall score is the mean of "
-        "the dimension scores it has. A dimension with no score is left out.",
+        "the barrier scores it has. A barrier with no score is left out.",
         "Medians, quartiles and percentiles use linear interpolation between the two nearest "
         "ordered scores (as PostgreSQL's percentile_cont). A score counts at its nearest level, "
         "halves up (2.5 is level 3). Every figure is rounded to two decimal places, halves up.",
-        "The change since the previous round compares the medians of the same dimension in "
+        "The change since the previous round compares the medians of the same barrier in "
         "the round that opened before this one (by code when the framework version changed). "
         "It is shown only when both medians were published.",
     ]

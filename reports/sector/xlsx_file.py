@@ -67,7 +67,7 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
     for label, value in _summary_rows(data):
         append(summary, [label, value])
 
-    by_dimension = sheet("By dimension", [10, 36, 40])
+    by_dimension = sheet("By barrier", [10, 36, 40])
     append(
         by_dimension,
         [

@@ -178,7 +178,7 @@ def council_dashboard_view(client: Client, personas) -> View:
     view = _counts(html)
     (label,) = re.findall(rf"{ALL_UK} \(([^)]*)\)", html)
     view |= {"councils": label.split()[0]} if label[0].isdigit() else _withheld(label)
-    return view | _subject_row(_row(html, "Scores by dimension", OVERALL))
+    return view | _subject_row(_row(html, "Scores by barrier", OVERALL))
 
 
 def _subject_row(cells: list[str]) -> View:
@@ -192,7 +192,7 @@ def _subject_row(cells: list[str]) -> View:
 def network_dashboard_view(client: Client, personas, network) -> View:
     client.force_login(personas.analyst)
     html = client.get(reverse("benchmarks:network", args=[network.slug])).content.decode()
-    cells = _row(html, "Member councils' scores by dimension", OVERALL)
+    cells = _row(html, "Member councils' scores by barrier", OVERALL)
     if len(cells) == 1:
         return _withheld(cells[0])
     councils, mean, median, middle, extremes = cells
@@ -207,7 +207,7 @@ def council_report_view(personas) -> View:
     html = council_report_html(
         council_id=personas.council_a.pk, group_slug="all", draw=lambda figure, **size: "<svg/>"
     )
-    return _counts(html) | _subject_row(_row(html, "Scores by dimension", OVERALL))
+    return _counts(html) | _subject_row(_row(html, "Scores by barrier", OVERALL))
 
 
 def member_briefing_view(personas) -> View:
@@ -266,7 +266,7 @@ def sector_xlsx_views(data, tmp_path) -> list[View]:
     path = tmp_path / "sector.xlsx"
     write_xlsx(data, path)
     sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in load_workbook(path)}
-    header, *rows = sheets["By dimension"]
+    header, *rows = sheets["By barrier"]
     views = [_xlsx_view(header, row) for row in rows if row[0] == "overall"]
     if not data.is_network:
         header, *rows = sheets["Groups"]

@@ -152,7 +152,7 @@ def test_the_report_of_the_planned_round_lists_the_plan(planning, personas, sett
         flat(member_briefing_html(council_id=personas.council_a.pk, group_slug="tier-plan"))
     )
     assert "The council's improvement plan, approved by the chief executive on" in briefing
-    assert "reach level 3 (Defined) in Dimension 1 by the 2026 to 2027 round" in briefing
+    assert "reach level 3 (Defined) in Barrier 1 by the 2026 to 2027 round" in briefing
 
 
 @pytest.mark.slow

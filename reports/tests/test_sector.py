@@ -328,7 +328,7 @@ def test_suppressed_results_carry_only_their_reason(sector):
 
 def test_change_compares_medians_by_dimension_code_across_framework_versions(sector):
     newer = FrameworkFactory(version=sector["latest"].framework.version + 1)
-    DimensionFactory(framework=newer, code="NEW", name="A new dimension", order=1)
+    DimensionFactory(framework=newer, code="NEW", name="A new barrier", order=1)
     DimensionFactory(framework=newer, code="DATA", name="Data sharing and use", order=2)
     later = AssessmentRoundFactory(
         framework=newer,
@@ -434,13 +434,13 @@ def test_xlsx_by_dimension_matches_the_stored_results(sector, tmp_path):
     sheets = _xlsx(data, tmp_path)
     assert list(sheets) == [
         "Summary",
-        "By dimension",
+        "By barrier",
         "Councils sharing by name",
         "Groups",
         "Notes",
     ]
 
-    header, *rows = sheets["By dimension"]
+    header, *rows = sheets["By barrier"]
     column = {name: i for i, name in enumerate(header)}
     subjects = [*sector["dimensions"], None]
     assert [row[0] for row in rows] == ["LEAD", "DATA", "overall"]
@@ -685,7 +685,7 @@ def test_every_xlsx_text_cell_is_neutralised_and_numbers_stay_numbers(scope, tmp
     assert summary["Round"] == "'\nRound"
     texts = [v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)]
     assert not any(text.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for text in texts)
-    header, lead, _overall = sheets["By dimension"]
+    header, lead, _overall = sheets["By barrier"]
     assert lead[1] == "'+Leadership"
     # The change is a negative number, kept numeric (a number is never a formula).
     assert lead[-1] == pytest.approx(-0.5)

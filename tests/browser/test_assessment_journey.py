@@ -34,7 +34,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
     page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("button", name=re.compile(r"^Start")).click()
     assert_accessible(page)
-    page.get_by_role("link", name="Dimension 1").click()
+    page.get_by_role("link", name="Barrier 1").click()
     _choose(page, "DIM1-01", "2 Developing")
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
@@ -44,7 +44,7 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
     signed_in_page(page, live_server, personas.officer_a, personas.password)
     page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
-    page.get_by_role("link", name="Dimension 1").click()
+    page.get_by_role("link", name="Barrier 1").click()
     expect(
         page.locator(f"#question-{Question.objects.get(code='DIM1-01').pk}").get_by_label(
             "2 Developing", exact=True
@@ -69,10 +69,10 @@ def test_from_first_answer_to_sign_off(page, live_server, personas):
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
     page.get_by_role("link", name="Agree the council's answers").click()
     assert_accessible(page)
-    for name in ("Dimension 1", "Dimension 2"):
+    for name in ("Barrier 1", "Barrier 2"):
         page.get_by_role("link", name=name).click()
         assert_accessible(page)
-        if name == "Dimension 2":
+        if name == "Barrier 2":
             # Only levels are suggested; "not applicable" is the lead's own call.
             page.get_by_role("group", name="Agreed answer for DIM2-02").get_by_label(
                 "Not applicable"

@@ -21,9 +21,7 @@ def drawn(page: Page, chart_id: str):
 
 
 def median_cell(page: Page, dimension_name: str) -> str:
-    row = page.locator("table", has_text="Scores by dimension").locator(
-        "tr", has_text=dimension_name
-    )
+    row = page.locator("table", has_text="Scores by barrier").locator("tr", has_text=dimension_name)
     return row.locator("td").nth(1).inner_text()
 
 
@@ -56,9 +54,9 @@ def test_the_chief_executive_compares_with_two_groups(page, live_server, persona
         + reverse("benchmarks:council", args=[personas.council_a.gss_code])
         + f"?round={sector['latest'].slug}&group=region-ne&submit=Show+comparison"
     )
-    expect(
-        page.locator("table", has_text="Scores by dimension").locator("caption")
-    ).to_contain_text("region-ne")
+    expect(page.locator("table", has_text="Scores by barrier").locator("caption")).to_contain_text(
+        "region-ne"
+    )
     region_median = (
         ReleasedResult.objects.current()
         .get(round=sector["latest"], peer_group__slug="region-ne", dimension=first)
@@ -86,14 +84,14 @@ def test_the_dashboard_reads_fully_without_javascript(browser, live_server, pers
     try:
         signed_in_page(page, live_server, personas.executive_a)
         page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
-        expect(page.locator("table", has_text="Scores by dimension")).to_be_visible()
+        expect(page.locator("table", has_text="Scores by barrier")).to_be_visible()
         expect(page.get_by_text("higher than", exact=False)).to_be_visible()
         # Charts are hidden, their summaries are not.
         expect(page.locator('[data-app-chart="chart-radar"]')).to_be_hidden()
         expect(page.locator("#chart-radar-summary")).to_be_visible()
         page.get_by_label("region-ne", exact=False).check()
         page.get_by_role("button", name="Show comparison").click()
-        expect(page.locator("table", has_text="Scores by dimension")).to_contain_text("region-ne")
+        expect(page.locator("table", has_text="Scores by barrier")).to_contain_text("region-ne")
     finally:
         context.close()
 
@@ -193,5 +191,5 @@ def test_the_dashboard_prints_without_navigation_forms_or_buttons(
     ):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.get_by_role("button", name="Show comparison")).to_be_hidden()
-    expect(page.locator("table", has_text="Scores by dimension")).to_be_visible()
+    expect(page.locator("table", has_text="Scores by barrier")).to_be_visible()
     expect(drawn(page, "chart-radar")).to_be_visible()

@@ -81,13 +81,13 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     signed_in_page(page, live_server, personas.lead_a, personas.password)
     page.goto(live_server.url + reverse("assessments:assign", args=[assessment.pk]))
     assert_accessible(page)
-    page.get_by_role("group", name="Who should answer Dimension 1?").get_by_label(
+    page.get_by_role("group", name="Who should answer Barrier 1?").get_by_label(
         "Olivia Okafor"
     ).check()
-    page.get_by_role("group", name="Who should answer Dimension 2?").get_by_label(
+    page.get_by_role("group", name="Who should answer Barrier 2?").get_by_label(
         "Priya Shah"
     ).check()
-    page.get_by_role("button", name="Save who answers each part").click()
+    page.get_by_role("button", name="Save who answers each barrier").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved who answers")
     assert_accessible(page)
     sign_out(page)
@@ -95,18 +95,18 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     # Each officer follows their email's link, answers only their part and sends.
     smtp_server.wait_for(2)
     olivia_mail = only(smtp_server, personas.officer_a.email, "for you to answer")
-    assert "- Dimension 1" in olivia_mail.get_body(("plain",)).get_content()
+    assert "- Barrier 1" in olivia_mail.get_body(("plain",)).get_content()
     signed_in_page(page, live_server, personas.officer_a, personas.password)
     # Home says what is waiting for her, on a phone too.
-    expect(page.locator(".govuk-task-list")).to_contain_text("Answer your part: Dimension 1")
+    expect(page.locator(".govuk-task-list")).to_contain_text("Answer your barrier: Barrier 1")
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.set_viewport_size({"width": 1280, "height": 800})
     answer_my_part(
         page,
-        link_in(olivia_mail, "Answer your parts"),
-        "Dimension 1",
+        link_in(olivia_mail, "Answer your barriers"),
+        "Barrier 1",
         ["2 Developing", "3 Defined"],
         "The digital strategy, 2025",
     )
@@ -117,14 +117,14 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     signed_in_page(page, live_server, priya, personas.password)
     answer_my_part(
         page,
-        link_in(priya_mail, "Answer your parts"),
-        "Dimension 2",
+        link_in(priya_mail, "Answer your barriers"),
+        "Barrier 2",
         ["4 Embedded", "4 Embedded"],
         "Cyber audit report",
     )
     smtp_server.wait_for(5)
     only(smtp_server, personas.lead_a.email, "Priya Shah has sent their answers")
-    every = only(smtp_server, personas.lead_a.email, "Every assigned part")
+    every = only(smtp_server, personas.lead_a.email, "Every assigned barrier")
 
     # The lead follows that email, sees who said what and why, agrees and submits.
     signed_in_page(page, live_server, personas.lead_a, personas.password)
@@ -132,8 +132,8 @@ def test_each_step_tells_the_next_person(page, live_server, personas, smtp_serve
     expect(page.locator("h1")).to_have_text("Agree the council's answers")
     assert_accessible(page)
     for part, officer, level, note in (
-        ("Dimension 1", "Olivia Okafor", "Level 2 (Developing)", "The digital strategy, 2025"),
-        ("Dimension 2", "Priya Shah", "Level 4 (Embedded)", "Cyber audit report"),
+        ("Barrier 1", "Olivia Okafor", "Level 2 (Developing)", "The digital strategy, 2025"),
+        ("Barrier 2", "Priya Shah", "Level 4 (Embedded)", "Cyber audit report"),
     ):
         page.get_by_role("link", name=part).click()
         said = page.locator("main")

@@ -40,9 +40,9 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     expect(page.locator(".govuk-task-list__status").first).to_have_text("Not started")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Dimension 1").click()
-    expect(page.locator("h1")).to_have_text("Dimension 1")
-    expect(page.locator(".govuk-caption-l")).to_contain_text("Part 1 of 2")
+    page.get_by_role("link", name="Barrier 1").click()
+    expect(page.locator("h1")).to_have_text("Barrier 1")
+    expect(page.locator(".govuk-caption-l")).to_contain_text("Barrier 1 of 2")
     assert_accessible(page)
 
     # A mistake first: nothing is kept, and the error summary says what to fix.
@@ -79,7 +79,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     signed_in_page(page, live_server, officer, personas.password)
     page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Continue")).click()
-    page.get_by_role("link", name="Dimension 1").click()
+    page.get_by_role("link", name="Barrier 1").click()
     expect(on_question(page, "DIM1-01").get_by_label("3 Defined", exact=True)).to_be_checked()
     expect(on_question(page, "DIM1-01").get_by_label("High")).to_be_checked()
     expect(
@@ -90,7 +90,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     # Finish the first part and the second.
     choose(page, "DIM1-03", "Don't know")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator("h1")).to_have_text("Dimension 2")
+    expect(page.locator("h1")).to_have_text("Barrier 2")
     for code, label in [
         ("DIM2-01", "1 Ad hoc"),
         ("DIM2-02", "4 Embedded"),
@@ -123,7 +123,7 @@ def test_officer_answers_over_two_sittings_and_sends_the_answers(page, live_serv
     page.get_by_role("link", name="Go back to the assessment").click()
     expect(page.locator(".govuk-inset-text")).to_contain_text("You can view your answers")
     assert_accessible(page)
-    page.get_by_role("link", name="Dimension 2").click()
+    page.get_by_role("link", name="Barrier 2").click()
     expect(page.locator("main form")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Level 4 (Embedded)")
     assert_accessible(page)
@@ -147,7 +147,7 @@ def test_a_dimension_page_works_without_javascript(browser, live_server, persona
         )
         choose(page, "DIM1-03", "Don't know")
         page.get_by_role("button", name="Save and continue").click()
-        expect(page.locator("h1")).to_have_text("Dimension 2")
+        expect(page.locator("h1")).to_have_text("Barrier 2")
 
         page.goto(live_server.url + reverse("assessments:dimension", args=[assessment.pk, "DIM1"]))
         expect(on_question(page, "DIM1-01").get_by_label("2 Developing")).to_be_checked()

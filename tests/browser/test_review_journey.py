@@ -66,13 +66,13 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
     assert_accessible(page)
 
     # Asking officers to answer a dimension.
-    page.get_by_role("link", name="Choose who answers each part").click()
-    expect(page.locator("h1")).to_have_text("Choose who answers each part")
+    page.get_by_role("link", name="Choose who answers each barrier").click()
+    expect(page.locator("h1")).to_have_text("Choose who answers each barrier")
     assert_accessible(page)
-    page.get_by_role("group", name="Who should answer Dimension 2?").get_by_label("Tom Two").check()
-    page.get_by_role("button", name="Save who answers each part").click()
+    page.get_by_role("group", name="Who should answer Barrier 2?").get_by_label("Tom Two").check()
+    page.get_by_role("button", name="Save who answers each barrier").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Saved who answers each part"
+        "Saved who answers each barrier"
     )
     assert_accessible(page)
     page.get_by_role("link", name="Back to progress").click()
@@ -82,8 +82,8 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
     expect(page.locator("h1")).to_have_text("Agree the council's answers")
     expect(page.locator(".govuk-task-list")).to_contain_text("flagged because officers disagree")
     assert_accessible(page)
-    page.get_by_role("link", name="Dimension 1").click()
-    expect(page.locator("h1")).to_have_text("Agree answers: Dimension 1")
+    page.get_by_role("link", name="Barrier 1").click()
+    expect(page.locator("h1")).to_have_text("Agree answers: Barrier 1")
     expect(page.locator("#question-" + str(_question(assessment, "DIM1-01").pk))).to_contain_text(
         "Officers disagree"
     )
@@ -126,9 +126,9 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
     # Saving again, knowingly, keeps the lead's answer.
     page.get_by_role("button", name="Save agreed answers").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Agreed answers saved for Dimension 1"
+        "Agreed answers saved for Barrier 1"
     )
-    page.get_by_role("link", name="Dimension 2").click()
+    page.get_by_role("link", name="Barrier 2").click()
     page.get_by_role("button", name="Save agreed answers").click()
     expect(page.locator(".govuk-task-list")).to_contain_text("2 of 2 answers agreed")
 
@@ -165,7 +165,7 @@ def test_lead_agrees_and_submits_then_the_chief_executive_signs_off(page, live_s
         "You have signed off the assessment"
     )
     expect(page.locator("#results-summary")).to_have_text(
-        "Highest: Dimension 1 3.0; lowest: Dimension 2 2.0."
+        "Highest: Barrier 1 3.0; lowest: Barrier 2 2.0."
     )
     assert_accessible(page)
     assert DimensionScore.objects.filter(assessment=assessment).count() == 2
