@@ -131,19 +131,20 @@ SYMBOLS = ("square", "diamond", "triangle-up", "triangle-down", "x", "cross", "s
 
 
 def two_lines(name: str, *, longest: int = 14) -> str:
-    """A long name broken at the space nearest its middle with Plotly's "<br>"; short ones as
-    they are. Plotly reads tick text as a little HTML, so the name's own &, < and > are
-    written as entities: a name is always text."""
+    """A long name wrapped at spaces into lines of about `longest` characters, joined with
+    Plotly's "<br>"; a short one as it is. Plotly reads tick text as a little HTML, so the
+    name's own &, < and > are written as entities: a name is always text."""
 
     def text(part: str) -> str:
         return part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    if len(name) <= longest or " " not in name:
-        return text(name)
-    middle = len(name) // 2
-    spaces = [i for i, c in enumerate(name) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return text(name[:cut]) + "<br>" + text(name[cut + 1 :])
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= longest:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(text(line) for line in lines)
 
 
 def radar(dashboard: CouncilDashboard) -> Chart | None:
@@ -238,7 +239,7 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
         },
         showlegend=True,
         height=480,
-        margin={"l": 90, "r": 90, "t": 40, "b": 30},
+        margin={"l": 115, "r": 115, "t": 50, "b": 40},
     )
     return Chart(id="chart-radar", figure=figure, summary=summary)
 

@@ -58,8 +58,9 @@ def test_another_councils_chart_data_or_a_made_up_chart_is_a_404(client, persona
         ("Cyber", "Cyber"),
         ("Procurement and commercial", "Procurement<br>and commercial"),
         ("Data sharing and use", "Data sharing<br>and use"),
+        ("Citizen engagement and inclusion", "Citizen<br>engagement and<br>inclusion"),
         ("Supercalifragilistic", "Supercalifragilistic"),
-        ("R&D <b>bold</b> claims", "R&amp;D &lt;b&gt;bold&lt;/b&gt;<br>claims"),
+        ("R&D <b>bold</b> claims", "R&amp;D<br>&lt;b&gt;bold&lt;/b&gt;<br>claims"),
     ],
 )
 def test_long_radar_labels_go_on_two_lines_and_stay_text(name, expected):
