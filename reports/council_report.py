@@ -134,7 +134,8 @@ def council_report_html(
         **_common(council, dashboard),
         "charts": charts,
         "appendix": agreed_answers(_assessment(council, dashboard)),
-        **_plan(council, dashboard),
+        "plan": _plan_page(council, dashboard),
+        **_planned(council, dashboard),
     }
     return render_to_string("reports/pdf/council_report.html", context)
 
@@ -143,13 +144,14 @@ def member_briefing_html(*, council_id: int, group_slug: str | None) -> str:
     """The members' briefing's page, which `build_member_briefing_pdf` prints."""
     council, dashboard = _load(council_id, group_slug)
     position = dashboard.overall.position if dashboard.overall else None
+    focus = focus_areas(dashboard)
     context = {
         **_common(council, dashboard),
         "improved": improved_areas(dashboard.dimensions),
         "strong": strong_areas(dashboard),
-        "focus": focus_areas(dashboard),
+        "focus": focus,
         "place": ordinal(position.rank) if position else "",
-        "plan_paragraph": plan_paragraph(plan_facts(_plan(council, dashboard)["plan"], dashboard)),
+        "plan_paragraph": plan_paragraph(plan_facts(_plan_page(council, dashboard), focus)),
     }
     return render_to_string("reports/pdf/member_briefing.html", context)
 
@@ -266,30 +268,40 @@ def _load(council_id: int, group_slug: str | None) -> tuple[Council, CouncilDash
     return council, dashboard
 
 
-def _plan(council: Council, dashboard: CouncilDashboard) -> dict[str, Any]:
-    """ "Our plan" (the plan made from the round reported on) and, from the second round,
-    "What we planned and what we achieved" (the previous plan, checked against this round).
-    A fixed number of queries whatever the plans' size."""
+def _plan_page(council: Council, dashboard: CouncilDashboard) -> plan_reads.PlanPage | None:
+    """The plan made from the round reported on, with every target's actions: four or five
+    queries whatever its size (`plans.reads.plan_page` prefetches; nothing is read per row)."""
     assert dashboard.round is not None
     found = plan_reads.current_plan(council, dashboard.round)
-    return {
-        "plan": plan_reads.plan_page(found, today=timezone.localdate()) if found else None,
-        "planned": plan_reads.planned_vs_achieved(council, dashboard.round),
-    }
+    return plan_reads.plan_page(found, today=timezone.localdate()) if found else None
 
 
-def plan_facts(page: plan_reads.PlanPage | None, dashboard: CouncilDashboard) -> PlanFacts | None:
-    """What the briefing's paragraph says, with the targets in the top priorities first."""
+def _planned(council: Council, dashboard: CouncilDashboard) -> dict[str, Any]:
+    """The previous plan checked against the round reported on (from the council's second
+    round), with a row for each target. Two queries."""
+    assert dashboard.round is not None
+    planned = plan_reads.planned_vs_achieved(council, dashboard.round)
+    # TargetRow spells a level the way the plan pages do ("Level 3 (Defined)").
+    rows = (
+        [plan_reads.TargetRow(target=t, actions=[], shown=[]) for t in planned.targets]
+        if planned
+        else []
+    )
+    return {"planned": planned, "planned_rows": rows}
+
+
+def plan_facts(page: plan_reads.PlanPage | None, focus: Sequence[Subject]) -> PlanFacts | None:
+    """What the briefing's paragraph says about the plan. Targets in the barriers the briefing
+    names under "what to focus on next" come first, in that order, so the paragraph speaks to
+    the council's top priorities; the rest follow in the framework's order."""
     if page is None or page.plan is None:
         return None
-    priority = {h.subject.code: n for n, h in enumerate(dashboard.priorities)}
-    rows = sorted(
-        page.rows,
-        key=lambda r: priority.get(r.target.dimension.code, len(priority)),
-    )
-    actions = [a for r in page.rows for a in r.actions]
+    priority = {s.code: n for n, s in enumerate(focus)}
+    # sorted() is stable: targets outside the priorities keep the framework's order.
+    rows = sorted(page.rows, key=lambda r: priority.get(r.target.dimension.code, len(priority)))
+    approved_at = page.plan.approved_at if page.plan.is_approved else None
     return PlanFacts(
-        approved_on=timezone.localdate(page.plan.approved_at) if page.plan.approved_at else None,
+        approved_on=timezone.localdate(approved_at) if approved_at else None,
         targets=[
             TargetFact(
                 subject=r.target.dimension.name
@@ -299,7 +311,7 @@ def plan_facts(page: plan_reads.PlanPage | None, dashboard: CouncilDashboard) ->
             )
             for r in rows
         ],
-        actions=len(actions),
+        actions=sum(len(r.actions) for r in page.rows),
         done=sum(r.done for r in page.rows),
         overdue=page.overdue,
     )
