@@ -8,19 +8,9 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils.text import slugify
 
-from core.forms import DateField, ErrorLinksMixin
+from core.forms import ErrorLinksMixin, date_field
 
 from .models import AssessmentRound, Framework
-
-
-def _date(label: str, hint: str) -> DateField:
-    field = DateField(label=label, help_text=hint)
-    field.error_messages.update(
-        required=f"Enter the {label.lower()}",
-        incomplete=f"Enter the {label.lower()} in full",
-        invalid=f"Enter the {label.lower()} as a real date",
-    )
-    return field
 
 
 class RoundForm(ErrorLinksMixin, forms.Form):
@@ -36,10 +26,12 @@ class RoundForm(ErrorLinksMixin, forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": "Select a framework from the list"},
     )
-    opens_on = _date(
+    opens_on = date_field(
         "Opening date", "The round opens at the start of this day. For example, 1 4 2027"
     )
-    closes_on = _date("Closing date", "The last day councils can answer. For example, 31 3 2028")
+    closes_on = date_field(
+        "Closing date", "The last day councils can answer. For example, 31 3 2028"
+    )
 
     def __init__(self, *args: Any, round: AssessmentRound | None = None, **kwargs: Any) -> None:
         if round is not None:

@@ -64,3 +64,15 @@ class DateField(DateInputField):
             return super().compress(data_list)
         except forms.ValidationError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+def date_field(label: str, hint: str, *, required: bool = True) -> DateField:
+    """A GOV.UK date input whose every error names the date: "Enter the due date", "Enter the
+    due date in full", "Enter the due date as a real date"."""
+    field = DateField(label=label, help_text=hint, required=required)
+    field.error_messages.update(
+        required=f"Enter the {label.lower()}",
+        incomplete=f"Enter the {label.lower()} in full",
+        invalid=f"Enter the {label.lower()} as a real date",
+    )
+    return field

@@ -15,22 +15,12 @@ from django import forms
 from accounts.models import User
 from assessments.models import AssessmentRound
 from assessments.scoring import LEVEL_NAMES, LEVELS
-from core.forms import DateField, ErrorLinksMixin
+from core.forms import ErrorLinksMixin, date_field
 
 from .models import Action, ActionStatus, Target
 from .services import ActionInput, TargetInput
 
 OUTSIDE = ""
-
-
-def _date(label: str, hint: str, *, required: bool = True) -> DateField:
-    field = DateField(label=label, help_text=hint, required=required)
-    field.error_messages.update(
-        required=f"Enter the {label.lower()}",
-        incomplete=f"Enter the {label.lower()} in full",
-        invalid=f"Enter the {label.lower()} as a real date",
-    )
-    return field
 
 
 def _helper(*fields: Any, submit: str) -> FormHelper:
@@ -78,7 +68,7 @@ class _ActionFields(forms.Form):
             max_length=120,
             required=False,
         )
-        self.fields[f"{prefix}due_on"] = _date(
+        self.fields[f"{prefix}due_on"] = date_field(
             "Due date", "For example, 31 3 2027", required=required
         )
         return [
@@ -133,6 +123,17 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         subject: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
+        if target is not None:
+            # Changing a target starts from what is saved, version included.
+            kwargs.setdefault(
+                "initial",
+                {
+                    "target_level": target.target_level,
+                    "target_round": str(target.target_round_id or ""),
+                    "target_date": target.target_date,
+                    "version": target.version,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.today = today
         self.rounds = {str(r.pk): r for r in rounds}
@@ -154,7 +155,7 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
             required=False,
             error_messages={"invalid_choice": "Choose a round from the list"},
         )
-        self.fields["target_date"] = _date(
+        self.fields["target_date"] = date_field(
             "Target date", "Or a date to reach it by. For example, 31 3 2028", required=False
         )
         layout: list[Any] = [
@@ -411,7 +412,7 @@ class CarryForm(ErrorLinksMixin, forms.Form):
                 "invalid_choice": "Choose actions from the list",
             },
         )
-        self.fields["new_due_on"] = _date(
+        self.fields["new_due_on"] = date_field(
             "New due date",
             "For the actions whose due date has passed. For example, 30 9 2027",
             required=False,

@@ -27,11 +27,6 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class PlanQuerySet(models.QuerySet["Plan"]):
-    def for_council(self, council: Council | int) -> PlanQuerySet:
-        return self.filter(council=council)
-
-
 class Plan(models.Model):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="plan")
     # The assessment's council, kept here so every read can be scoped without a join.
@@ -54,8 +49,6 @@ class Plan(models.Model):
     checked_against = models.ForeignKey(
         Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -157,9 +150,6 @@ OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatu
 class ActionQuerySet(models.QuerySet["Action"]):
     def open(self) -> ActionQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
-
-    def overdue(self, today: date) -> ActionQuerySet:
-        return self.open().filter(due_on__lt=today)
 
     def owned_by(self, user: Any) -> ActionQuerySet:
         return self.filter(owner=user)

@@ -554,18 +554,7 @@ def achieved_levels(
     """{target id: (comparable, level reached in `assessment`)}. A target is comparable when its
     barrier or question is in the assessment's framework, or carries on into it."""
     targets = list(targets)
-    framework_id = assessment.round.framework_id
-    old_frameworks = {t.dimension.framework_id for t in targets} - {framework_id}
-    dimensions: dict[int, int] = {}
-    questions: dict[int, int] = {}
-    if old_frameworks:
-        links = list(
-            Question.objects.filter(framework_id__in={*old_frameworks, framework_id}).values_list(
-                "pk", "dimension_id", "replaces_id", "replaces__dimension_id"
-            )
-        )
-        dimensions = dimension_lineage((d, rd) for _, d, _, rd in links)
-        questions = question_lineage((q, r) for q, _, r, _ in links)
+    successors = _successors(assessment.round.framework_id, targets)
     scores = dict(
         DimensionScore.objects.filter(assessment=assessment).values_list("dimension_id", "score")
     )
@@ -577,19 +566,46 @@ def achieved_levels(
     }
     found: dict[int, tuple[bool, int | None]] = {}
     for target in targets:
+        successor = successors.get(target.pk)
+        if successor is None:
+            found[target.pk] = (False, None)
+        elif successor[1] is not None:
+            found[target.pk] = (True, agreed.get(successor[1]))
+        else:
+            found[target.pk] = (True, level_band(scores.get(successor[0])))
+    return found
+
+
+def _successors(framework_id: int, targets: Iterable[Target]) -> dict[int, tuple[int, int | None]]:
+    """{target id: (dimension id, question id or None) in the framework}, for the targets whose
+    barrier or question is in it or carries on into it (`assessments.lineage`, as trends
+    follow). One query when a target comes from another framework version, none otherwise."""
+    targets = list(targets)
+    older = {t.dimension.framework_id for t in targets} - {framework_id}
+    dimensions: dict[int, int] = {}
+    questions: dict[int, int] = {}
+    question_dimension: dict[int, int] = {}
+    if older:
+        links = list(
+            Question.objects.filter(framework_id__in={*older, framework_id}).values_list(
+                "pk", "dimension_id", "replaces_id", "replaces__dimension_id"
+            )
+        )
+        dimensions = dimension_lineage((d, rd) for _, d, _, rd in links)
+        questions = question_lineage((q, r) for q, _, r, _ in links)
+        question_dimension = {q: d for q, d, _, _ in links}
+    found: dict[int, tuple[int, int | None]] = {}
+    for target in targets:
         same = target.dimension.framework_id == framework_id
         if target.question_id is not None:
             question_id = target.question_id if same else questions.get(target.question_id)
-            if question_id is None:
-                found[target.pk] = (False, None)
-            else:
-                found[target.pk] = (True, agreed.get(question_id))
+            if question_id is not None:
+                dimension_id = target.dimension_id if same else question_dimension[question_id]
+                found[target.pk] = (dimension_id, question_id)
         else:
-            dimension_id = target.dimension_id if same else dimensions.get(target.dimension_id)
-            if dimension_id is None:
-                found[target.pk] = (False, None)
-            else:
-                found[target.pk] = (True, level_band(scores.get(dimension_id)))
+            successor = target.dimension_id if same else dimensions.get(target.dimension_id)
+            if successor is not None:
+                found[target.pk] = (successor, None)
     return found
 
 
@@ -784,36 +800,15 @@ def _subjects_in(
 ) -> dict[int, tuple[Dimension, Question | None]]:
     """{old target id: (dimension, question) in the assessment's framework}, for the targets
     whose barrier or question carries on into it."""
-    targets = list(targets)
     framework_id = assessment.round.framework_id
-    links = list(
-        Question.objects.filter(
-            framework_id__in={framework_id, *(t.dimension.framework_id for t in targets)}
-        ).values_list("pk", "dimension_id", "replaces_id", "replaces__dimension_id")
-    )
-    dimensions = dimension_lineage((d, rd) for _, d, _, rd in links)
-    questions = question_lineage((q, r) for q, _, r, _ in links)
-    current_dimensions = {d.pk: d for d in Dimension.objects.filter(framework_id=framework_id)}
-    current_questions = {q.pk: q for q in Question.objects.filter(framework_id=framework_id)}
-    found: dict[int, tuple[Dimension, Question | None]] = {}
-    for target in targets:
-        if target.question_id is not None:
-            question = current_questions.get(
-                target.question_id
-                if target.question_id in current_questions
-                else questions.get(target.question_id, -1)
-            )
-            if question is not None:
-                found[target.pk] = (current_dimensions[question.dimension_id], question)
-        else:
-            dimension = current_dimensions.get(
-                target.dimension_id
-                if target.dimension_id in current_dimensions
-                else dimensions.get(target.dimension_id, -1)
-            )
-            if dimension is not None:
-                found[target.pk] = (dimension, None)
-    return found
+    successors = _successors(framework_id, targets)
+    dimensions = {d.pk: d for d in Dimension.objects.filter(framework_id=framework_id)}
+    questions = {q.pk: q for q in Question.objects.filter(framework_id=framework_id)}
+    return {
+        target_id: (dimensions[dimension_id], questions[question_id] if question_id else None)
+        for target_id, (dimension_id, question_id) in successors.items()
+        if dimension_id in dimensions and (question_id is None or question_id in questions)
+    }
 
 
 def actions_release_owner(*, user_id: int, council: Council) -> int:

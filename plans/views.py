@@ -177,22 +177,19 @@ def target_change(
     target = access.target_in(found, pk)
     today = _today()
     rounds = plan_reads.later_rounds(assessment)
-    initial = {
-        "target_level": target.target_level,
-        "target_round": str(target.target_round_id or ""),
-        "target_date": target.target_date,
-        "version": target.version,
-    }
-    form = TargetForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        starting=target.starting_level,
-        rounds=rounds,
-        members=[],
-        today=today,
-        target=target,
-        first_action=False,
-    )
+
+    def change_form(data: Any) -> TargetForm:
+        return TargetForm(
+            data,
+            starting=target.starting_level,
+            rounds=rounds,
+            members=[],
+            today=today,
+            target=target,
+            first_action=False,
+        )
+
+    form = change_form(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             services.target_change(
@@ -203,18 +200,9 @@ def target_change(
                 today=today,
             )
         except StaleChange as stale:
+            # The page shows what is saved now, with its version, and says why.
             target.refresh_from_db()
-            initial.update(version=target.version)
-            form = TargetForm(
-                None,
-                initial={**initial, "target_level": target.target_level},
-                starting=target.starting_level,
-                rounds=rounds,
-                members=[],
-                today=today,
-                target=target,
-                first_action=False,
-            )
+            form = change_form(None)
             form.stale = str(stale)  # type: ignore[attr-defined]
         except PlanError as error:
             form.add_error(None, str(error))

@@ -87,7 +87,7 @@ def test_only_the_lead_drafts_and_an_owner_must_be_in_the_council(planning, pers
             services.plan_for(assessment=planning.assessment, by=someone)
     with pytest.raises(PlanError, match="member of your council"):
         _target(planning, personas, owner=personas.officer_b)
-    assert not Plan.objects.exists() or not Target.objects.exists()
+    assert not Target.objects.exists()
 
 
 def test_a_question_from_another_framework_is_refused(planning, personas):
@@ -342,3 +342,42 @@ def test_someone_leaving_the_team_gives_up_their_open_actions(planning, personas
     assert PlanEvent.objects.filter(
         action=PlanEventAction.ACTION_CHANGED, note="The owner left the council's team."
     ).exists()
+
+
+def test_a_new_framework_version_keeps_what_carries_on_and_says_what_does_not(planning, personas):
+    """Version 2 carries barrier 1 and its first question on (`replaces`); barrier 2 is new."""
+    from assessments.models import AssessmentRound, Question
+    from assessments.tests.factories import small_framework
+
+    met = _target(planning, personas, question=planning.questions[0], level=3)
+    barrier = _target(planning, personas, level=3)
+    gone = services.target_add(
+        assessment=planning.assessment,
+        by=personas.lead_a,
+        dimension=planning.dimensions[1],
+        question=None,
+        values=TargetInput(3, planning.latest, None),
+        first_action=None,
+        today=TODAY,
+    )
+    v2 = small_framework(dimensions=2, questions=3, version=2)
+    for old, new in zip(
+        planning.questions[:3],
+        Question.objects.filter(framework=v2, dimension__order=1).order_by("order"),
+        strict=True,
+    ):
+        new.replaces = old
+        new.save()
+    AssessmentRound.objects.filter(pk=planning.latest.pk).update(framework=v2)
+    planning.latest.refresh_from_db()
+    nxt = submitted_assessment(
+        council=personas.council_a, round=planning.latest, lead=personas.lead_a, level=3
+    )
+    assessment_services.assessment_sign_off(assessment=nxt, by=personas.executive_a)
+
+    outcomes = dict(met.plan.targets.values_list("pk", "outcome"))
+    assert outcomes == {
+        met.pk: Outcome.MET,
+        barrier.pk: Outcome.MET,
+        gone.pk: Outcome.NOT_COMPARABLE,
+    }

@@ -319,3 +319,25 @@ def test_every_plan_page_costs_the_same_whatever_the_plans_size(
             expected_version=i + 1,
         )
     assert count() == small
+
+
+def test_a_stale_target_change_shows_what_is_saved_now(client, planning, personas):
+    target = _plan_with_actions(planning, personas)
+    services.target_change(
+        target=target,
+        by=personas.lead_a,
+        values=TargetInput(4, None, datetime.date(2027, 6, 30)),
+        expected_version=1,
+        today=TODAY,
+    )
+    client.force_login(personas.lead_a)
+    page = client.post(
+        _url(planning, "plans:target-change", target.pk),
+        {"target_level": "5", "target_round": str(planning.latest.pk), "version": "1"},
+    ).content.decode()
+    assert "Someone else changed this" in page
+    # The other person's change: level 4, by 30 June 2027, no round.
+    assert re.search(r'value="4"\s+checked', page)
+    assert 'name="target_date_0" value="30"' in page
+    assert re.search(r'<option value=""\s+selected', page)
+    assert 'name="version" value="2"' in page
