@@ -43,3 +43,10 @@ def network_for_analyst(user: Any, slug: str) -> Network:
         network__slug=slug,
     )
     return membership.network
+
+
+def council_for_sign_in_settings(user: Any, gss_code: str) -> Council:
+    """A council whose sign-in settings this person may change: its lead's, or any for staff."""
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return get_object_or_404(Council, gss_code=gss_code)
+    return council_for_lead(user, gss_code)

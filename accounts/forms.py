@@ -302,3 +302,236 @@ class ReminderEmailsForm(ErrorLinksMixin, forms.Form):
             Field.radios("reminders", legend_size=Size.MEDIUM, inline=False),
             submit="Save email settings",
         )
+
+
+class EmailForm(ErrorLinksMixin, forms.Form):
+    """The first step of signing in: the address decides between the council's own sign-in
+    service and a password."""
+
+    non_field_anchor = "#id_username"
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": EMAIL_ERRORS["invalid"],
+            "max_length": "Enter an email address of 254 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_email_field("username"), submit="Continue")
+
+
+def _code_field(name: str, autocomplete: str, width: int) -> Field:
+    return Field.text(
+        name,
+        field_width=width,
+        autocomplete=autocomplete,
+        spellcheck="false",
+        autocapitalize="none",
+    )
+
+
+class CodeForm(ErrorLinksMixin, forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(max_length=40, strip=True)
+
+    def __init__(self, *args: Any, recovery: bool = False, submit: str = "Continue", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        if recovery:
+            code.label = "Recovery code"
+            code.help_text = (
+                "One of the 10 codes you saved when you set up your authenticator app, like "
+                "abcde-fghjk. Each code works once."
+            )
+            code.error_messages = {
+                "required": "Enter a recovery code",
+                "max_length": "Enter a recovery code of 10 letters and numbers",
+            }
+            field = _code_field("code", "off", 10)
+        else:
+            code.label = "Code from your authenticator app"
+            code.help_text = "The 6-digit code shown in the app. It changes every 30 seconds."
+            code.error_messages = {
+                "required": "Enter the 6-digit code from your authenticator app",
+                "max_length": "Enter the 6-digit code from your authenticator app",
+            }
+            code.widget.attrs["inputmode"] = "numeric"
+            field = _code_field("code", "one-time-code", 5)
+        self.helper = _helper(field, submit=submit)
+
+
+class TwoFactorRemoveForm(ErrorLinksMixin, forms.Form):
+    non_field_anchor = "#id_confirm"
+
+    confirm = forms.BooleanField(
+        label="I understand I will sign in with only my password",
+        error_messages={"required": "Confirm you want to remove your authenticator app"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.checkbox("confirm"), submit="Remove authenticator app")
+        self.helper.layout[-1].field_classes = "govuk-button--warning"
+
+
+def _domain_list(text: str) -> list[str]:
+    return [part.strip().lower() for part in text.replace(",", "\n").split() if part.strip()]
+
+
+DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class IdentityProviderForm(ErrorLinksMixin, forms.Form):
+    """Connect a council's OpenID Connect provider. Entra ID and Google are presets."""
+
+    non_field_anchor = "#id_kind"
+
+    kind = forms.ChoiceField(
+        label="Which sign-in service does your council use?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select your council's sign-in service",
+            "invalid_choice": "Select your council's sign-in service",
+        },
+    )
+    tenant = forms.CharField(
+        label="Directory (tenant) ID",
+        required=False,
+        max_length=64,
+        help_text="For Microsoft Entra ID: on the app registration's Overview page, like "
+        "8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a.",
+    )
+    issuer = forms.URLField(
+        label="Issuer URL",
+        required=False,
+        max_length=250,
+        assume_scheme="https",
+        help_text="For another provider: the address its documentation calls the issuer. The "
+        "portal reads its settings from this address followed by "
+        "/.well-known/openid-configuration.",
+        error_messages={
+            "invalid": "Enter the issuer URL in the correct format, like "
+            "https://sign-in.example.gov.uk"
+        },
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=200,
+        help_text="Entra ID calls it the Application (client) ID.",
+        error_messages={"required": "Enter the client ID"},
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="The secret's value, not its ID. It is stored encrypted and never shown again.",
+    )
+    domains = forms.CharField(
+        label="Email domains it signs in",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One on each line, like hartlepool.gov.uk. Only addresses in these domains "
+        "can sign in through it.",
+        error_messages={"required": "Enter at least one email domain"},
+    )
+    enabled = forms.TypedChoiceField(
+        label="Should people sign in with it now?",
+        choices=[("yes", "Yes, send people with these addresses to it"), ("no", "No, not yet")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether people should sign in with it now",
+            "invalid_choice": "Select whether people should sign in with it now",
+        },
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, has_secret: bool = False, **kwargs: Any) -> None:
+        from .models import IdentityProviderKind
+
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [
+            Choice(
+                IdentityProviderKind.ENTRA.value,
+                IdentityProviderKind.ENTRA.label,
+                hint="Also called Azure Active Directory. Most councils use it.",
+            ),
+            Choice(IdentityProviderKind.GOOGLE.value, IdentityProviderKind.GOOGLE.label),
+            Choice(
+                IdentityProviderKind.OTHER.value,
+                IdentityProviderKind.OTHER.label,
+                hint="Any provider that follows the OpenID Connect standard.",
+            ),
+        ]
+        if has_secret:
+            self.fields[
+                "client_secret"
+            ].help_text = (
+                "Leave this empty to keep the saved secret. Enter a new one to replace it."
+            )
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.text("tenant", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
+            Field.text("issuer", field_width=Fluid.FULL, spellcheck="false"),
+            Field.text("client_id", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
+            Field.text("client_secret", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
+            Field.textarea("domains"),
+            Field.radios("enabled", legend_size=Size.SMALL),
+            "version",
+            submit="Save and check",
+        )
+
+    def clean_domains(self) -> list[str]:
+        import re
+
+        domains = _domain_list(self.cleaned_data["domains"])
+        if not domains:
+            raise forms.ValidationError("Enter at least one email domain")
+        wrong = [d.lstrip("@") for d in domains if not re.match(DOMAIN_PATTERN, d.lstrip("@"))]
+        if wrong:
+            raise forms.ValidationError(
+                "Enter domains like hartlepool.gov.uk, one on each line "
+                f"({wrong[0][:60]} is not one)"
+            )
+        return [d.lstrip("@") for d in domains]
+
+    def clean(self) -> dict[str, Any]:
+        from urllib.parse import urlsplit
+
+        from .models import IdentityProviderKind
+        from .sso import issuer_for
+
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        tenant = (cleaned.get("tenant") or "").strip()
+        issuer = (cleaned.get("issuer") or "").strip()
+        if kind == IdentityProviderKind.ENTRA:
+            import re
+
+            if not tenant:
+                self.add_error("tenant", "Enter the directory (tenant) ID")
+            elif not re.fullmatch(r"[A-Za-z0-9.-]{1,64}", tenant):
+                self.add_error(
+                    "tenant",
+                    "Enter the directory (tenant) ID, like 8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a",
+                )
+        elif kind == IdentityProviderKind.OTHER:
+            parts = urlsplit(issuer) if issuer else None
+            loopback = parts is not None and parts.hostname in {"127.0.0.1", "localhost", "::1"}
+            if not issuer:
+                self.add_error("issuer", "Enter the issuer URL")
+            elif parts is not None and parts.scheme != "https" and not loopback:
+                self.add_error("issuer", "Enter an issuer URL that starts with https://")
+        if kind and not self.errors:
+            cleaned["issuer_url"] = issuer_for(kind, tenant=tenant, issuer=issuer)
+        return cleaned

@@ -10,6 +10,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from councils.models import Council, Network
 
@@ -53,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Reminders before a round closes and of actions due. Emails that ask someone to act
     # (a sign-off waiting, an assessment returned, parts assigned) are always sent.
     reminder_emails = models.BooleanField(default=True)
+    # Raised by "sign out of all other sessions": a session made before it no longer matches
+    # the session hash below, so Django signs it out on its next request.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -72,6 +76,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret: Any = None) -> str:
+        # Epoch 0 keeps Django's own hash, so no session ends when this field arrives.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class CouncilRole(models.TextChoices):
@@ -207,3 +222,119 @@ class SignInCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed sign-ins since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
+class IdentityProviderKind(models.TextChoices):
+    ENTRA = "entra", "Microsoft Entra ID"
+    GOOGLE = "google", "Google Workspace"
+    OTHER = "other", "Another OpenID Connect provider"
+
+
+class IdentityProvider(models.Model):
+    """A council's own identity provider, for single sign-on with OpenID Connect.
+
+    It vouches only for the email domains listed against it (`IdentityProviderDomain`): an
+    address it asserts in any other domain is refused, so a council's directory can never sign
+    someone in as a person at another council. The client secret is encrypted at rest
+    (core.encryption), or read from the environment variable `secret_variable` names.
+    """
+
+    council = models.OneToOneField(
+        Council, on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    kind = models.CharField(max_length=8, choices=IdentityProviderKind.choices)
+    issuer = models.URLField("issuer URL", max_length=300)
+    client_id = models.CharField("client ID", max_length=200)
+    client_secret_encrypted = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Counts saves, so a change from an out-of-date page is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["council__short_name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.council.short_name}"
+
+    @property
+    def secret_variable(self) -> str:
+        """The environment variable that, when set, holds the secret instead of the database."""
+        return f"SSO_CLIENT_SECRET_{self.council.gss_code}"
+
+
+class IdentityProviderDomain(models.Model):
+    """An email domain a council's identity provider vouches for. One provider per domain, so
+    the sign-in page knows where to send an address."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class ExternalIdentity(models.Model):
+    """The person an identity provider knows by `subject` (the ID token's `sub`).
+
+    Linked on the first single sign-on; afterwards the provider's subject, not the email
+    address, decides who signs in, so a recycled address cannot take over an account.
+    """
+
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.CASCADE, related_name="identities"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="one_person_per_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="one_subject_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider}"
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN_PASSWORD = "signed_in_password", "Signed in with a password"
+    SIGNED_IN_CODE = "signed_in_code", "Signed in with a password and an authenticator app code"
+    SIGNED_IN_RECOVERY = "signed_in_recovery", "Signed in with a password and a recovery code"
+    SIGNED_IN_SSO = "signed_in_sso", "Signed in with your council's account"
+    SIGN_IN_REFUSED_CODE = "refused_code", "A wrong authenticator app or recovery code was entered"
+    SSO_LINKED = "sso_linked", "Your council's account was linked to the portal"
+    TWO_FACTOR_ADDED = "2fa_added", "Authenticator app added"
+    TWO_FACTOR_REMOVED = "2fa_removed", "Authenticator app removed"
+    RECOVERY_CODES_NEW = "recovery_new", "New recovery codes made"
+    RECOVERY_CODE_USED = "recovery_used", "Recovery code used"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    OTHER_SESSIONS_ENDED = "sessions_ended", "Signed out of all other sessions"
+    SIGNED_OUT_IDLE = "signed_out_idle", "Signed out after a time with no activity"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in or a change to how someone signs in, shown to them on "Your account"."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=20, choices=SecurityEventKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # Where from, as the person would recognise it: the client's address and browser.
+    client = models.CharField(max_length=45, blank=True)
+    browser = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="security_event_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

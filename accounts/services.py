@@ -1,9 +1,13 @@
 """Writes with rules for people, roles and invitations."""
 
+from __future__ import annotations
+
 import logging
+import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,14 +17,31 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.queue import enqueue_after_commit
 from councils.models import Council
 
 from . import throttle
-from .models import CouncilMembership, CouncilRole, Invitation, SignInCounter, User
+from .models import (
+    CouncilMembership,
+    CouncilRole,
+    ExternalIdentity,
+    IdentityProvider,
+    IdentityProviderDomain,
+    Invitation,
+    SecurityEvent,
+    SecurityEventKind,
+    SignInCounter,
+    User,
+)
 from .signals import member_removed
 from .tokens import make_invitation_token
+
+if TYPE_CHECKING:
+    from .sso import Asserted
 
 logger = logging.getLogger(__name__)
 
@@ -430,3 +451,256 @@ def sign_in_counters_purge() -> int:
     ended = timezone.now() - timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES)
     deleted, _ = SignInCounter.objects.filter(window_started_at__lte=ended).delete()
     return deleted
+
+
+# How people sign in: history, single sign-on, two-factor, sessions ----------------------
+
+
+def security_event_record(
+    *, user: User, kind: SecurityEventKind, client: str = "", user_agent: str = ""
+) -> SecurityEvent:
+    """Record a sign-in or a change to how someone signs in, for them to see."""
+    from core.client import browser_summary
+
+    return SecurityEvent.objects.create(
+        user=user, kind=kind, client=client[:45], browser=browser_summary(user_agent)
+    )
+
+
+def _can_manage_provider(*, council: Council, user: User) -> bool:
+    if user.is_staff:
+        return True
+    return (
+        CouncilMembership.objects.for_user(user)
+        .filter(council=council, role=CouncilRole.LEAD)
+        .exists()
+    )
+
+
+def identity_provider_save(
+    *,
+    council: Council,
+    by: User,
+    kind: str,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    domains: list[str],
+    enabled: bool,
+    version: int | None,
+) -> IdentityProvider:
+    """Connect the council's identity provider, or change it.
+
+    An empty `client_secret` keeps the stored one. `version` is the one the form was made
+    from (None for a new provider): a change from an out-of-date page is refused. Each domain
+    may belong to one provider only, so the sign-in page knows where to send an address.
+    """
+    from core.encryption import encrypt
+
+    if not _can_manage_provider(council=council, user=by):
+        raise PermissionDenied("Only the council's assessment lead or staff can do this.")
+    domains = sorted({domain.strip().lower() for domain in domains if domain.strip()})
+    with transaction.atomic():
+        provider = IdentityProvider.objects.select_for_update().filter(council=council).first()
+        if (provider.version if provider else None) != version:
+            raise ValidationError(
+                "Someone else changed these settings while you were editing them. "
+                "Check the settings below and make your change again."
+            )
+        taken = (
+            IdentityProviderDomain.objects.filter(domain__in=domains)
+            .exclude(provider__council=council)
+            .values_list("domain", flat=True)
+        )
+        if taken:
+            raise ValidationError(
+                {
+                    "domains": f"{', '.join(sorted(taken))} already signs in through another "
+                    "council's provider. Ask the portal's support team if this is wrong."
+                }
+            )
+        if provider is None:
+            provider = IdentityProvider(council=council, version=0)
+        if not client_secret and not provider.client_secret_encrypted:
+            if not os.environ.get(provider.secret_variable):
+                raise ValidationError({"client_secret": "Enter the client secret"})
+        provider.kind = kind
+        provider.issuer = issuer
+        provider.client_id = client_id
+        if client_secret:
+            provider.client_secret_encrypted = encrypt(client_secret)
+        provider.enabled = enabled
+        provider.updated_by = by
+        provider.updated_at = timezone.now()
+        provider.version += 1
+        provider.full_clean()
+        provider.save()
+        provider.domains.exclude(domain__in=domains).delete()
+        kept = set(provider.domains.values_list("domain", flat=True))
+        IdentityProviderDomain.objects.bulk_create(
+            IdentityProviderDomain(provider=provider, domain=domain)
+            for domain in domains
+            if domain not in kept
+        )
+    logger.info("%s saved the identity provider of %s", by.pk, council.gss_code)
+    return provider
+
+
+def identity_provider_remove(*, provider: IdentityProvider, by: User) -> None:
+    """Disconnect the provider: its people sign in with a password (or a reset link) again."""
+    if not _can_manage_provider(council=provider.council, user=by):
+        raise PermissionDenied("Only the council's assessment lead or staff can do this.")
+    provider.delete()
+    logger.info("%s removed the identity provider of %s", by.pk, provider.council.gss_code)
+
+
+def identity_sign_in(*, provider: IdentityProvider, asserted: Asserted) -> User:
+    """The person a checked ID token names, or SsoRefused.
+
+    The provider's subject decides once linked. Before that, the token's address links to the
+    account with that address, or to pending invitations for it (the invitation gives the
+    role; a sign-in alone never does). Anyone else is refused.
+    """
+    from .sso import SsoRefused
+
+    now = timezone.now()
+    with transaction.atomic():
+        identity = (
+            ExternalIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=provider, subject=asserted.subject)
+            .first()
+        )
+        if identity is not None:
+            if not identity.user.is_active:
+                raise SsoRefused("inactive")
+            identity.last_used_at = now
+            identity.save(update_fields=["last_used_at"])
+            return identity.user
+        user = User.objects.filter(email__iexact=asserted.email).first()
+        invitations = list(Invitation.objects.pending().filter(email__iexact=asserted.email))
+        if user is None and not invitations:
+            raise SsoRefused("not_invited", asserted.email)
+        if user is not None and not user.is_active:
+            raise SsoRefused("inactive")
+        if user is not None and user.external_identities.filter(provider=provider).exists():
+            # Linked to another person at the provider: never re-link on an address alone.
+            raise SsoRefused("other_subject", asserted.email)
+        if user is None:
+            user = User.objects.create_user(
+                email=asserted.email, password=None, full_name=asserted.name[:150]
+            )
+        for invitation in invitations:
+            try:
+                invitation_accept(invitation_id=invitation.pk, nonce=invitation.nonce, user=user)
+            except InvitationNotValid:
+                continue
+        ExternalIdentity.objects.create(
+            provider=provider, user=user, subject=asserted.subject, last_used_at=now
+        )
+        SecurityEvent.objects.create(user=user, kind=SecurityEventKind.SSO_LINKED)
+    return user
+
+
+def two_factor_start(*, user: User) -> TOTPDevice:
+    """A new authenticator app key for this person, unconfirmed until a code from it is
+    entered. Starting again replaces an unconfirmed key, never a confirmed one."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm the app with a code from it; its new recovery codes, or None if the code is
+    wrong. Any app set up before is replaced."""
+    from .two_factor import normalise_code
+
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    if not device.verify_token(normalise_code(code)):
+        return None
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(user)
+        SecurityEvent.objects.create(user=user, kind=SecurityEventKind.TWO_FACTOR_ADDED)
+    return codes
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    from .two_factor import new_recovery_code
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [new_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise PermissionDenied("Recovery codes come with an authenticator app.")
+        codes = _recovery_codes_replace(user)
+        SecurityEvent.objects.create(user=user, kind=SecurityEventKind.RECOVERY_CODES_NEW)
+    return codes
+
+
+def two_factor_remove(*, user: User) -> None:
+    """Remove the authenticator app and the recovery codes."""
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        if removed:
+            SecurityEvent.objects.create(user=user, kind=SecurityEventKind.TWO_FACTOR_REMOVED)
+
+
+@dataclass(frozen=True)
+class CodeRefused:
+    """A code was not accepted; `until` is set when the device must wait before another try."""
+
+    until: datetime | None = None
+
+
+def two_factor_verify(
+    *, user: User, code: str, recovery: bool, client: str = "", user_agent: str = ""
+) -> Device | CodeRefused:
+    """Check a code from the authenticator app, or a recovery code (used up once right).
+
+    django-otp throttles each device: after a wrong code it waits 1, 2, 4, ... seconds before
+    it checks another, and says until when. Wrong codes are recorded for the person to see.
+    """
+    model: type[TOTPDevice] | type[StaticDevice] = StaticDevice if recovery else TOTPDevice
+    device = model.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return CodeRefused()
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        return CodeRefused(until=(why or {}).get("locked_until"))
+    from .two_factor import normalise_code
+
+    if device.verify_token(normalise_code(code)):
+        if recovery:
+            security_event_record(
+                user=user,
+                kind=SecurityEventKind.RECOVERY_CODE_USED,
+                client=client,
+                user_agent=user_agent,
+            )
+        return device
+    security_event_record(
+        user=user, kind=SecurityEventKind.SIGN_IN_REFUSED_CODE, client=client, user_agent=user_agent
+    )
+    return CodeRefused()
+
+
+def sessions_end_others(*, user: User) -> None:
+    """Sign this person out everywhere: Django checks every session against a hash that
+    includes the epoch, so raising it ends them all. The caller keeps its own session with
+    `update_session_auth_hash`."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        user.refresh_from_db(fields=["session_epoch"])
+        SecurityEvent.objects.create(user=user, kind=SecurityEventKind.OTHER_SESSIONS_ENDED)

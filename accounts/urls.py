@@ -3,12 +3,22 @@ from django.urls import path, reverse_lazy
 
 from core.http import action, form_view, reads
 
-from . import forms, views
+from . import forms, sign_in_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("sign-in/", form_view(views.SignInView.as_view()), name="sign-in"),
+    path("sign-in/", form_view(sign_in_views.SignInView.as_view()), name="sign-in"),
+    path("sign-in/code/", sign_in_views.sign_in_code, name="sign-in-code"),
+    path(
+        "sign-in/recovery-code/",
+        sign_in_views.sign_in_code,
+        {"recovery": True},
+        name="sign-in-recovery-code",
+    ),
+    # The one redirect URL every council registers with its identity provider.
+    path("sign-in/sso/callback/", sign_in_views.sso_callback, name="sso-callback"),
+    path("sign-in/sso/<id:pk>/again/", sign_in_views.sso_again, name="sso-again"),
     path("sign-out/", action(auth_views.LogoutView.as_view()), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path(
@@ -74,7 +84,36 @@ urlpatterns = [
         ),
         name="password-change-done",
     ),
+    path("account/two-factor/", sign_in_views.two_factor_set_up, name="two-factor-set-up"),
+    path(
+        "account/two-factor/remove/",
+        sign_in_views.two_factor_remove,
+        name="two-factor-remove",
+    ),
+    path("account/recovery-codes/", sign_in_views.recovery_codes, name="recovery-codes"),
+    path(
+        "account/recovery-codes/new/",
+        sign_in_views.recovery_codes_renew,
+        name="recovery-codes-renew",
+    ),
+    path(
+        "account/sign-out-everywhere-else/",
+        sign_in_views.sessions_end_others,
+        name="sessions-end-others",
+    ),
+    path("account/history/", sign_in_views.history, name="history"),
+    path("account/keep-alive/", sign_in_views.keep_alive, name="keep-alive"),
     path("teams/", views.teams, name="teams"),
+    path(
+        "councils/<gss:gss_code>/sign-in-settings/",
+        views.sign_in_settings,
+        name="sign-in-settings",
+    ),
+    path(
+        "councils/<gss:gss_code>/sign-in-settings/remove/",
+        views.sign_in_settings_remove,
+        name="sign-in-settings-remove",
+    ),
     path("councils/<gss:gss_code>/team/", views.team, name="team"),
     path("councils/<gss:gss_code>/team/invite/", views.invite, name="invite"),
     path(

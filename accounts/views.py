@@ -1,5 +1,6 @@
-import math
+import os
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,35 +9,28 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
 
-from . import access, services
+from . import access, services, sso, two_factor
 from .forms import (
     AcceptInvitationForm,
+    IdentityProviderForm,
     InvitationForm,
     MemberForm,
     ReminderEmailsForm,
     SetPasswordForm,
-    SignInForm,
 )
-from .models import CouncilMembership, CouncilRole, Invitation, User
+from .models import (
+    CouncilMembership,
+    CouncilRole,
+    IdentityProvider,
+    IdentityProviderKind,
+    Invitation,
+    User,
+)
 from .tokens import read_invitation_token
-
-
-class SignInView(auth_views.LoginView):
-    form_class = SignInForm
-    template_name = "accounts/sign_in.html"
-    redirect_authenticated_user = True
-
-    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
-        if form.refusal is None:
-            return super().form_invalid(form)
-        minutes = math.ceil((form.refusal.until - timezone.now()).total_seconds() / 60)
-        context = {"scope": form.refusal.scope.name, "minutes": max(minutes, 1)}
-        return render(self.request, "accounts/locked_out.html", context, status=429)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -65,10 +59,20 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
+    recovery = two_factor.recovery_device(request.user)
     return render(
         request,
         "accounts/account.html",
-        {"memberships": memberships, "networks": networks, "form": form},
+        {
+            "memberships": memberships,
+            "networks": networks,
+            "form": form,
+            "has_two_factor": two_factor.has_two_factor(request.user),
+            "recovery_codes_left": recovery.token_set.count() if recovery else 0,
+            "identities": request.user.external_identities.select_related("provider__council"),
+            "sso_session": bool(request.session.get(two_factor.SSO_SESSION_KEY)),
+            "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+        },
     )
 
 
@@ -260,3 +264,108 @@ def _accept_as_existing_user(
         messages.success(request, f"You have joined {invitation.council.short_name}")
         return redirect("portal:home")
     return render(request, "accounts/accept_invitation_confirm.html", {"invitation": invitation})
+
+
+def _provider_initial(provider: IdentityProvider | None) -> dict[str, object]:
+    if provider is None:
+        return {"kind": IdentityProviderKind.ENTRA, "enabled": "yes"}
+    initial: dict[str, object] = {
+        "kind": provider.kind,
+        "client_id": provider.client_id,
+        "domains": "\n".join(d.domain for d in provider.domains.all()),
+        "enabled": "yes" if provider.enabled else "no",
+        "version": provider.version,
+    }
+    if provider.kind == IdentityProviderKind.ENTRA:
+        initial["tenant"] = provider.issuer.removeprefix(ENTRA_PREFIX).removesuffix("/v2.0")
+    elif provider.kind == IdentityProviderKind.OTHER:
+        initial["issuer"] = provider.issuer
+    return initial
+
+
+ENTRA_PREFIX = "https://login.microsoftonline.com/"
+
+
+@form_view
+def sign_in_settings(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    council = access.council_for_sign_in_settings(request.user, gss_code)
+    if needed := two_factor.strong_sign_in_needed(request, "change how your council signs in"):
+        return needed
+    provider = IdentityProvider.objects.filter(council=council).prefetch_related("domains").first()
+    has_secret = provider is not None and bool(
+        provider.client_secret_encrypted or os.environ.get(provider.secret_variable)
+    )
+    form = IdentityProviderForm(
+        request.POST if request.method == "POST" else None,
+        initial=_provider_initial(provider),
+        has_secret=has_secret,
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        issuer_field = {"entra": "tenant", "other": "issuer"}.get(data["kind"])
+        try:
+            sso.fetch_discovery(data["issuer_url"])
+            saved = services.identity_provider_save(
+                council=council,
+                by=request.user,
+                kind=data["kind"],
+                issuer=data["issuer_url"],
+                client_id=data["client_id"],
+                client_secret=data["client_secret"],
+                domains=data["domains"],
+                enabled=data["enabled"],
+                version=data["version"],
+            )
+        except sso.SsoRefused as refused:
+            url = sso.discovery_url(data["issuer_url"])
+            message = (
+                f"We could not read the provider's settings at {url}"
+                if refused.reason == "down"
+                else f"The provider's settings at {url} do not match: {refused.detail}"
+            )
+            form.add_error(issuer_field, message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            state = (
+                "People with these addresses now sign in with it"
+                if saved.enabled
+                else ("Nobody signs in with it until you turn it on")
+            )
+            messages.success(request, f"Your sign-in settings have been saved. {state}")
+            return redirect("accounts:sign-in-settings", gss_code=council.gss_code)
+    linked = provider.identities.count() if provider else 0
+    return render(
+        request,
+        "accounts/sign_in_settings.html",
+        {
+            "council": council,
+            "provider": provider,
+            "form": form,
+            "redirect_uri": sso.redirect_uri(),
+            "linked": linked,
+            "secret_variable": f"SSO_CLIENT_SECRET_{council.gss_code}",
+        },
+    )
+
+
+@form_view
+def sign_in_settings_remove(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
+    council = access.council_for_sign_in_settings(request.user, gss_code)
+    if needed := two_factor.strong_sign_in_needed(request, "change how your council signs in"):
+        return needed
+    provider = get_object_or_404(IdentityProvider, council=council)
+    if request.method == "POST":
+        services.identity_provider_remove(provider=provider, by=request.user)
+        messages.success(
+            request,
+            f"{council.short_name} no longer signs in through {provider.get_kind_display()}. "
+            "People sign in with a password; those without one can set it with "
+            "'I have forgotten my password'",
+        )
+        return redirect("accounts:sign-in-settings", gss_code=council.gss_code)
+    return render(
+        request,
+        "accounts/sign_in_settings_remove.html",
+        {"council": council, "provider": provider},
+    )

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import CouncilRole
+from accounts.two_factor import strong_sign_in_needed
 from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
 
@@ -126,6 +127,8 @@ def agree_index(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @form_view
 def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _for_lead(request, pk)
+    if needed := strong_sign_in_needed(request, "agree the council's answers"):
+        return needed
     questions_in_order = Question.objects.order_by("order").prefetch_related("descriptors")
     dimension = get_object_or_404(
         Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
@@ -188,6 +191,8 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
 @form_view
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _for_lead(request, pk)
+    if needed := strong_sign_in_needed(request, "submit the assessment"):
+        return needed
     form = SubmitForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
@@ -222,6 +227,8 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _ = access.assessment_for_member(request.user, pk, [CouncilRole.EXECUTIVE])
     action = request.POST.get("action") if request.method == "POST" else None
+    if needed := strong_sign_in_needed(request, "sign off the assessment"):
+        return needed
     approve_form = ApproveForm(request.POST if action == "approve" else None)
     return_form = ReturnForm(request.POST if action == "return" else None)
     if approve_form.is_bound and approve_form.is_valid():
@@ -314,6 +321,8 @@ def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @form_view
 def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = access.assessment_for_staff(request.user, pk)
+    if needed := strong_sign_in_needed(request, "reopen an assessment"):
+        return needed
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

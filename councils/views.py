@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import council_for_lead, network_for_analyst
 from accounts.models import NetworkMembership
+from accounts.two_factor import strong_sign_in_needed
 from accounts.types import AuthenticatedHttpRequest
 from core.http import form_view, reads
 
@@ -84,6 +85,8 @@ def network_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 @form_view
 def sharing(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
     council = council_for_lead(request.user, gss_code)
+    if needed := strong_sign_in_needed(request, "change sharing"):
+        return needed
     networks = list(council.networks.only("name").order_by("name"))
     current = dict(council.network_sharing.values_list("network_id", "by_name"))
     form = SharingForm(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.access import council_membership
 from accounts.models import CouncilRole
+from accounts.two_factor import strong_sign_in_needed
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from core.http import form_view, reads
@@ -416,6 +417,8 @@ def approve(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -
     found = access.plan_of(assessment)
     if found is None:
         raise Http404
+    if needed := strong_sign_in_needed(request, "approve the plan"):
+        return needed
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, button="Approve the plan"
     )
@@ -497,6 +500,8 @@ def sharing_change(request: AuthenticatedHttpRequest, gss_code: str, code: str) 
     barrier = next((b for b in plan_reads.sharing_offers(council) if b.code == code), None)
     if barrier is None:
         raise Http404
+    if needed := strong_sign_in_needed(request, "change what your council shares"):
+        return needed
     withdrawing = request.method == "POST" and request.POST.get("withdraw")
     initial = (
         {

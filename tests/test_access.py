@@ -26,6 +26,11 @@ PUBLIC = {
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
     "accounts:accept-invitation",
+    # The steps of signing in: a code after a password, and single sign-on.
+    "accounts:sign-in-code",
+    "accounts:sign-in-recovery-code",
+    "accounts:sso-callback",
+    "accounts:sso-again",
     "core:healthz",
     "core:favicon",
     "core:accessibility",
@@ -205,6 +210,10 @@ def test_public_page_answers_anonymously(client, route):
     assert response.status_code < 500
     if route.name == "core:favicon":
         assert response["Location"].startswith("/static/")
+        return
+    if route.name in {"accounts:sign-in-code", "accounts:sign-in-recovery-code"}:
+        # The code comes after a password: without one, start signing in.
+        assert urlsplit(response["Location"]).path == reverse("accounts:sign-in")
         return
     assert response.status_code not in (301, 302, 303, 307, 308), (
         f"{route} redirected an anonymous visitor to {response['Location']}"

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_forms_gds",
+    # Two-factor sign-in: authenticator apps (TOTP) and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "councils",
@@ -56,6 +60,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Before the sign-in check, so a session idle too long is signed out and sent to sign in.
+    "accounts.middleware.IdleSessionMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # @login_not_required (sign-in, password reset, public pages, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -233,6 +241,32 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Peer statistics from fewer councils than this are never shown.
 BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# A session with no request for this many minutes is signed out; pages warn a couple of
+# minutes before (GOV.UK's timeout warning), with a button to stay signed in.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+
+# Two-factor sign-in (accounts.two_factor). Chief executives, assessment leads and staff need an
+# authenticator app, or a sign-in through their council's identity provider, before they can
+# sign off, agree answers, publish or change sharing. `make run` relaxes it for the demo data.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Wrong codes make each device wait longer before the next try (1, 2, 4, ... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+# How long someone has, after their password, to enter their code.
+TWO_FACTOR_PENDING_MINUTES = 5
+
+# Single sign-on with a council's OpenID Connect provider (accounts.sso): how long to wait for
+# the provider, and the clock difference allowed when checking its tokens.
+SSO_TIMEOUT_SECONDS = env.int("SSO_TIMEOUT_SECONDS", default=10)
+SSO_CLOCK_LEEWAY_SECONDS = 60
+# Encrypts client secrets at rest (core.encryption); derived from SECRET_KEY when empty.
+FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
+FIELD_ENCRYPTION_KEY_FALLBACKS: list[str] = [
+    k for k in env.list("FIELD_ENCRYPTION_KEY_FALLBACKS", default=[]) if k
+]
 # Django's database sessions, refusing a cookie that holds no key Django could have made.
 SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -45,6 +45,9 @@ _RETIRED = {
 for _old, _new in _RETIRED.items():
     if env.str(_old, default=""):
         raise ImproperlyConfigured(f"{_old} is no longer read: set {_new} instead.")
+# Relaxing two-factor sign-in is for demo data only, never for a live portal.
+if not env.bool("TWO_FACTOR_REQUIRED", default=True):
+    raise ImproperlyConfigured("TWO_FACTOR_REQUIRED cannot be turned off in production.")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

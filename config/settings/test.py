@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Static files come from the finders in tests; there is no collected STATIC_ROOT to scan.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Most tests sign people in with force_login; accounts/tests/test_two_factor.py and the
+# browser journeys that check the rule switch it on.
+TWO_FACTOR_REQUIRED = False

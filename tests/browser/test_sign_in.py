@@ -19,28 +19,40 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 ERROR_TITLE = re.compile(r"^Error: ")
 
 
-def test_sign_in_page_is_accessible(page, live_server):
+def test_sign_in_page_is_accessible(page, live_server, personas):
     response = page.goto(sign_in_url(live_server))
 
     assert response is not None and response.status == 200
     expect(page.get_by_label("Email address")).to_be_visible()
+    # The address first: it decides between the council's own sign-in service and a password.
+    expect(page.get_by_label("Password", exact=True)).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(personas.officer_a.email)
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_label("Password", exact=True)).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_value(personas.officer_a.email)
     assert_accessible(page)
 
 
-def test_empty_submit_shows_error_summary(page, live_server):
+def test_empty_submit_shows_error_summary(page, live_server, personas):
     page.goto(sign_in_url(live_server))
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Continue").click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("Enter your email address")
-    expect(summary).to_contain_text("Enter your password")
     expect(page).to_have_title(ERROR_TITLE)
     # Each message links to its field.
     summary.get_by_role("link", name="Enter your email address").click()
     expect(page.get_by_label("Email address")).to_be_focused()
+    assert_accessible(page)
+
+    page.get_by_label("Email address").fill(personas.officer_a.email)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Sign in").click()
+    expect(summary).to_contain_text("Enter your password")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_accessible(page)
 
 
@@ -67,10 +79,9 @@ def test_sign_in_works_without_javascript(browser, live_server, personas):
     try:
         page = context.new_page()
         page.goto(sign_in_url(live_server))
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Continue").click()
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_contain_text("Enter your email address")
-        expect(summary).to_contain_text("Enter your password")
 
         fill_sign_in_form(page, personas.officer_a.email, "not-the-right-password")
         expect(summary).to_contain_text("Enter a correct email address and password")

@@ -1,0 +1,473 @@
+"""Signing in: the address first, then the council's own sign-in service or a password, then a
+code for those with an authenticator app. And what people manage about it on "Your account":
+the app, recovery codes, their other sessions and their sign-in history."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import requests
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from joserfc.errors import (
+    BadSignatureError,
+    ExpiredTokenError,
+    InvalidClaimError,
+    JoseError,
+    MissingClaimError,
+)
+
+from core.client import client_address
+from core.encryption import SecretUnreadable
+from core.http import action, form_view, reads
+
+from . import services, sso, two_factor
+from .forms import CodeForm, EmailForm, SignInForm, TwoFactorRemoveForm
+from .models import IdentityProvider, SecurityEventKind, User
+from .types import AuthenticatedHttpRequest
+
+# Between the redirect to a provider and its answer: which provider, and where to go after.
+SSO_PENDING_KEY = "sso_pending"
+# Recovery codes just made, shown once on the next page and then forgotten.
+NEW_CODES_KEY = "recovery_codes_new"
+# Set when a session was signed out for being idle, for the sign-in page to say so.
+IDLE_KEY = "signed_out_idle"
+
+
+def _record(request: HttpRequest, user: User, kind: SecurityEventKind) -> None:
+    services.security_event_record(
+        user=user,
+        kind=kind,
+        client=client_address(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+class SignInView(auth_views.LoginView):
+    """The address first: one in a domain whose council connected its own sign-in service goes
+    there; any other gets the password form. `?method=password`, or a POST with a password,
+    is the password form straight away, for people whose council's service is down."""
+
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("method") == "password":
+            return super().get(request, *args, **kwargs)
+        return self._email_step(EmailForm())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "password" in request.POST:
+            return super().post(request, *args, **kwargs)
+        form = EmailForm(request.POST)
+        if not form.is_valid():
+            return self._email_step(form)
+        email = form.cleaned_data["username"]
+        provider = sso.provider_for_email(email)
+        if provider is not None:
+            return sso_start(request, provider, next_url=self.get_success_url(), email=email)
+        password_form = self.get_form_class()(request, initial={"username": email})
+        return self.render_to_response(self.get_context_data(form=password_form))
+
+    def _email_step(self, form: EmailForm) -> HttpResponse:
+        idle = self.request.session.pop(IDLE_KEY, False)
+        context = self.get_context_data(form=form, idle_minutes=settings.SESSION_IDLE_MINUTES)
+        context["signed_out_idle"] = idle
+        return render(self.request, "accounts/sign_in_email.html", context)
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            # The password was right; the session is not signed in until the code is.
+            self.request.session[two_factor.PENDING_SESSION_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:sign-in-code")
+        response = super().form_valid(form)
+        _record(self.request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
+        return response
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        if form.refusal is None:
+            return super().form_invalid(form)
+        minutes = math.ceil((form.refusal.until - timezone.now()).total_seconds() / 60)
+        context = {"scope": form.refusal.scope.name, "minutes": max(minutes, 1)}
+        return render(self.request, "accounts/locked_out.html", context, status=429)
+
+
+# Single sign-on ---------------------------------------------------------------------------
+
+# What each refusal tells the person: a heading, what happened, and the HTTP status.
+SSO_REFUSALS: dict[str, tuple[str, str, int]] = {
+    "down": (
+        "Your council's sign-in service is not answering",
+        "We could not reach {provider}. Try again in a few minutes. If you have a password for "
+        "the portal, you can sign in with it instead.",
+        502,
+    ),
+    "refused": (
+        "Your council's sign-in service did not sign you in",
+        "{provider} said it could not sign you in. If you did not cancel, ask your council's IT "
+        "service desk whether your account may use the {service}.",
+        403,
+    ),
+    "state": (
+        "Your sign-in did not finish",
+        "It took too long, or it was started in another window or tab. Start again.",
+        400,
+    ),
+    "token": (
+        "We could not check who signed you in",
+        "The answer from {provider} did not pass the portal's checks, so you are not signed "
+        "in. Try again. If it happens again, tell your council's assessment lead, who can check "
+        "the portal's settings with your IT service desk.",
+        400,
+    ),
+    "settings": (
+        "Your council's sign-in settings need to be entered again",
+        "The portal cannot read the client secret saved for {provider}. Ask your council's "
+        "assessment lead to enter it again on the sign-in settings page.",
+        503,
+    ),
+    "not_invited": (
+        "You have not been invited to the portal",
+        "{provider} signed you in as {email}, but nobody has invited that address to the "
+        "{service}. Ask your council's assessment lead to invite you, then sign in again.",
+        403,
+    ),
+    "domain": (
+        "Your council's sign-in service cannot sign in this address",
+        "{provider} signed you in as {email}, which is not in an email domain your council "
+        "told the portal it looks after. Ask your council's assessment lead to check the "
+        "domains on the sign-in settings page.",
+        403,
+    ),
+    "unverified": (
+        "Your email address has not been confirmed",
+        "{provider} says it has not confirmed that {email} is yours, so the portal cannot use "
+        "it to sign you in. Ask your council's IT service desk.",
+        403,
+    ),
+    "no_email": (
+        "Your council's sign-in service did not say who you are",
+        "{provider} did not send your email address, which the portal needs to know who you "
+        "are. Ask your council's IT service desk to include the email claim.",
+        403,
+    ),
+    "inactive": (
+        "Your account has been closed",
+        "Ask your council's assessment lead for help.",
+        403,
+    ),
+    "other_subject": (
+        "Your account is linked to someone else",
+        "Your portal account ({email}) is already linked to a different account at {provider}. "
+        "Ask the portal's support team to check it.",
+        403,
+    ),
+}
+
+# Technical details of a token that failed its checks, for the IT service desk.
+TOKEN_PROBLEMS = {
+    "aud": "The token was issued for a different service (its audience is wrong).",
+    "exp": "The token had expired.",
+    "iat": "The token's time of issue is wrong.",
+    "iss": "The token was issued by a different provider (its issuer is wrong).",
+    "nonce": "The token does not belong to this sign-in (its nonce is wrong).",
+}
+
+
+def _token_problem(error: JoseError) -> str:
+    if isinstance(error, ExpiredTokenError):
+        return TOKEN_PROBLEMS["exp"]
+    if isinstance(error, InvalidClaimError | MissingClaimError):
+        claim = getattr(error, "claim", "")
+        return TOKEN_PROBLEMS.get(claim, f"The token's {claim} claim is wrong or missing.")
+    if isinstance(error, BadSignatureError):
+        return "The token's signature does not match the provider's published keys."
+    return f"The token could not be read ({error.error})."
+
+
+def sso_refusal(
+    request: HttpRequest, provider: IdentityProvider | None, refused: sso.SsoRefused
+) -> HttpResponse:
+    title, body, status = SSO_REFUSALS[refused.reason]
+    name = provider.get_kind_display() if provider else "your council's sign-in service"
+    if provider is not None and provider.kind == "other":
+        name = f"{provider.council.short_name}'s sign-in service"
+    context = {
+        "title": title,
+        "body": body.format(provider=name, email=refused.detail, service=settings.SERVICE_NAME),
+        "detail": refused.detail if refused.reason in {"token", "down", "refused"} else "",
+        "provider": provider,
+    }
+    return render(request, "accounts/sso_refused.html", context, status=status)
+
+
+def sso_start(
+    request: HttpRequest, provider: IdentityProvider, *, next_url: str, email: str = ""
+) -> HttpResponse:
+    """Send the person to their council's sign-in service (Authlib adds state, nonce, PKCE)."""
+    try:
+        client = sso.client_for(provider)
+        sso.check_issuer(client.load_server_metadata(), provider.issuer)
+        request.session[SSO_PENDING_KEY] = {"provider": provider.pk, "next": next_url}
+        extra = {"login_hint": email} if email else {}
+        return client.authorize_redirect(request, sso.redirect_uri(), **extra)
+    except sso.SsoRefused as refused:
+        return sso_refusal(request, provider, refused)
+    except SecretUnreadable:
+        return sso_refusal(request, provider, sso.SsoRefused("settings"))
+    except (requests.RequestException, ValueError) as error:
+        return sso_refusal(request, provider, sso.SsoRefused("down", type(error).__name__))
+
+
+@login_not_required
+@action
+def sso_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Try again" on a refusal page: the same council's service, from the start."""
+    provider = IdentityProvider.objects.select_related("council").filter(pk=pk, enabled=True)
+    found = provider.first()
+    if found is None:
+        return redirect("accounts:sign-in")
+    return sso_start(request, found, next_url=reverse(settings.LOGIN_REDIRECT_URL))
+
+
+@login_not_required
+@reads
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """The provider's answer: the code is exchanged, the ID token checked, the person found."""
+    pending = request.session.pop(SSO_PENDING_KEY, None) or {}
+    provider = (
+        IdentityProvider.objects.select_related("council")
+        .filter(pk=pending.get("provider"), enabled=True)
+        .first()
+    )
+    if provider is None:
+        return sso_refusal(request, None, sso.SsoRefused("state"))
+    try:
+        client = sso.client_for(provider)
+        token = client.authorize_access_token(request, leeway=settings.SSO_CLOCK_LEEWAY_SECONDS)
+        sso.check_issuer(client.load_server_metadata(), provider.issuer)
+        claims = token.get("userinfo")
+        if not claims:
+            raise sso.SsoRefused("token", "The provider sent no ID token.")
+        domains = list(provider.domains.values_list("domain", flat=True))
+        asserted = sso.asserted_identity(claims, domains)
+        user = services.identity_sign_in(provider=provider, asserted=asserted)
+    except sso.SsoRefused as refused:
+        return sso_refusal(request, provider, refused)
+    except MismatchingStateError:
+        return sso_refusal(request, provider, sso.SsoRefused("state"))
+    except OAuthError as error:
+        reason = "refused" if request.GET.get("error") else "token"
+        detail = f"{error.error}: {error.description}" if error.description else str(error.error)
+        return sso_refusal(request, provider, sso.SsoRefused(reason, detail[:300]))
+    except JoseError as error:
+        return sso_refusal(request, provider, sso.SsoRefused("token", _token_problem(error)))
+    except SecretUnreadable:
+        return sso_refusal(request, provider, sso.SsoRefused("settings"))
+    except (requests.RequestException, ValueError) as error:
+        return sso_refusal(request, provider, sso.SsoRefused("down", type(error).__name__))
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[two_factor.SSO_SESSION_KEY] = provider.pk
+    _record(request, user, SecurityEventKind.SIGNED_IN_SSO)
+    return redirect(_safe_next(request, pending.get("next")))
+
+
+# The code after the password ----------------------------------------------------------------
+
+
+def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+    pending = request.session.get(two_factor.PENDING_SESSION_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - pending.get("at", 0) > settings.TWO_FACTOR_PENDING_MINUTES * 60:
+        request.session.pop(two_factor.PENDING_SESSION_KEY, None)
+        return None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return (user, pending) if user else None
+
+
+@login_not_required
+@form_view
+def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
+    """The second step: after a password (who is pending in the session), or for someone
+    signed in whose session has not had a code yet (before signing off, say)."""
+    if request.user.is_authenticated:
+        assert isinstance(request.user, User)
+        user, pending = request.user, None
+        next_url = _safe_next(request, request.GET.get("next"))
+        if two_factor.is_strong(request):
+            return redirect(next_url)
+    else:
+        found = _pending_user(request)
+        if found is None:
+            messages.info(
+                request, "Sign in again: it has been too long since you entered your password"
+            )
+            return redirect("accounts:sign-in")
+        user, pending = found
+        next_url = _safe_next(request, pending.get("next"))
+    form = CodeForm(request.POST if request.method == "POST" else None, recovery=recovery)
+    locked_until = None
+    if form.is_bound and form.is_valid():
+        checked = services.two_factor_verify(
+            user=user,
+            code=form.cleaned_data["code"],
+            recovery=recovery,
+            client=client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        if isinstance(checked, services.CodeRefused):
+            locked_until = checked.until
+            if locked_until is None:
+                form.add_error(
+                    "code",
+                    "The recovery code is not right, or it has been used"
+                    if recovery
+                    else "The code is not right. Check your app and enter the code it shows now",
+                )
+        else:
+            if pending is not None:
+                request.session.pop(two_factor.PENDING_SESSION_KEY, None)
+                login(request, user, backend=pending["backend"])
+                kind = (
+                    SecurityEventKind.SIGNED_IN_RECOVERY
+                    if recovery
+                    else SecurityEventKind.SIGNED_IN_CODE
+                )
+                _record(request, user, kind)
+            otp_login(request, checked)
+            if recovery:
+                left = checked.token_set.count()  # type: ignore[attr-defined]
+                messages.info(
+                    request,
+                    f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+                    "Make new ones from Your account if you are running out",
+                )
+            return redirect(next_url)
+    wait = None
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "accounts/sign_in_code.html",
+        {
+            "form": form,
+            "recovery": recovery,
+            "wait_seconds": wait,
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+# Your account: the authenticator app, recovery codes, sessions, history ----------------------
+
+
+@form_view
+def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
+    device = two_factor.totp_device(request.user, confirmed=False)
+    if device is None:
+        device = services.two_factor_start(user=request.user)
+    form = CodeForm(request.POST if request.method == "POST" else None, submit="Continue")
+    if form.is_bound and form.is_valid():
+        codes = services.two_factor_confirm(
+            user=request.user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is None:
+            form.add_error("code", "The code is not right. Enter the code the app shows now")
+        else:
+            otp_login(request, device)
+            _record(request, request.user, SecurityEventKind.TWO_FACTOR_ADDED)
+            request.session[NEW_CODES_KEY] = codes
+            request.session["recovery_codes_next"] = _safe_next(request, request.GET.get("next"))
+            return redirect("accounts:recovery-codes")
+    return render(
+        request,
+        "accounts/two_factor_set_up.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(device),
+            "secret": two_factor.secret_for_typing(device),
+            "replacing": two_factor.has_two_factor(request.user),
+        },
+    )
+
+
+@reads
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    codes = request.session.pop(NEW_CODES_KEY, None)
+    if not codes:
+        return redirect("accounts:account")
+    next_url = request.session.pop("recovery_codes_next", reverse("accounts:account"))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": [two_factor.shown_recovery_code(code) for code in codes], "next": next_url},
+    )
+
+
+@action
+def recovery_codes_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:account")
+    request.session[NEW_CODES_KEY] = services.recovery_codes_renew(user=request.user)
+    return redirect("accounts:recovery-codes")
+
+
+@form_view
+def two_factor_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:account")
+    form = TwoFactorRemoveForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.two_factor_remove(user=request.user)
+        messages.success(request, "Your authenticator app has been removed")
+        return redirect("accounts:account")
+    return render(request, "accounts/two_factor_remove.html", {"form": form})
+
+
+@action
+def sessions_end_others(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.sessions_end_others(user=request.user)
+    # This session carries on; every other one fails its check on its next request.
+    update_session_auth_hash(request, request.user)
+    messages.success(request, "You have been signed out everywhere else")
+    return redirect("accounts:account")
+
+
+@reads
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    events = request.user.security_events.all()[:50]
+    return render(request, "accounts/history.html", {"events": events})
+
+
+@action
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the time-out warning: any request counts as activity."""
+    return HttpResponse(status=204)
