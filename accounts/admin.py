@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
 
+from . import two_factor
 from .models import CouncilMembership, Invitation, NetworkMembership, User
 
 
@@ -54,3 +57,17 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "council__name"]
     readonly_fields = ["nonce", "sent_at", "accepted_at", "accepted_by", "created_at"]
     autocomplete_fields = ["council"]
+
+
+_staff_may_enter = admin.site.has_permission
+
+
+def _has_permission(request: HttpRequest) -> bool:
+    # Staff change anything from here, so the admin site needs the same strong sign-in as
+    # publishing: without it, admin_sign_in asks for a code or an authenticator app.
+    return _staff_may_enter(request) and (
+        not settings.TWO_FACTOR_REQUIRED or two_factor.is_strong(request)
+    )
+
+
+admin.site.has_permission = _has_permission  # type: ignore[method-assign]

@@ -105,6 +105,14 @@ class PasswordResetForm(ErrorLinksMixin, auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_email_field("email"), submit="Send reset link")
 
+    def get_users(self, email: str) -> Any:
+        # Django skips accounts without a usable password; here those are people who signed in
+        # through their council's provider, and the link is how they get a password if their
+        # council disconnects it.
+        from .models import User
+
+        return User.objects.filter(email__iexact=email, is_active=True)
+
 
 class _NewPasswordMixin:
     fields: dict[str, forms.Field]

@@ -80,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def _get_session_auth_hash(self, secret: Any = None) -> str:
         # Epoch 0 keeps Django's own hash, so no session ends when this field arrives.
         if not self.session_epoch:
-            return super()._get_session_auth_hash(secret=secret)
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}:{self.session_epoch}",

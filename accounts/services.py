@@ -602,6 +602,13 @@ def identity_sign_in(*, provider: IdentityProvider, asserted: Asserted) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class CodeRefused:
+    """A code was not accepted; `until` is set when the device must wait before another try."""
+
+    until: datetime | None = None
+
+
 def two_factor_start(*, user: User) -> TOTPDevice:
     """A new authenticator app key for this person, unconfirmed until a code from it is
     entered. Starting again replaces an unconfirmed key, never a confirmed one."""
@@ -610,15 +617,18 @@ def two_factor_start(*, user: User) -> TOTPDevice:
         return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the app with a code from it; its new recovery codes, or None if the code is
-    wrong. Any app set up before is replaced."""
+def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | CodeRefused:
+    """Confirm the app with a code from it; its new recovery codes, or CodeRefused (with a
+    time to wait after wrong codes). Any app set up before is replaced."""
     from .two_factor import normalise_code
 
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        return CodeRefused(until=(why or {}).get("locked_until"))
     if not device.verify_token(normalise_code(code)):
-        return None
+        return CodeRefused()
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -655,13 +665,6 @@ def two_factor_remove(*, user: User) -> None:
         StaticDevice.objects.filter(user=user).delete()
         if removed:
             SecurityEvent.objects.create(user=user, kind=SecurityEventKind.TWO_FACTOR_REMOVED)
-
-
-@dataclass(frozen=True)
-class CodeRefused:
-    """A code was not accepted; `until` is set when the device must wait before another try."""
-
-    until: datetime | None = None
 
 
 def two_factor_verify(

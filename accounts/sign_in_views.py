@@ -102,7 +102,7 @@ class SignInView(auth_views.LoginView):
             # The password was right; the session is not signed in until the code is.
             self.request.session[two_factor.PENDING_SESSION_KEY] = {
                 "user": user.pk,
-                "backend": user.backend,
+                "backend": user.backend,  # type: ignore[attr-defined]
                 "at": time.time(),
                 "next": self.get_success_url(),
             }
@@ -264,7 +264,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(SSO_PENDING_KEY, None) or {}
     provider = (
         IdentityProvider.objects.select_related("council")
-        .filter(pk=pending.get("provider"), enabled=True)
+        .filter(pk=pending.get("provider") or 0, enabled=True)
         .first()
     )
     if provider is None:
@@ -309,7 +309,7 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     if time.time() - pending.get("at", 0) > settings.TWO_FACTOR_PENDING_MINUTES * 60:
         request.session.pop(two_factor.PENDING_SESSION_KEY, None)
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user = User.objects.filter(pk=pending.get("user") or 0, is_active=True).first()
     return (user, pending) if user else None
 
 
@@ -334,7 +334,6 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
         user, pending = found
         next_url = _safe_next(request, pending.get("next"))
     form = CodeForm(request.POST if request.method == "POST" else None, recovery=recovery)
-    locked_until = None
     if form.is_bound and form.is_valid():
         checked = services.two_factor_verify(
             user=user,
@@ -344,14 +343,7 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         if isinstance(checked, services.CodeRefused):
-            locked_until = checked.until
-            if locked_until is None:
-                form.add_error(
-                    "code",
-                    "The recovery code is not right, or it has been used"
-                    if recovery
-                    else "The code is not right. Check your app and enter the code it shows now",
-                )
+            form.add_error("code", _code_refusal(checked, recovery=recovery))
         else:
             if pending is not None:
                 request.session.pop(two_factor.PENDING_SESSION_KEY, None)
@@ -364,26 +356,30 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
                 _record(request, user, kind)
             otp_login(request, checked)
             if recovery:
-                left = checked.token_set.count()  # type: ignore[attr-defined]
+                left = checked.token_set.count()
                 messages.info(
                     request,
                     f"You have {left} recovery code{'s' if left != 1 else ''} left. "
                     "Make new ones from Your account if you are running out",
                 )
             return redirect(next_url)
-    wait = None
-    if locked_until is not None:
-        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
     return render(
         request,
         "accounts/sign_in_code.html",
-        {
-            "form": form,
-            "recovery": recovery,
-            "wait_seconds": wait,
-            "next": request.GET.get("next", ""),
-        },
+        {"form": form, "recovery": recovery, "next": request.GET.get("next", "")},
     )
+
+
+def _code_refusal(refused: services.CodeRefused, *, recovery: bool) -> str:
+    if refused.until is not None:
+        wait = max(1, math.ceil((refused.until - timezone.now()).total_seconds()))
+        return (
+            f"You have entered too many wrong codes. Wait {wait} second{'s' if wait != 1 else ''}, "
+            "then enter the code again"
+        )
+    if recovery:
+        return "The recovery code is not right, or it has been used"
+    return "The code is not right. Check your app and enter the code it shows now"
 
 
 # Your account: the authenticator app, recovery codes, sessions, history ----------------------
@@ -399,8 +395,8 @@ def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
         codes = services.two_factor_confirm(
             user=request.user, device=device, code=form.cleaned_data["code"]
         )
-        if codes is None:
-            form.add_error("code", "The code is not right. Enter the code the app shows now")
+        if isinstance(codes, services.CodeRefused):
+            form.add_error("code", _code_refusal(codes, recovery=False))
         else:
             otp_login(request, device)
             _record(request, request.user, SecurityEventKind.TWO_FACTOR_ADDED)

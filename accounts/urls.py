@@ -67,7 +67,7 @@ urlpatterns = [
     path(
         "account/password/",
         form_view(
-            auth_views.PasswordChangeView.as_view(
+            views.PasswordChangeView.as_view(
                 form_class=forms.PasswordChangeForm,
                 template_name="accounts/password_change_form.html",
                 success_url=reverse_lazy("accounts:password-change-done"),

@@ -19,6 +19,7 @@ from .forms import (
     IdentityProviderForm,
     InvitationForm,
     MemberForm,
+    PasswordChangeForm,
     ReminderEmailsForm,
     SetPasswordForm,
 )
@@ -28,6 +29,7 @@ from .models import (
     IdentityProvider,
     IdentityProviderKind,
     Invitation,
+    SecurityEventKind,
     User,
 )
 from .tokens import read_invitation_token
@@ -38,6 +40,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Only the person who reads the account's email gets here: their lockout ends.
         services.sign_in_lock_clear(user=form.user)
+        services.security_event_record(user=form.user, kind=SecurityEventKind.PASSWORD_CHANGED)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.security_event_record(user=form.user, kind=SecurityEventKind.PASSWORD_CHANGED)
         return response
 
 
@@ -234,7 +244,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "accounts/accept_invitation.html",
-        {"invitation": invitation, "form": form},
+        {
+            "invitation": invitation,
+            "form": form,
+            "provider": sso.provider_for_email(invitation.email),
+        },
     )
 
 
@@ -369,3 +383,21 @@ def sign_in_settings_remove(request: AuthenticatedHttpRequest, gss_code: str) ->
         "accounts/sign_in_settings_remove.html",
         {"council": council, "provider": provider},
     )
+
+
+@login_not_required
+@reads
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """Stands in for the admin site's own sign-in page: there is one sign-in for everyone.
+
+    The admin site sends anyone without staff access here. Someone signed in who is not staff
+    would be sent on to sign in, then back to the admin site, for ever: for them the admin
+    site does not exist. Staff whose session has had no second factor are asked for one.
+    """
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            needed = two_factor.strong_sign_in_needed(request, "use the administration pages")
+            return needed or redirect("admin:index")
+        raise Http404
+    query = request.GET.urlencode()
+    return redirect(reverse("accounts:sign-in") + (f"?{query}" if query else ""))

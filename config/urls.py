@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from core import converters
-from core import views as core_views
 
 # Before the apps' URL modules are read: they use these converters.
 converters.register()
@@ -22,6 +22,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("open-data/", include("reports.open_data_urls")),
     # One sign-in page for everyone: the admin site sends people to the service's own.
-    path("admin/login/", core_views.admin_sign_in),
+    path("admin/login/", accounts_views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from . import health
@@ -51,20 +50,3 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers and the admin site ask for /favicon.ico whatever the page links to.
     return redirect(static("images/favicon.svg"), permanent=True)
-
-
-@login_not_required
-@reads
-def admin_sign_in(request: HttpRequest) -> HttpResponse:
-    """Stands in for the admin site's own sign-in page: there is one sign-in for everyone.
-
-    The admin site sends anyone without staff access here. Someone signed in who is not staff
-    would be sent on to sign in, then back to the admin site, for ever: for them the admin
-    site does not exist.
-    """
-    if request.user.is_authenticated:
-        if request.user.is_staff:
-            return redirect("admin:index")
-        raise Http404
-    query = request.GET.urlencode()
-    return redirect(reverse("accounts:sign-in") + (f"?{query}" if query else ""))
