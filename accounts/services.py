@@ -467,6 +467,14 @@ def security_event_record(
     )
 
 
+def security_events_purge() -> int:
+    """Delete sign-in history older than SECURITY_EVENT_RETENTION_DAYS (the privacy notice
+    states the same setting). Idempotent."""
+    cutoff = timezone.now() - timedelta(days=settings.SECURITY_EVENT_RETENTION_DAYS)
+    deleted, _ = SecurityEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 def _can_manage_provider(*, council: Council, user: User) -> bool:
     if user.is_staff:
         return True

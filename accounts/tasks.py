@@ -16,3 +16,8 @@ def purge_expired_invitations() -> int:
 @shared_task
 def purge_sign_in_counters() -> int:
     return services.sign_in_counters_purge()
+
+
+@shared_task
+def purge_security_events() -> int:
+    return services.security_events_purge()

@@ -29,7 +29,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @reads
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    # The setting the purge job reads, so the notice states the period actually applied.
+    return render(
+        request,
+        "core/privacy.html",
+        {"security_event_days": settings.SECURITY_EVENT_RETENTION_DAYS},
+    )
 
 
 @login_not_required

@@ -211,3 +211,17 @@ def test_staying_signed_in_is_a_post(client, personas):
     client.force_login(personas.officer_a)
     assert client.post(reverse("accounts:keep-alive")).status_code == 204
     assert client.get(reverse("accounts:keep-alive")).status_code == 405
+
+
+def test_sign_in_history_is_kept_as_long_as_the_privacy_notice_says(client, personas, settings):
+    from accounts import services
+
+    services.security_event_record(user=personas.officer_a, kind=SecurityEventKind.TWO_FACTOR_ADDED)
+    days = settings.SECURITY_EVENT_RETENTION_DAYS
+    notice = client.get(reverse("core:privacy")).content.decode()
+    assert f"Your sign-in history is deleted after {days} days" in notice
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=days - 1)):
+        assert services.security_events_purge() == 0
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=days + 1)):
+        assert services.security_events_purge() == 1

@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "*/30 * * * *": every 30 minutes.
         "schedule": crontab(minute="*/30"),
     },
+    "accounts-purge-security-events": {
+        "task": "accounts.tasks.purge_security_events",
+        # crontab.guru "20 4 * * *": at 04:20 every day.
+        "schedule": crontab(hour="4", minute="20"),
+    },
     "reports-expire": {
         "task": "reports.tasks.expire_reports",
         # crontab.guru "45 * * * *": at minute 45 past every hour.
@@ -245,6 +250,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # minutes before (GOV.UK's timeout warning), with a button to stay signed in.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+
+# Sign-in history (accounts.SecurityEvent) is deleted after this many days (privacy notice).
+SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=365)
 
 # Two-factor sign-in (accounts.two_factor). Chief executives, assessment leads and staff need an
 # authenticator app, or a sign-in through their council's identity provider, before they can
