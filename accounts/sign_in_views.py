@@ -194,6 +194,9 @@ SSO_REFUSALS: dict[str, tuple[str, str, int]] = {
 # Technical details of a token that failed its checks, for the IT service desk.
 TOKEN_PROBLEMS = {
     "aud": "The token was issued for a different service (its audience is wrong).",
+    # A token for several audiences must name the portal as its authorised party; one for
+    # another service names neither.
+    "azp": "The token was issued for a different service (its audience is wrong).",
     "exp": "The token had expired.",
     "iat": "The token's time of issue is wrong.",
     "iss": "The token was issued by a different provider (its issuer is wrong).",
