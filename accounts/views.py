@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts.types import AuthenticatedHttpRequest
+from core.client import client_address
 from core.http import action, form_view, reads
 
 from . import access, services, sso, two_factor
@@ -236,6 +237,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationNotValid:
             return render(request, "accounts/invitation_not_valid.html", status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.security_event_record(
+            user=user,
+            kind=SecurityEventKind.SIGNED_IN_PASSWORD,
+            client=client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
         messages.success(
             request,
             f"Your account is ready. You have joined {invitation.council.short_name}",

@@ -174,3 +174,44 @@ def test_disconnecting_asks_first(client, personas, issuer):
     assert "Are you sure" in client.get(remove).content.decode()
     client.post(remove)
     assert not IdentityProvider.objects.exists()
+
+
+def _started(client, personas, issuer) -> dict[str, str]:
+    """Connect the provider, start signing in, and return the authorisation request's query."""
+    client.force_login(personas.lead_a)
+    client.post(SETTINGS, form(issuer=issuer))
+    client.post(reverse("accounts:sign-out"))
+    response = client.post(reverse("accounts:sign-in"), {"username": personas.officer_a.email})
+    return {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+
+
+def test_an_answer_with_a_state_this_browser_did_not_send_is_refused(client, personas, issuer):
+    _started(client, personas, issuer)
+
+    response = client.get(
+        reverse("accounts:sso-callback"), {"code": "a-code", "state": "not-the-state"}
+    )
+
+    assert response.status_code == 400
+    assert "Your sign-in did not finish" in response.content.decode()
+    assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_an_answer_nobody_started_is_refused(client, db):
+    response = client.get(reverse("accounts:sso-callback"), {"code": "a-code", "state": "x"})
+    assert response.status_code == 400
+    assert "Your sign-in did not finish" in response.content.decode()
+
+
+def test_a_provider_that_refuses_gets_a_clear_page(client, personas, issuer):
+    query = _started(client, personas, issuer)
+
+    response = client.get(
+        reverse("accounts:sso-callback"),
+        {"error": "access_denied", "error_description": "User cancelled", "state": query["state"]},
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your council&#x27;s sign-in service did not sign you in" in page
+    assert "access_denied: User cancelled" in page

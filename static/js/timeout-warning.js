@@ -64,7 +64,8 @@ if (dialog && typeof dialog.showModal === "function" && document.getElementById(
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrf.value },
       });
-      if (!response.ok) {
+      // Anything but 204 (a redirect to the sign-in page, say) means the session has ended.
+      if (response.status !== 204) {
         signedOut();
         return;
       }
