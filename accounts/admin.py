@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
 from .models import CouncilMembership, Invitation, NetworkMembership, User
@@ -71,3 +73,36 @@ def _has_permission(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _has_permission  # type: ignore[method-assign]
+
+
+# django-otp's own admin pages show a person's authenticator key as a QR code; staff need only
+# to see who has an app and to remove a lost one.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "confirmed", "last_used_at"]
+    search_fields = ["user__email"]
+    fields = readonly_fields = ("user", "name", "confirmed", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "last_used_at"]
+    search_fields = ["user__email"]
+    fields = readonly_fields = ("user", "name", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

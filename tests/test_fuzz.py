@@ -285,9 +285,14 @@ PARAMETER_NAMES = sorted(
 
 
 def _excluded(model: type) -> bool:
-    # Sessions change with every request; sign-in counters count refused sign-ins, which is
-    # what they are for.
-    return model is Session or model.__name__.startswith("SignIn")
+    # Sessions change with every request; sign-in counters count refused sign-ins, and
+    # authenticator apps' throttles and the sign-in history record refused codes, which is what
+    # they are for.
+    return (
+        model is Session
+        or model.__name__.startswith("SignIn")
+        or model.__name__ in {"TOTPDevice", "StaticDevice", "SecurityEvent"}
+    )
 
 
 # Every table, the many-to-many ones Django makes included, but sessions and sign-in counters.
