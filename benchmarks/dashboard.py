@@ -349,6 +349,55 @@ def council_dashboard(
 _NO_RESULT: tuple[None, None, None] = (None, None, None)
 
 
+@dataclass(frozen=True)
+class GroupPositions:
+    """Where the council stands in one group it may see: a Subject per barrier, then overall."""
+
+    group: PeerGroup
+    subjects: list[Subject]
+
+
+def council_positions(council: Council, assessment: Assessment) -> list[GroupPositions]:
+    """The council's place in every group it may see, in one signed-off round, by the same
+    rules as the dashboard: the current release's published figures only (a withheld result
+    gives no figure and no position), and a position only where the release counted the
+    council with the score it has now. Six queries, whatever the number of groups."""
+    groups = visible_groups(council)
+    released = _results([assessment.round_id], groups)
+    dimensions = list(Dimension.objects.for_framework(assessment.round.framework_id))
+    scores = _scores_by_round(council, [assessment], assessment.round.framework_id).get(
+        assessment.round_id, {}
+    )
+    counted = counted_scores(council.pk, (found[2] for found in released.values()))
+    positions = []
+    for group in groups:
+        subjects = []
+        for dimension in [*dimensions, None]:
+            key = dimension.pk if dimension else None
+            figures, distribution, set_id = released.get(
+                (assessment.round_id, group.pk, key), _NO_RESULT
+            )
+            score = scores.get(key)
+            published = figures is not None and figures.published
+            subjects.append(
+                Subject(
+                    dimension_id=key,
+                    code=dimension.code if dimension else "overall",
+                    name=dimension.name if dimension else "Overall score",
+                    score=score,
+                    previous=None,
+                    figures=figures,
+                    position=(
+                        position_from(distribution, score)
+                        if published and set_id is not None and counted.get(set_id) == score
+                        else None
+                    ),
+                )
+            )
+        positions.append(GroupPositions(group=group, subjects=subjects))
+    return positions
+
+
 def _round_index(
     assessments: Sequence[Assessment],
     released: Mapping[tuple[int, int, int | None], tuple[GroupFigures | None, object, object]],

@@ -185,8 +185,30 @@ def _sign_in_redirect(client, path: str) -> tuple[bool, str]:
     return False, "; ".join(seen)
 
 
+# The API (api/) answers for itself, never with the sign-in page: 401 without a token, except
+# its schema, its documentation and the open data.
+API_PUBLIC = {"api:openapi-json", "api:openapi-view", "api:open_data", "api:api-root"}
+
+
+def _is_api(route: Route) -> bool:
+    return route.name.startswith("api:")
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC], ids=str)
+@pytest.mark.parametrize("route", [r for r in ROUTES if _is_api(r)], ids=str)
+def test_the_api_needs_a_token_but_for_its_schema_and_the_open_data(client, route):
+    response = client.get(route.path)
+
+    if route.name in API_PUBLIC:
+        assert response.status_code in (200, 404)
+    else:
+        assert response.status_code == 401, f"{route} answered {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.name not in PUBLIC and not _is_api(r)], ids=str
+)
 def test_anonymous_visitor_is_sent_to_sign_in(client, route):
     if route.path == ADMIN_LOGIN:
         # The admin's own sign-in page is replaced by a redirect to the service's.

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_forms_gds",
+    # The read-only API (api/): django-ninja, whose interactive docs' files it serves itself.
+    "ninja",
     # Two-factor sign-in: authenticator apps (TOTP) and single-use recovery codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "plans",
     "benchmarks",
     "reports",
+    "api",
     "portal",
 ]
 
@@ -250,6 +253,12 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # minutes before (GOV.UK's timeout warning), with a button to stay signed in.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+
+# The API (api/): requests each personal token may make (django-ninja's rate format, "120/m"
+# is 120 a minute; counted in the cache, so in Redis across every web process), and how long a
+# new token may last, in days.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
+API_TOKEN_DAYS = (30, 90, 365)
 
 # Sign-in history (accounts.SecurityEvent) is deleted after this many days (privacy notice).
 SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=365)
