@@ -43,13 +43,15 @@ def api_token_create(*, council: Council, name: str, days: int, by: User) -> tup
     if days not in settings.API_TOKEN_DAYS:
         raise ValueError(f"A token lasts one of {settings.API_TOKEN_DAYS} days.")
     text = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken(
         council=council,
         name=name.strip(),
         prefix=text[: len(TOKEN_PREFIX) + 6],
         digest=digest_of(text),
         created_by=by,
-        expires_at=timezone.now() + timedelta(days=days),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     token.full_clean()
     token.save()

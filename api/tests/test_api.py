@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from api import services
 from api.models import ApiToken
@@ -162,3 +163,37 @@ def test_each_endpoint_costs_a_bounded_number_of_queries(
     kwargs = {"slug": sector["latest"].slug} if name in PER_ROUND else {}
     with django_assert_max_num_queries(10):
         get(client, name, text, **kwargs)
+
+
+def test_the_plan_gives_each_target_with_its_actions(client, personas, sector):
+    from plans import services as plans_services
+
+    latest = sector["latest"]
+    assessment = personas.council_a.assessments.get(round=latest)
+    plans_services.target_add(
+        assessment=assessment,
+        by=personas.lead_a,
+        dimension=sector["dimensions"][0],
+        question=None,
+        values=plans_services.TargetInput(4, None, timezone.localdate() + timedelta(days=365)),
+        first_action=plans_services.ActionInput(
+            "Agree a data sharing protocol",
+            personas.officer_a,
+            "",
+            timezone.localdate() + timedelta(days=30),
+        ),
+        today=timezone.localdate(),
+    )
+    text = token_for(personas)
+
+    body = get(client, "api:plan", text, slug=latest.slug).json()
+
+    assert body["status"] == "draft" and body["round"] == latest.slug
+    [target] = body["targets"]
+    assert target["target_level"] == 4 and target["barrier"] == sector["dimensions"][0].name
+    [action] = target["actions"]
+    assert action["description"] == "Agree a data sharing protocol"
+    assert action["owner"] == "Olivia Okafor" and action["status"] == "not_started"
+    # Council B's token does not see A's plan.
+    b_token = token_for(personas, personas.council_b)
+    assert get(client, "api:plan", b_token, slug=latest.slug).status_code == 404
