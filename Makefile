@@ -69,4 +69,5 @@ bench: install
 	.ci/with-postgres $(MANAGE) bench_benchmarks --sizes $${BENCH_SIZES:-1,10,100}
 	.ci/with-postgres $(MANAGE) bench_reports
 	.ci/with-postgres $(MANAGE) bench_dashboard --requests $${BENCH_REQUESTS:-50}
+	.ci/with-postgres $(MANAGE) bench_api --requests $${BENCH_REQUESTS:-50}
 	.ci/lighthouse
