@@ -6,6 +6,21 @@ app_name = "reports"
 
 urlpatterns = [
     path("councils/<gss:gss_code>/", views.council_reports, name="council"),
+    path(
+        "councils/<gss:gss_code>/data/<slug:round_slug>/",
+        views.council_data,
+        name="council-data",
+    ),
+    path(
+        "councils/<gss:gss_code>/data/<slug:round_slug>/<slug:table>.csv",
+        views.council_data_csv,
+        name="council-data-csv",
+    ),
+    path(
+        "councils/<gss:gss_code>/data/<slug:round_slug>/all.xlsx",
+        views.council_data_xlsx,
+        name="council-data-xlsx",
+    ),
     path("networks/<slug:slug>/", views.network_reports, name="network"),
     path("uk/", views.uk_reports, name="uk"),
     path("open-data/", open_data_views.manage, name="open-data-manage"),

@@ -2,12 +2,19 @@
 report someone may not have is a 404, like one that does not exist."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts.access import council_membership, network_for_analyst
@@ -18,6 +25,7 @@ from benchmarks.network_dashboard import rounds_with_figures
 from core.http import action, form_view, reads
 from councils.models import Network
 
+from . import council_data as council_data_files
 from . import services
 from .access import COUNCIL_REPORT_ROLES, report_for
 from .forms import CouncilReportForm, SectorReportForm
@@ -75,6 +83,9 @@ def council_reports(request: AuthenticatedHttpRequest, gss_code: str) -> HttpRes
             "form": form,
             "reports": reports,
             "expiry_days": settings.REPORT_EXPIRY_DAYS,
+            "assessments": Assessment.objects.for_council(council)
+            .select_related("round")
+            .order_by("-round__opens_on", "-round_id"),
         },
     )
 
@@ -190,3 +201,56 @@ def _back(report: Report) -> dict[str, str]:
 
 def _published(choice: GroupChoice) -> bool:
     return choice.overall is not None and choice.overall.published
+
+
+def _own_assessment(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> Any:
+    council = council_membership(request.user, gss_code, roles=COUNCIL_REPORT_ROLES).council
+    return get_object_or_404(
+        Assessment.objects.select_related("round", "council"),
+        council=council,
+        round__slug=round_slug,
+    )
+
+
+@reads
+def council_data(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> HttpResponse:
+    """The council's own data from one assessment, to download, with what each column means."""
+    assessment = _own_assessment(request, gss_code, round_slug)
+    return render(
+        request,
+        "reports/council_data.html",
+        {
+            "assessment": assessment,
+            "council": assessment.council,
+            "tables": council_data_files.TABLES,
+        },
+    )
+
+
+@reads
+def council_data_csv(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str, table: str
+) -> StreamingHttpResponse:
+    assessment = _own_assessment(request, gss_code, round_slug)
+    found = council_data_files.TABLES_BY_SLUG.get(table)
+    if found is None:
+        raise Http404("No such table.")
+    response = StreamingHttpResponse(
+        council_data_files.csv_lines(found, assessment), content_type="text/csv; charset=utf-8"
+    )
+    name = council_data_files.file_name(assessment, found.slug, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@reads
+def council_data_xlsx(
+    request: AuthenticatedHttpRequest, gss_code: str, round_slug: str
+) -> FileResponse:
+    assessment = _own_assessment(request, gss_code, round_slug)
+    return FileResponse(
+        council_data_files.workbook(assessment),
+        as_attachment=True,
+        filename=council_data_files.file_name(assessment, "all", "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
