@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,13 +43,25 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "erase"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal details", {"fields": ("full_name",)}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Right to erasure", {"fields": ("erase",)}),
     )
+
+    @admin.display(description="Erase")
+    def erase(self, user: User) -> str:
+        # Deleting here is refused for anyone who answered; erasing keeps their answers.
+        if not user.pk:
+            return ""
+        return format_html(
+            '<a href="{}">Erase this person</a> (their answers stay, without their name)',
+            reverse("accounts:person-erase", args=[user.pk]),
+        )
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [CouncilMembershipInline, NetworkMembershipInline]
 

@@ -543,3 +543,30 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
         if kind and not self.errors:
             cleaned["issuer_url"] = issuer_for(kind, tenant=tenant, issuer=issuer)
         return cleaned
+
+
+class ErasureForm(ErrorLinksMixin, forms.Form):
+    """Staff confirm erasing a person, by typing their email address."""
+
+    non_field_anchor = "#id_email"
+
+    email = forms.CharField(
+        label="Type their email address to confirm",
+        max_length=254,
+        error_messages={"required": "Type the person's email address to confirm"},
+    )
+
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.helper = _helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
+            submit="Erase this account",
+        )
+        self.helper.layout[-1].field_classes = "govuk-button--warning"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.person.email.lower():
+            raise forms.ValidationError("The email address does not match this account")
+        return email

@@ -338,3 +338,16 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ErasureRequest(models.Model):
+    """Someone asked, from "Your account", for their account to be erased. Staff confirm."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="erasure_request")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure asked for by {self.user} on {self.requested_at:%Y-%m-%d}"

@@ -28,6 +28,7 @@ from . import throttle
 from .models import (
     CouncilMembership,
     CouncilRole,
+    ErasureRequest,
     ExternalIdentity,
     IdentityProvider,
     IdentityProviderDomain,
@@ -715,3 +716,29 @@ def sessions_end_others(*, user: User) -> None:
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
         user.refresh_from_db(fields=["session_epoch"])
         SecurityEvent.objects.create(user=user, kind=SecurityEventKind.OTHER_SESSIONS_ENDED)
+
+
+def person_erase(*, user: User, by: User) -> None:
+    """Erase a person (staff only): their account goes; every app makes what it keeps about
+    them anonymous first (`signals.person_erasing`): their answers stay as "Former officer 3"
+    of each assessment, their actions as "a former team member", and emails to them go. Their
+    invitations go with the account. One transaction: all of it, or none."""
+    from .signals import person_erasing
+
+    if not by.is_staff or not by.is_active:
+        raise PermissionDenied("Only staff can erase a person.")
+    if user.pk == by.pk:
+        raise ValidationError("You cannot erase your own account. Ask another member of staff.")
+    pk = user.pk
+    with transaction.atomic():
+        person_erasing.send(sender=User, user=user)
+        Invitation.objects.filter(email__iexact=user.email).delete()
+        ErasureRequest.objects.filter(user=user).delete()
+        user.delete()
+    logger.info("%s erased person %s", by.pk, pk)
+
+
+def erasure_request(*, user: User) -> ErasureRequest:
+    """Someone asks for their account to be erased; staff confirm. Asking twice is one request."""
+    request, _ = ErasureRequest.objects.get_or_create(user=user)
+    return request

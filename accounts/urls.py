@@ -102,6 +102,9 @@ urlpatterns = [
         name="sessions-end-others",
     ),
     path("account/history/", sign_in_views.history, name="history"),
+    path("account/erase/", views.erasure_ask, name="erasure-ask"),
+    path("people/erasure-requests/", views.erasure_requests, name="erasure-requests"),
+    path("people/<id:pk>/erase/", views.person_erase, name="person-erase"),
     path("account/keep-alive/", sign_in_views.keep_alive, name="keep-alive"),
     path("teams/", views.teams, name="teams"),
     path(

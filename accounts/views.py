@@ -17,6 +17,7 @@ from core.http import action, form_view, reads
 from . import access, services, sso, two_factor
 from .forms import (
     AcceptInvitationForm,
+    ErasureForm,
     IdentityProviderForm,
     InvitationForm,
     MemberForm,
@@ -27,6 +28,7 @@ from .forms import (
 from .models import (
     CouncilMembership,
     CouncilRole,
+    ErasureRequest,
     IdentityProvider,
     IdentityProviderKind,
     Invitation,
@@ -408,3 +410,53 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
         raise Http404
     query = request.GET.urlencode()
     return redirect(reverse("accounts:sign-in") + (f"?{query}" if query else ""))
+
+
+@form_view
+def erasure_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Someone asks for their account to be erased; staff confirm it."""
+    asked = ErasureRequest.objects.filter(user=request.user).first()
+    if request.method == "POST" and asked is None:
+        services.erasure_request(user=request.user)
+        messages.success(
+            request,
+            "You have asked for your account to be erased. The portal's administrators will "
+            "do it within one month, and you will be signed out then",
+        )
+        return redirect("accounts:account")
+    return render(request, "accounts/erasure_ask.html", {"asked": asked})
+
+
+def _staff(request: AuthenticatedHttpRequest) -> None:
+    if not request.user.is_staff:
+        raise Http404
+
+
+@reads
+def erasure_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _staff(request)
+    asked = ErasureRequest.objects.select_related("user")
+    return render(request, "accounts/erasure_requests.html", {"requests": asked})
+
+
+@form_view
+def person_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    person = get_object_or_404(User, pk=pk)
+    if needed := two_factor.strong_sign_in_needed(request, "erase someone's account"):
+        return needed
+    form = ErasureForm(request.POST if request.method == "POST" else None, person=person)
+    if form.is_bound and form.is_valid():
+        try:
+            services.person_erase(user=person, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The account has been erased")
+            return redirect("accounts:erasure-requests")
+    memberships = person.council_memberships.select_related("council")
+    return render(
+        request,
+        "accounts/person_erase.html",
+        {"person": person, "form": form, "memberships": memberships},
+    )

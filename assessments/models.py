@@ -333,9 +333,17 @@ class Response(models.Model):
     """One officer's answers to one assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    # Empty only once the person is erased (accounts.services.person_erase): their answers
+    # stay, as `respondent_label` ("Former officer 3"), so scores and the record stay true.
+    # PROTECT still refuses any other way of deleting someone who answered.
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="responses"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
     )
+    respondent_label = models.CharField(max_length=40, blank=True)
     status = models.CharField(
         max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS
     )
@@ -352,7 +360,14 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.respondent} for {self.assessment}"
+        return f"{self.respondent_name} for {self.assessment}"
+
+    @property
+    def respondent_name(self) -> str:
+        """The officer's name, or what stands for it once they are erased."""
+        if self.respondent is None:
+            return self.respondent_label or "Former officer"
+        return self.respondent.get_full_name()
 
     @property
     def is_submitted(self) -> bool:

@@ -124,6 +124,8 @@ def response_sent(response: Response) -> int:
     assessment = response.assessment
     council = assessment.council
     leads = [p for p in _people(council, CouncilRole.LEAD) if p.pk != response.respondent_id]
+    # Only a person can send their answers, so the response has its respondent.
+    assert response.respondent is not None
     name = response.respondent.full_name or response.respondent.email
     sent = send_notice(
         f"response-sent:{response.pk}:{response.submitted_at:%Y%m%d%H%M%S%f}",

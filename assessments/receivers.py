@@ -5,10 +5,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from accounts.models import CouncilMembership
-from accounts.signals import member_removed
+from accounts.signals import member_removed, person_erasing
 from councils.models import Council
 
-from .models import DimensionAssignment, signed_off_through
+from .models import DimensionAssignment, Response, signed_off_through
 
 
 @receiver(member_removed, sender=CouncilMembership)
@@ -18,3 +18,16 @@ def drop_assignments_of_removed_member(*, user_id: int, council: Council, **kwar
     DimensionAssignment.objects.filter(user_id=user_id, assessment__council=council).exclude(
         signed_off_through("assessment")
     ).delete()
+
+
+@receiver(person_erasing)
+def label_erased_respondent(*, user: Any, **kwargs: Any) -> None:
+    """Their answers stay, so scores and the record stay true, as "Former officer 3" of each
+    assessment: numbered in the order people were erased from it."""
+    for response in Response.objects.select_for_update().filter(respondent=user):
+        taken = Response.objects.filter(
+            assessment_id=response.assessment_id, respondent__isnull=True
+        ).count()
+        response.respondent = None
+        response.respondent_label = f"Former officer {taken + 1}"
+        response.save(update_fields=["respondent", "respondent_label"])

@@ -29,6 +29,7 @@ from .models import (
     Confidence,
     Dimension,
     Question,
+    Response,
     ResponseStatus,
 )
 from .services import AgreedInput, Conflict
@@ -174,17 +175,20 @@ def officer_summaries(
         "response__status",
         "response__respondent__full_name",
         "response__respondent__email",
+        "response__respondent_label",
         "evidence_note",
         "evidence_url",
     )
-    for question_id, status, level, confidence, response_status, name, email, note, url in rows:
+    for question_id, status, level, confidence, response_status, name, email, *rest in rows:
+        label, note, url = rest
         summaries[question_id].answers.append(
             OfficerAnswer(
                 status,
                 level,
                 confidence,
                 response_status == ResponseStatus.SUBMITTED,
-                name=name or email,
+                # An erased officer's answers stay, under their label ("Former officer 3").
+                name=name or email or label,
                 note=note,
                 url=url,
             )
@@ -286,7 +290,8 @@ def progress_tables(
     )
     total = sum(d.total for d in dimensions)
     members = answering_members(assessment)
-    responses = {r.respondent_id: r for r in assessment.responses.select_related("respondent")}
+    every_response = list(assessment.responses.select_related("respondent"))
+    responses = {r.respondent_id: r for r in every_response if r.respondent_id is not None}
     answered: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for response_id, dimension_id, count in (
         Answer.objects.filter(response__assessment=assessment)
@@ -300,23 +305,37 @@ def progress_tables(
         assigned[assignment.dimension_id].append(assignment.user)
 
     member_ids = {m.user_id for m in members}
-    people = [(m.user, m.get_role_display()) for m in members] + [
-        (r.respondent, "No longer a member")
+    people: list[tuple[Any, str, Response | None]] = [
+        (m.user, m.get_role_display(), responses.get(m.user_id)) for m in members
+    ]
+    people += [
+        (r.respondent, "No longer a member", r)
         for r in responses.values()
-        if r.respondent_id not in member_ids
+        if r.respondent_id is not None and r.respondent_id not in member_ids
+    ]
+    # Erased officers' responses, under their labels: they answered, so they are counted.
+    erased = [r for r in every_response if r.respondent_id is None]
+    people += [
+        (None, "Former officer", r) for r in sorted(erased, key=lambda r: r.respondent_label)
     ]
     respondents = []
-    for user, role_name in people:
-        response = responses.get(user.pk)
+    for user, role_name, response in people:
         count = sum(answered[response.pk].values()) if response else 0
         if response and response.is_submitted:
             status = "Submitted"
         else:
             status = "In progress" if count else "Not started"
         respondents.append(
-            {"user": user, "role": role_name, "status": status, "answered": count, "total": total}
+            {
+                "user": user,
+                "name": user.get_full_name() if user else getattr(response, "respondent_name", ""),
+                "role": role_name,
+                "status": status,
+                "answered": count,
+                "total": total,
+            }
         )
-    started = [r for r in responses.values() if answered[r.pk]]
+    started = [r for r in every_response if answered[r.pk]]
 
     def finished(user: User, dimension: Any) -> bool:
         response = responses.get(user.pk)

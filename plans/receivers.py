@@ -7,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from accounts.models import CouncilMembership
-from accounts.signals import member_removed
+from accounts.signals import member_removed, person_erasing
 from assessments.models import Assessment
 from assessments.signals import assessment_reopened, assessment_signed_off
 from councils.models import Council
@@ -28,3 +28,8 @@ def withdraw_plan_check(*, assessment: Assessment, **kwargs: Any) -> None:
 @receiver(member_removed, sender=CouncilMembership)
 def release_actions_of_removed_member(*, user_id: int, council: Council, **kwargs: Any) -> None:
     services.actions_release_owner(user_id=user_id, council=council)
+
+
+@receiver(person_erasing)
+def forget_erased_person(*, user: Any, **kwargs: Any) -> None:
+    services.person_forget(user=user)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import CouncilMembership, CouncilRole, User
@@ -836,3 +836,40 @@ def actions_release_owner(*, user_id: int, council: Council) -> int:
             note="The owner left the council's team.",
         )
     return len(actions)
+
+
+FORMER_MEMBER = "A former team member"
+
+
+def person_forget(*, user: User) -> None:
+    """Someone is being erased: actions they own, or that kept their name when they left, name
+    "a former team member"; the plans' history and sharing offers lose their name and email.
+    Inside the erasing transaction; the actions' own history is kept, without them."""
+    name, email = user.get_full_name(), user.email
+    left = f"{name} (left the council's team)"
+    Action.objects.filter(owner=user).update(owner=None, owner_name=FORMER_MEMBER)
+    Action.objects.filter(owner_name=left).update(owner_name=f"{FORMER_MEMBER} (left the team)")
+    councils = list(user.council_memberships.values_list("council_id", flat=True))
+    offers = SharingOffer.objects.filter(
+        Q(contact_email__iexact=email) | Q(council_id__in=councils, contact_name=name)
+    )
+    offers.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    offers.update(contact_name=FORMER_MEMBER, contact_email="")
+    for event in PlanEvent.objects.filter(council_id__in=councils).only("before", "after"):
+        before, after = _scrub(event.before, name, email), _scrub(event.after, name, email)
+        if (before, after) != (event.before, event.after):
+            PlanEvent.objects.filter(pk=event.pk).update(before=before, after=after)
+
+
+def _scrub(value: Any, name: str, email: str) -> Any:
+    """The same JSON with the person's name and email address replaced, wherever they are."""
+    if isinstance(value, str):
+        for found in (email, name):
+            if found:
+                value = value.replace(found, FORMER_MEMBER)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, name, email) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, name, email) for key, item in value.items()}
+    return value

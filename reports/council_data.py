@@ -76,7 +76,7 @@ def _officers(assessment: Assessment) -> Iterator[list[object]]:
         person = a.response.respondent
         yield [
             assessment.round.slug,
-            person.get_full_name() if person else "",
+            person.get_full_name() if person else a.response.respondent_name,
             person.email if person else "",
             a.question.dimension.code,
             a.question.code,
