@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(_start_idle_clock, dispatch_uid="accounts-idle-clock")
+        user_logged_in.connect(_still_in_use, dispatch_uid="accounts-still-in-use")
 
 
 def _start_idle_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -21,3 +22,10 @@ def _start_idle_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
 
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+def _still_in_use(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # Signing in after the warning keeps the account (portal.retention).
+    if getattr(user, "inactive_warned_at", None) is not None:
+        type(user).objects.filter(pk=user.pk).update(inactive_warned_at=None)
+        user.inactive_warned_at = None

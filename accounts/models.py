@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised by "sign out of all other sessions": a session made before it no longer matches
     # the session hash below, so Django signs it out on its next request.
     session_epoch = models.PositiveIntegerField(default=0)
+    # When the retention job warned that this unused account will be erased; a sign-in clears it.
+    inactive_warned_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -46,9 +46,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Unaccepted invitations hold someone's email address; keep them only this long after expiry.
-EXPIRED_INVITATION_RETENTION = timedelta(days=30)
-
 
 class InvitationNotValid(Exception):
     """The link is unknown, used, withdrawn, superseded by a resend, or out of date."""
@@ -232,7 +229,7 @@ def invitation_accept(
 
 def invitations_purge_expired() -> int:
     """Delete invitations that were never used and expired long ago. Idempotent."""
-    cutoff = timezone.now() - EXPIRED_INVITATION_RETENTION
+    cutoff = timezone.now() - timedelta(days=settings.EXPIRED_INVITATION_RETENTION_DAYS)
     deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted
 
@@ -718,16 +715,17 @@ def sessions_end_others(*, user: User) -> None:
         SecurityEvent.objects.create(user=user, kind=SecurityEventKind.OTHER_SESSIONS_ENDED)
 
 
-def person_erase(*, user: User, by: User) -> None:
-    """Erase a person (staff only): their account goes; every app makes what it keeps about
-    them anonymous first (`signals.person_erasing`): their answers stay as "Former officer 3"
-    of each assessment, their actions as "a former team member", and emails to them go. Their
-    invitations go with the account. One transaction: all of it, or none."""
+def person_erase(*, user: User, by: User | None) -> None:
+    """Erase a person: staff (`by`), or the retention job for an unused account (None). Their
+    account goes; every app makes what it keeps about them anonymous first
+    (`signals.person_erasing`): their answers stay as "Former officer 3" of each assessment,
+    their actions as "a former team member", and emails to them go. Their invitations go with
+    the account. One transaction: all of it, or none."""
     from .signals import person_erasing
 
-    if not by.is_staff or not by.is_active:
+    if by is not None and (not by.is_staff or not by.is_active):
         raise PermissionDenied("Only staff can erase a person.")
-    if user.pk == by.pk:
+    if by is not None and user.pk == by.pk:
         raise ValidationError("You cannot erase your own account. Ask another member of staff.")
     pk = user.pk
     with transaction.atomic():
@@ -735,7 +733,7 @@ def person_erase(*, user: User, by: User) -> None:
         Invitation.objects.filter(email__iexact=user.email).delete()
         ErasureRequest.objects.filter(user=user).delete()
         user.delete()
-    logger.info("%s erased person %s", by.pk, pk)
+    logger.info("%s erased person %s", by.pk if by else "The retention job", pk)
 
 
 def erasure_request(*, user: User) -> ErasureRequest:

@@ -29,11 +29,18 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @reads
 def privacy(request: HttpRequest) -> HttpResponse:
-    # The setting the purge job reads, so the notice states the period actually applied.
+    # The settings the purge jobs read, so the notice states the periods actually applied.
     return render(
         request,
         "core/privacy.html",
-        {"security_event_days": settings.SECURITY_EVENT_RETENTION_DAYS},
+        {
+            "security_event_days": settings.SECURITY_EVENT_RETENTION_DAYS,
+            "invitation_days": settings.EXPIRED_INVITATION_RETENTION_DAYS,
+            "sign_in_lock_minutes": settings.SIGN_IN_LOCK_MINUTES,
+            "report_days": settings.REPORT_EXPIRY_DAYS,
+            "inactive_days": settings.INACTIVE_ACCOUNT_DAYS,
+            "inactive_warning_days": settings.INACTIVE_WARNING_DAYS,
+        },
     )
 
 

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # crontab.guru "20 4 * * *": at 04:20 every day.
         "schedule": crontab(hour="4", minute="20"),
     },
+    "portal-retire-inactive-accounts": {
+        "task": "portal.tasks.retire_inactive_accounts",
+        # crontab.guru "40 4 * * *": at 04:40 every day.
+        "schedule": crontab(hour="4", minute="40"),
+    },
     "reports-expire": {
         "task": "reports.tasks.expire_reports",
         # crontab.guru "45 * * * *": at minute 45 past every hour.
@@ -246,6 +251,8 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Unaccepted invitations hold someone's email address: deleted this long after they expire.
+EXPIRED_INVITATION_RETENTION_DAYS = env.int("EXPIRED_INVITATION_RETENTION_DAYS", default=30)
 # Peer statistics from fewer councils than this are never shown.
 BENCHMARK_MIN_GROUP = env.int("BENCHMARK_MIN_GROUP", default=5)
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -259,6 +266,11 @@ SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=1
 # new token may last, in days.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
 API_TOKEN_DAYS = (30, 90, 365)
+
+# Accounts nobody has signed in to for this many days are erased (portal.retention), after an
+# email warning this many days before. Staff accounts are kept.
+INACTIVE_ACCOUNT_DAYS = env.int("INACTIVE_ACCOUNT_DAYS", default=730)
+INACTIVE_WARNING_DAYS = env.int("INACTIVE_WARNING_DAYS", default=30)
 
 # Sign-in history (accounts.SecurityEvent) is deleted after this many days (privacy notice).
 SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=365)
