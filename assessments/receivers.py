@@ -6,9 +6,10 @@ from django.dispatch import receiver
 
 from accounts.models import CouncilMembership
 from accounts.signals import member_removed, person_erasing
+from core.scrub import scrub
 from councils.models import Council
 
-from .models import DimensionAssignment, Response, signed_off_through
+from .models import AuditEvent, DimensionAssignment, Response, signed_off_through
 
 
 @receiver(member_removed, sender=CouncilMembership)
@@ -24,6 +25,7 @@ def drop_assignments_of_removed_member(*, user_id: int, council: Council, **kwar
 def label_erased_respondent(*, user: Any, **kwargs: Any) -> None:
     """Their answers stay, so scores and the record stay true, as "Former officer 3" of each
     assessment: numbered in the order people were erased from it."""
+    labels: dict[int, str] = {}
     for response in Response.objects.select_for_update().filter(respondent=user):
         taken = Response.objects.filter(
             assessment_id=response.assessment_id, respondent__isnull=True
@@ -31,3 +33,16 @@ def label_erased_respondent(*, user: Any, **kwargs: Any) -> None:
         response.respondent = None
         response.respondent_label = f"Former officer {taken + 1}"
         response.save(update_fields=["respondent", "respondent_label"])
+        labels[response.assessment_id] = response.respondent_label
+    # The record of who was asked to answer what names people by email address.
+    councils = list(user.council_memberships.values_list("council_id", flat=True))
+    for event in AuditEvent.objects.filter(assessment__council_id__in=councils).only(
+        "assessment_id", "before", "after", "note"
+    ):
+        label = labels.get(event.assessment_id, "A former team member")
+        changed = {
+            field: scrub(getattr(event, field), (user.email, user.get_full_name()), label)
+            for field in ("before", "after", "note")
+        }
+        if any(changed[field] != getattr(event, field) for field in changed):
+            AuditEvent.objects.filter(pk=event.pk).update(**changed)

@@ -29,6 +29,7 @@ from assessments.models import (
     Question,
 )
 from assessments.scoring import LEVEL_NAMES, MAX_LEVEL, level_band
+from core.scrub import scrub
 from councils.models import Council
 
 from .models import (
@@ -855,21 +856,10 @@ def person_forget(*, user: User) -> None:
     )
     offers.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     offers.update(contact_name=FORMER_MEMBER, contact_email="")
-    for event in PlanEvent.objects.filter(council_id__in=councils).only("before", "after"):
-        before, after = _scrub(event.before, name, email), _scrub(event.after, name, email)
-        if (before, after) != (event.before, event.after):
-            PlanEvent.objects.filter(pk=event.pk).update(before=before, after=after)
-
-
-def _scrub(value: Any, name: str, email: str) -> Any:
-    """The same JSON with the person's name and email address replaced, wherever they are."""
-    if isinstance(value, str):
-        for found in (email, name):
-            if found:
-                value = value.replace(found, FORMER_MEMBER)
-        return value
-    if isinstance(value, list):
-        return [_scrub(item, name, email) for item in value]
-    if isinstance(value, dict):
-        return {key: _scrub(item, name, email) for key, item in value.items()}
-    return value
+    for event in PlanEvent.objects.filter(council_id__in=councils).only("before", "after", "note"):
+        changed = {
+            field: scrub(getattr(event, field), (email, name), FORMER_MEMBER)
+            for field in ("before", "after", "note")
+        }
+        if any(changed[field] != getattr(event, field) for field in changed):
+            PlanEvent.objects.filter(pk=event.pk).update(**changed)

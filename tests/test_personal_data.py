@@ -176,3 +176,23 @@ def test_a_person_downloads_everything_held_about_them(client, personas, answere
         "field": "email",
         "value": personas.officer_a.email,
     } in table
+
+
+def test_the_record_of_who_was_asked_to_answer_loses_the_address(personas, answered):
+    from accounts import services
+    from assessments.models import AuditEvent
+
+    assessment_services.assignments_set(
+        assessment=answered,
+        dimension=dims(answered)[0],
+        users=[personas.officer_a],
+        by=personas.lead_a,
+    )
+    assert personas.officer_a.email in json.dumps(
+        [[e.before, e.after] for e in AuditEvent.objects.filter(assessment=answered)]
+    )
+
+    services.person_erase(user=personas.officer_a, by=personas.staff)
+
+    record = json.dumps([[e.before, e.after, e.note] for e in AuditEvent.objects.all()])
+    assert personas.officer_a.email not in record and "Former officer 1" in record

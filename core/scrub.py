@@ -1,0 +1,19 @@
+"""Taking a person's name and email address out of stored JSON and text, for erasure."""
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def scrub(value: Any, found: Iterable[str], replacement: str) -> Any:
+    """`value` (text, or JSON made of lists, dicts and text) with every one of `found` replaced,
+    wherever it is. Empty strings in `found` are ignored."""
+    needles = [needle for needle in found if needle]
+    if isinstance(value, str):
+        for needle in needles:
+            value = value.replace(needle, replacement)
+        return value
+    if isinstance(value, list):
+        return [scrub(item, needles, replacement) for item in value]
+    if isinstance(value, dict):
+        return {key: scrub(item, needles, replacement) for key, item in value.items()}
+    return value
