@@ -43,3 +43,17 @@ def test_public_and_sign_in_pages_load_cleanly_under_csp(strict_page, live_serve
     page.wait_for_url(live_server.url + reverse("portal:home"))
 
     assert problems == [], "\n".join(problems)
+
+
+def test_the_api_documentation_works_under_csp(strict_page, live_server):
+    from playwright.sync_api import expect
+
+    page, problems = strict_page
+    page.goto(live_server.url + reverse("api:openapi-view"))
+
+    # Swagger UI drew the schema's operations, with nothing blocked.
+    expect(page.locator(".swagger-ui .title")).to_contain_text(
+        "Council Digital Maturity Portal API"
+    )
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert problems == []
