@@ -111,7 +111,12 @@ def test_a_worker_killed_mid_recompute_leaves_correct_results_after_redelivery(
         timeout=90,
         what="the redelivered job to finish on the second worker",
     )
-    assert "succeeded" in second.output()
+    # The job's rows are committed a moment before the worker logs that it succeeded.
+    wait_for(
+        lambda: "succeeded" in second.output(),
+        timeout=30,
+        what="the second worker to log that the job succeeded",
+    )
     after_redelivery = sorted(
         BenchmarkResult.objects.filter(round=round_).values_list(
             "peer_group_id", "dimension_id", "councils", "suppressed", "mean", "median"
