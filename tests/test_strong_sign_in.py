@@ -124,3 +124,36 @@ def test_the_demo_setting_relaxes_the_rule(client, pages, settings):
     response = client.get(url)
 
     assert not (response.status_code == 302 and "two-factor" in response["Location"])
+
+
+@pytest.mark.usefixtures("required")
+def test_approving_a_plan_needs_a_strong_sign_in_too(client, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.tests.factories import scored_assessment
+    from plans import services as plans_services
+
+    round_ = AssessmentRoundFactory()
+    dimensions = list(round_.framework.dimensions.order_by("order"))
+    signed = scored_assessment(
+        council=personas.council_a, round=round_, scores={d: "2.0" for d in dimensions}
+    )
+    plans_services.target_add(
+        assessment=signed,
+        by=personas.lead_a,
+        dimension=dimensions[0],
+        question=None,
+        values=plans_services.TargetInput(3, None, timezone.localdate() + timedelta(days=200)),
+        first_action=plans_services.ActionInput(
+            "Name a data owner", personas.officer_a, "", timezone.localdate() + timedelta(days=20)
+        ),
+        today=timezone.localdate(),
+    )
+    url = reverse("plans:approve", args=["E06000001", round_.slug])
+    client.force_login(personas.executive_a)
+
+    response = client.get(url)
+
+    assert path_and_next(response) == (reverse("accounts:two-factor-set-up"), url)
