@@ -253,11 +253,12 @@ def sso_start(
 @action
 def sso_again(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Try again" on a refusal page: the same council's service, from the start."""
-    provider = IdentityProvider.objects.select_related("council").filter(pk=pk, enabled=True)
-    found = provider.first()
-    if found is None:
+    provider = (
+        IdentityProvider.objects.select_related("council").filter(pk=pk, enabled=True).first()
+    )
+    if provider is None:
         return redirect("accounts:sign-in")
-    return sso_start(request, found, next_url=reverse(settings.LOGIN_REDIRECT_URL))
+    return sso_start(request, provider, next_url=reverse(settings.LOGIN_REDIRECT_URL))
 
 
 @login_not_required
