@@ -1,0 +1,43 @@
+"""Signed-in pages do not move on a phone while they load (issue 18): GOV.UK Frontend folding
+the service navigation into "Menu" used to push the page up by 180 px."""
+
+import time
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.support import signed_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+# The layout shifts Chromium recorded since the page started loading, as Lighthouse counts them
+# (shifts right after input do not count).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+def _slow_script(route):
+    # A phone runs GOV.UK Frontend's script after the page has painted; holding the script
+    # back makes that happen here too.
+    time.sleep(0.8)
+    route.continue_()
+
+
+def test_a_signed_in_page_does_not_move_while_it_loads_on_a_phone(page, live_server, personas):
+    page.set_viewport_size({"width": 390, "height": 844})
+    signed_in_page(page, live_server, personas.lead_a)
+    page.route("**/js/govuk-init.js", _slow_script)
+
+    page.goto(live_server.url + reverse("accounts:account"))
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+
+    assert page.evaluate(LAYOUT_SHIFT) == 0
+    # The menu still opens.
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("link", name="Your account", exact=True)).to_be_visible()
