@@ -45,8 +45,18 @@ def network_for_analyst(user: Any, slug: str) -> Network:
     return membership.network
 
 
+def is_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def require_staff(user: Any) -> None:
+    """Http404 for anyone but staff: for them the page does not exist."""
+    if not is_staff(user):
+        raise Http404
+
+
 def council_for_sign_in_settings(user: Any, gss_code: str) -> Council:
     """A council whose sign-in settings this person may change: its lead's, or any for staff."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if is_staff(user):
         return get_object_or_404(Council, gss_code=gss_code)
     return council_for_lead(user, gss_code)

@@ -96,27 +96,25 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
-@admin.register(TOTPDevice)
-class TOTPDeviceAdmin(admin.ModelAdmin):
-    list_display = ["user", "confirmed", "last_used_at"]
+class _SeeAndDeleteOnly(admin.ModelAdmin):
+    """Staff see who has a device and can delete a lost one; nothing more."""
+
     search_fields = ["user__email"]
-    fields = readonly_fields = ("user", "name", "confirmed", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(_SeeAndDeleteOnly):
+    list_display = ["user", "confirmed", "last_used_at"]
+    fields = readonly_fields = ("user", "name", "confirmed", "last_used_at")
 
 
 @admin.register(StaticDevice)
-class RecoveryCodesAdmin(admin.ModelAdmin):
+class RecoveryCodesAdmin(_SeeAndDeleteOnly):
     list_display = ["user", "name", "last_used_at"]
-    search_fields = ["user__email"]
     fields = readonly_fields = ("user", "name", "last_used_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

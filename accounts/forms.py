@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
@@ -500,8 +501,6 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
         )
 
     def clean_domains(self) -> list[str]:
-        import re
-
         domains = _domain_list(self.cleaned_data["domains"])
         if not domains:
             raise forms.ValidationError("Enter at least one email domain")
@@ -524,8 +523,6 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
         tenant = (cleaned.get("tenant") or "").strip()
         issuer = (cleaned.get("issuer") or "").strip()
         if kind == IdentityProviderKind.ENTRA:
-            import re
-
             if not tenant:
                 self.add_error("tenant", "Enter the directory (tenant) ID")
             elif not re.fullmatch(r"[A-Za-z0-9.-]{1,64}", tenant):

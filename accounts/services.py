@@ -51,13 +51,14 @@ class InvitationNotValid(Exception):
     """The link is unknown, used, withdrawn, superseded by a resend, or out of date."""
 
 
-def _ensure_lead(*, council: Council, user: User) -> None:
+def ensure_lead(*, council: Council, user: User, to: str = "manage its team") -> None:
+    """PermissionDenied unless `user` is the council's assessment lead ("... can <to>")."""
     if (
         not CouncilMembership.objects.for_user(user)
         .filter(council=council, role=CouncilRole.LEAD)
         .exists()
     ):
-        raise PermissionDenied("Only the council's assessment lead can manage its team.")
+        raise PermissionDenied(f"Only the council's assessment lead can {to}.")
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
@@ -69,7 +70,7 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 
 def invitation_create(*, council: Council, email: str, role: str, invited_by: User) -> Invitation:
     """Invite someone to the council in a role, and email them a single-use link."""
-    _ensure_lead(council=council, user=invited_by)
+    ensure_lead(council=council, user=invited_by)
     email = email.strip().lower()
     if CouncilMembership.objects.filter(council=council, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member of your council"})
@@ -104,7 +105,7 @@ def invitation_create(*, council: Council, email: str, role: str, invited_by: Us
 
 def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     """Send a fresh link and restart the clock; earlier links stop working."""
-    _ensure_lead(council=invitation.council, user=by)
+    ensure_lead(council=invitation.council, user=by)
     with transaction.atomic():
         updated = Invitation.objects.filter(
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
@@ -121,7 +122,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
 
 
 def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
-    _ensure_lead(council=invitation.council, user=by)
+    ensure_lead(council=invitation.council, user=by)
     updated = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -285,7 +286,7 @@ def membership_change_role(*, membership: CouncilMembership, role: str, by: User
     with transaction.atomic():
         leads = _lock_leads(council)
         # Checked after the lock, so a lead demoted a moment ago cannot still act as one.
-        _ensure_lead(council=council, user=by)
+        ensure_lead(council=council, user=by)
         # Ordered by pk: the default ordering joins council and user, whose rows would be
         # locked too.
         current = (
@@ -330,7 +331,7 @@ def membership_remove(*, membership: CouncilMembership, by: User) -> None:
     council = membership.council
     with transaction.atomic():
         leads = _lock_leads(council)
-        _ensure_lead(council=council, user=by)
+        ensure_lead(council=council, user=by)
         if membership.pk in leads:
             _refuse_last_lead(membership, leads)
         deleted, _ = CouncilMembership.objects.filter(pk=membership.pk, council=council).delete()

@@ -46,7 +46,8 @@ NEW_CODES_KEY = "recovery_codes_new"
 IDLE_KEY = "signed_out_idle"
 
 
-def _record(request: HttpRequest, user: User, kind: SecurityEventKind) -> None:
+def record_event(request: HttpRequest, user: User, kind: SecurityEventKind) -> None:
+    """Record a sign-in or a change to how someone signs in, with where it came from."""
     services.security_event_record(
         user=user,
         kind=kind,
@@ -108,7 +109,7 @@ class SignInView(auth_views.LoginView):
             }
             return redirect("accounts:sign-in-code")
         response = super().form_valid(form)
-        _record(self.request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
+        record_event(self.request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
         return response
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
@@ -299,7 +300,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         return sso_refusal(request, provider, sso.SsoRefused("down", type(error).__name__))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[two_factor.SSO_SESSION_KEY] = provider.pk
-    _record(request, user, SecurityEventKind.SIGNED_IN_SSO)
+    record_event(request, user, SecurityEventKind.SIGNED_IN_SSO)
     return redirect(_safe_next(request, pending.get("next")))
 
 
@@ -357,7 +358,7 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
                     if recovery
                     else SecurityEventKind.SIGNED_IN_CODE
                 )
-                _record(request, user, kind)
+                record_event(request, user, kind)
             otp_login(request, checked)
             if recovery:
                 left = checked.token_set.count()
@@ -403,7 +404,7 @@ def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("code", _code_refusal(codes, recovery=False))
         else:
             otp_login(request, device)
-            _record(request, request.user, SecurityEventKind.TWO_FACTOR_ADDED)
+            record_event(request, request.user, SecurityEventKind.TWO_FACTOR_ADDED)
             request.session[NEW_CODES_KEY] = codes
             request.session["recovery_codes_next"] = _safe_next(request, request.GET.get("next"))
             return redirect("accounts:recovery-codes")

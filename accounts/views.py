@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts.types import AuthenticatedHttpRequest
-from core.client import client_address
 from core.http import action, form_view, reads
 
 from . import access, services, sso, two_factor
@@ -35,6 +34,7 @@ from .models import (
     SecurityEventKind,
     User,
 )
+from .sign_in_views import record_event
 from .tokens import read_invitation_token
 
 
@@ -239,12 +239,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationNotValid:
             return render(request, "accounts/invitation_not_valid.html", status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        services.security_event_record(
-            user=user,
-            kind=SecurityEventKind.SIGNED_IN_PASSWORD,
-            client=client_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        )
+        record_event(request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
         messages.success(
             request,
             f"Your account is ready. You have joined {invitation.council.short_name}",
@@ -427,21 +422,16 @@ def erasure_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/erasure_ask.html", {"asked": asked})
 
 
-def _staff(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.is_staff:
-        raise Http404
-
-
 @reads
 def erasure_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _staff(request)
+    access.require_staff(request.user)
     asked = ErasureRequest.objects.select_related("user")
     return render(request, "accounts/erasure_requests.html", {"requests": asked})
 
 
 @form_view
 def person_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    access.require_staff(request.user)
     person = get_object_or_404(User, pk=pk)
     if needed := two_factor.strong_sign_in_needed(request, "erase someone's account"):
         return needed

@@ -8,10 +8,10 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.models import CouncilMembership, CouncilRole, User
+from accounts.models import User
+from accounts.services import ensure_lead
 from councils.models import Council
 
 from .models import ApiToken
@@ -28,18 +28,9 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _ensure_lead(*, council: Council, user: User) -> None:
-    if (
-        not CouncilMembership.objects.for_user(user)
-        .filter(council=council, role=CouncilRole.LEAD)
-        .exists()
-    ):
-        raise PermissionDenied("Only the council's assessment lead can manage API tokens.")
-
-
 def api_token_create(*, council: Council, name: str, days: int, by: User) -> tuple[ApiToken, str]:
     """A new read-only token for the council; returns it with the token text, shown once."""
-    _ensure_lead(council=council, user=by)
+    ensure_lead(council=council, user=by, to="manage API tokens")
     if days not in settings.API_TOKEN_DAYS:
         raise ValueError(f"A token lasts one of {settings.API_TOKEN_DAYS} days.")
     text = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -61,7 +52,7 @@ def api_token_create(*, council: Council, name: str, days: int, by: User) -> tup
 
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
     """Stop the token working at once. Revoking twice changes nothing."""
-    _ensure_lead(council=token.council, user=by)
+    ensure_lead(council=token.council, user=by, to="manage API tokens")
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by
     )

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from accounts.models import CouncilMembership
 from accounts.signals import member_removed, person_erasing
-from core.scrub import scrub
+from core.scrub import scrubbed
 from councils.models import Council
 
 from .models import AuditEvent, DimensionAssignment, Response, signed_off_through
@@ -40,9 +40,6 @@ def label_erased_respondent(*, user: Any, **kwargs: Any) -> None:
         "assessment_id", "before", "after", "note"
     ):
         label = labels.get(event.assessment_id, "A former team member")
-        changed = {
-            field: scrub(getattr(event, field), (user.email, user.get_full_name()), label)
-            for field in ("before", "after", "note")
-        }
-        if any(changed[field] != getattr(event, field) for field in changed):
+        found = (user.email, user.get_full_name())
+        if changed := scrubbed(event, ("before", "after", "note"), found, label):
             AuditEvent.objects.filter(pk=event.pk).update(**changed)

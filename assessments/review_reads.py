@@ -305,21 +305,24 @@ def progress_tables(
         assigned[assignment.dimension_id].append(assignment.user)
 
     member_ids = {m.user_id for m in members}
-    people: list[tuple[Any, str, Response | None]] = [
-        (m.user, m.get_role_display(), responses.get(m.user_id)) for m in members
+    # (name, person, role, response): members first, then those who left, then erased officers,
+    # whose responses stay under their labels because they answered.
+    people: list[tuple[str, Any, str, Response | None]] = [
+        (m.user.get_full_name(), m.user, m.get_role_display(), responses.get(m.user_id))
+        for m in members
     ]
     people += [
-        (r.respondent, "No longer a member", r)
+        (r.respondent_name, r.respondent, "No longer a member", r)
         for r in responses.values()
-        if r.respondent_id is not None and r.respondent_id not in member_ids
+        if r.respondent_id not in member_ids
     ]
-    # Erased officers' responses, under their labels: they answered, so they are counted.
     erased = [r for r in every_response if r.respondent_id is None]
     people += [
-        (None, "Former officer", r) for r in sorted(erased, key=lambda r: r.respondent_label)
+        (r.respondent_name, None, "Former officer", r)
+        for r in sorted(erased, key=lambda r: r.respondent_label)
     ]
     respondents = []
-    for user, role_name, response in people:
+    for name, user, role_name, response in people:
         count = sum(answered[response.pk].values()) if response else 0
         if response and response.is_submitted:
             status = "Submitted"
@@ -328,7 +331,7 @@ def progress_tables(
         respondents.append(
             {
                 "user": user,
-                "name": user.get_full_name() if user else getattr(response, "respondent_name", ""),
+                "name": name,
                 "role": role_name,
                 "status": status,
                 "answered": count,

@@ -17,3 +17,18 @@ def scrub(value: Any, found: Iterable[str], replacement: str) -> Any:
     if isinstance(value, dict):
         return {key: scrub(item, needles, replacement) for key, item in value.items()}
     return value
+
+
+def scrubbed(
+    instance: Any, fields: Iterable[str], found: Iterable[str], replacement: str
+) -> dict[str, Any]:
+    """The fields of `instance` that `scrub` changes, with their new values ({} for none), ready
+    for `.update(**changed)`."""
+    needles = list(found)
+    changed = {}
+    for field in fields:
+        before = getattr(instance, field)
+        after = scrub(before, needles, replacement)
+        if after != before:
+            changed[field] = after
+    return changed

@@ -2,6 +2,10 @@
 of the sector report, every open data CSV cell and every text cell of a plan export goes
 through `neutralise`."""
 
+from datetime import UTC, datetime
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 
 def neutralise(value: str) -> str:
     """`value`, with a single quote in front if it begins with =, +, -, @, a tab or a carriage
@@ -15,3 +19,14 @@ def neutralise(value: str) -> str:
     counts, all 0 or more; no changes), so neutralise only ever alters names and other text.
     """
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def xlsx_cell(value: object) -> object:
+    """A value as an XLSX cell takes it: text neutralised and stripped of the control characters
+    XLSX cannot hold; a time in UTC without its zone (XLSX has none); numbers and dates as they
+    are."""
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value

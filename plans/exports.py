@@ -10,7 +10,7 @@ from io import BytesIO, StringIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from core.spreadsheet_text import neutralise
+from core.spreadsheet_text import neutralise, xlsx_cell
 
 from .reads import PlanPage
 
@@ -81,20 +81,12 @@ def as_csv(rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def _cell(value: object) -> object:
-    """Numbers and dates stay what they are; text is neutralised and stripped of the control
-    characters XLSX cannot hold."""
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
 def as_xlsx(rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
     book = Workbook(write_only=True)
     ws = book.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", sheet)[:31])
     ws.append(HEADER)
     for row in rows:
-        ws.append([_cell(cell) for cell in row])
+        ws.append([xlsx_cell(cell) for cell in row])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -29,7 +29,7 @@ from assessments.models import (
     Question,
 )
 from assessments.scoring import LEVEL_NAMES, MAX_LEVEL, level_band
-from core.scrub import scrub
+from core.scrub import scrubbed
 from councils.models import Council
 
 from .models import (
@@ -857,9 +857,5 @@ def person_forget(*, user: User) -> None:
     offers.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     offers.update(contact_name=FORMER_MEMBER, contact_email="")
     for event in PlanEvent.objects.filter(council_id__in=councils).only("before", "after", "note"):
-        changed = {
-            field: scrub(getattr(event, field), (email, name), FORMER_MEMBER)
-            for field in ("before", "after", "note")
-        }
-        if any(changed[field] != getattr(event, field) for field in changed):
+        if changed := scrubbed(event, ("before", "after", "note"), (email, name), FORMER_MEMBER):
             PlanEvent.objects.filter(pk=event.pk).update(**changed)

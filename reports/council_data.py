@@ -20,11 +20,10 @@ from typing import IO
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.models import AgreedAnswer, Answer, Assessment, Dimension, DimensionScore
 from assessments.scoring import level_band, overall_score
-from core.spreadsheet_text import neutralise
+from core.spreadsheet_text import neutralise, xlsx_cell
 from plans import exports as plan_exports
 from plans import reads as plan_reads
 from plans.models import Plan
@@ -241,15 +240,6 @@ def csv_lines(table: Table, assessment: Assessment) -> Iterator[str]:
         yield line(row)
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        # XLSX has no time zones: times are written in UTC, as the Columns sheet says.
-        return value.replace(tzinfo=None)  # type: ignore[attr-defined]
-    return value
-
-
 def workbook(assessment: Assessment) -> IO[bytes]:
     """Every table as a sheet, and a Columns sheet saying what each column means, written
     row by row (openpyxl's write-only mode) to a temporary file, returned rewound."""
@@ -258,7 +248,7 @@ def workbook(assessment: Assessment) -> IO[bytes]:
         sheet = book.create_sheet(table.title)
         sheet.append([column.name for column in table.columns])
         for row in table.rows(assessment):
-            sheet.append([_cell(cell) for cell in row])
+            sheet.append([xlsx_cell(cell) for cell in row])
     columns = book.create_sheet("Columns")
     columns.append(["sheet", "column", "meaning"])
     for table in TABLES:

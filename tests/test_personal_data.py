@@ -6,20 +6,18 @@ person asks from "Your account" and downloads everything held about them."""
 import csv
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import ErasureRequest, User
 from assessments import services as assessment_services
 from assessments.models import Response
 from assessments.tests.factories import AssessmentRoundFactory, dims, level, questions
 from notifications.models import OutboxEmail
-from plans import services as plans_services
 from plans.models import Action, PlanEvent, SharingOffer
+from plans.tests.factories import target_with_action
 
 
 @pytest.fixture
@@ -94,16 +92,13 @@ def test_plans_history_offers_and_emails_lose_the_name_and_address(personas, ans
     signed = scored_assessment(
         council=personas.council_a, round=round_, scores={d: "2.0" for d in dims(answered)}
     )
-    target = plans_services.target_add(
-        assessment=signed,
+    target = target_with_action(
+        signed,
         by=personas.lead_a,
         dimension=dims(signed)[0],
-        question=None,
-        values=plans_services.TargetInput(4, None, timezone.localdate() + timedelta(days=300)),
-        first_action=plans_services.ActionInput(
-            "Map the data we hold", officer, "", timezone.localdate() + timedelta(days=30)
-        ),
-        today=timezone.localdate(),
+        owner=officer,
+        description="Map the data we hold",
+        level=4,
     )
     SharingOffer.objects.create(
         council=personas.council_a,
@@ -196,3 +191,9 @@ def test_the_record_of_who_was_asked_to_answer_loses_the_address(personas, answe
 
     record = json.dumps([[e.before, e.after, e.note] for e in AuditEvent.objects.all()])
     assert personas.officer_a.email not in record and "Former officer 1" in record
+
+
+def test_the_admin_page_of_a_person_links_to_erasing_them(client, personas):
+    client.force_login(personas.staff)
+    page = client.get(reverse("admin:accounts_user_change", args=[personas.officer_a.pk]))
+    assert erase_page(personas.officer_a) in page.content.decode()

@@ -12,6 +12,7 @@ from accounts.tests.two_factor_support import code_for, with_app
 from accounts.two_factor import SSO_SESSION_KEY
 from assessments import services as assessment_services
 from assessments.tests.factories import AssessmentRoundFactory, dims
+from plans.tests.factories import target_with_action
 
 
 @pytest.fixture
@@ -128,28 +129,21 @@ def test_the_demo_setting_relaxes_the_rule(client, pages, settings):
 
 @pytest.mark.usefixtures("required")
 def test_approving_a_plan_needs_a_strong_sign_in_too(client, personas):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     from assessments.tests.factories import scored_assessment
-    from plans import services as plans_services
 
     round_ = AssessmentRoundFactory()
     dimensions = list(round_.framework.dimensions.order_by("order"))
     signed = scored_assessment(
         council=personas.council_a, round=round_, scores={d: "2.0" for d in dimensions}
     )
-    plans_services.target_add(
-        assessment=signed,
+    target_with_action(
+        signed,
         by=personas.lead_a,
         dimension=dimensions[0],
-        question=None,
-        values=plans_services.TargetInput(3, None, timezone.localdate() + timedelta(days=200)),
-        first_action=plans_services.ActionInput(
-            "Name a data owner", personas.officer_a, "", timezone.localdate() + timedelta(days=20)
-        ),
-        today=timezone.localdate(),
+        owner=personas.officer_a,
+        description="Name a data owner",
+        level=3,
     )
     url = reverse("plans:approve", args=["E06000001", round_.slug])
     client.force_login(personas.executive_a)

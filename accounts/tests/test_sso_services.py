@@ -13,18 +13,35 @@ from core.encryption import decrypt
 DOMAINS = ["hartlepool.example"]
 
 
+def save(council, by, **changes):
+    """identity_provider_save with a new Google provider's values, but for `changes`."""
+    values = {
+        "kind": "google",
+        "issuer": "https://accounts.google.com",
+        "client_id": "x",
+        "client_secret": "y",
+        "domains": ["middlesbrough.example"],
+        "enabled": True,
+        "version": None,
+    }
+    return services.identity_provider_save(council=council, by=by, **{**values, **changes})
+
+
+HARTLEPOOL = {
+    "kind": "other",
+    "issuer": "https://sign-in.hartlepool.example",
+    "client_id": "portal",
+}
+
+
 @pytest.fixture
 def provider(personas):
-    return services.identity_provider_save(
-        council=personas.council_a,
-        by=personas.lead_a,
-        kind="other",
-        issuer="https://sign-in.hartlepool.example",
-        client_id="portal",
+    return save(
+        personas.council_a,
+        personas.lead_a,
+        **HARTLEPOOL,
         client_secret="s3cret-value",
         domains=["Hartlepool.example"],
-        enabled=True,
-        version=None,
     )
 
 
@@ -72,58 +89,25 @@ def test_domains_are_stored_lower_case(provider):
 
 def test_only_the_lead_or_staff_may_connect_a_provider(personas):
     with pytest.raises(PermissionDenied):
-        services.identity_provider_save(
-            council=personas.council_a,
-            by=personas.officer_a,
-            kind="google",
-            issuer="https://accounts.google.com",
-            client_id="x",
-            client_secret="y",
-            domains=["hartlepool.example"],
-            enabled=True,
-            version=None,
-        )
-    staff_saved = services.identity_provider_save(
-        council=personas.council_b,
-        by=personas.staff,
-        kind="google",
-        issuer="https://accounts.google.com",
-        client_id="x",
-        client_secret="y",
-        domains=["middlesbrough.example"],
-        enabled=True,
-        version=None,
-    )
+        save(personas.council_a, personas.officer_a, domains=["hartlepool.example"])
+    staff_saved = save(personas.council_b, personas.staff)
     assert staff_saved.council == personas.council_b
 
 
 def test_a_domain_belongs_to_one_council(provider, personas):
     with pytest.raises(ValidationError) as error:
-        services.identity_provider_save(
-            council=personas.council_b,
-            by=personas.staff,
-            kind="google",
-            issuer="https://accounts.google.com",
-            client_id="x",
-            client_secret="y",
-            domains=["hartlepool.example"],
-            enabled=True,
-            version=None,
-        )
+        save(personas.council_b, personas.staff, domains=["hartlepool.example"])
     assert "already signs in through another council's provider" in str(error.value)
 
 
 def test_a_change_from_an_out_of_date_page_is_refused(provider, personas):
     with pytest.raises(ValidationError):
-        services.identity_provider_save(
-            council=personas.council_a,
-            by=personas.lead_a,
-            kind="other",
-            issuer="https://sign-in.hartlepool.example",
-            client_id="changed",
+        save(
+            personas.council_a,
+            personas.lead_a,
+            **{**HARTLEPOOL, "client_id": "changed"},
             client_secret="",
             domains=DOMAINS,
-            enabled=True,
             version=provider.version - 1,
         )
     provider.refresh_from_db()
@@ -131,15 +115,12 @@ def test_a_change_from_an_out_of_date_page_is_refused(provider, personas):
 
 
 def test_an_empty_secret_keeps_the_saved_one(provider, personas):
-    saved = services.identity_provider_save(
-        council=personas.council_a,
-        by=personas.lead_a,
-        kind="other",
-        issuer="https://sign-in.hartlepool.example",
-        client_id="portal-2",
+    saved = save(
+        personas.council_a,
+        personas.lead_a,
+        **{**HARTLEPOOL, "client_id": "portal-2"},
         client_secret="",
         domains=DOMAINS,
-        enabled=True,
         version=provider.version,
     )
     assert client_secret(saved) == "s3cret-value" and saved.client_id == "portal-2"
@@ -202,3 +183,41 @@ def test_removing_the_provider_removes_its_links(provider, personas):
     services.identity_sign_in(provider=provider, asserted=asserted(personas.officer_a.email))
     services.identity_provider_remove(provider=provider, by=personas.lead_a)
     assert not IdentityProvider.objects.exists() and not ExternalIdentity.objects.exists()
+
+
+def test_an_invitation_in_a_connected_domain_offers_the_councils_sign_in(
+    client, provider, personas
+):
+    from django.urls import reverse
+
+    from accounts.tokens import make_invitation_token
+
+    invited = InvitationFactory(council=personas.council_a, email="new@hartlepool.example")
+    elsewhere = InvitationFactory(council=personas.council_a, email="new@elsewhere.example")
+
+    page = client.get(
+        reverse(
+            "accounts:accept-invitation", args=[make_invitation_token(invited.pk, invited.nonce)]
+        )
+    ).content.decode()
+    other = client.get(
+        reverse(
+            "accounts:accept-invitation",
+            args=[make_invitation_token(elsewhere.pk, elsewhere.nonce)],
+        )
+    ).content.decode()
+
+    assert "Continue with Another OpenID Connect provider" in page
+    assert 'name="username" value="new@hartlepool.example"' in page
+    assert "Continue with" not in other
+
+
+def test_staff_find_any_councils_sign_in_settings_from_its_page(client, personas):
+    from django.urls import reverse
+
+    settings_url = reverse("accounts:sign-in-settings", args=["E06000002"])
+    detail = reverse("councils:detail", args=["E06000002"])
+    client.force_login(personas.officer_a)
+    assert settings_url not in client.get(detail).content.decode()
+    client.force_login(personas.staff)
+    assert settings_url in client.get(detail).content.decode()

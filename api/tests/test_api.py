@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from api import services
 from api.models import ApiToken
 from assessments.tests.factories import AssessmentRoundFactory, scored_assessment
 from benchmarks.tests.dashboard_data import build_sector
+from plans.tests.factories import target_with_action
 
 AUTHENTICATED = ["api:council", "api:rounds"]
 PER_ROUND = ["api:scores", "api:positions", "api:plan"]
@@ -166,23 +166,15 @@ def test_each_endpoint_costs_a_bounded_number_of_queries(
 
 
 def test_the_plan_gives_each_target_with_its_actions(client, personas, sector):
-    from plans import services as plans_services
-
     latest = sector["latest"]
     assessment = personas.council_a.assessments.get(round=latest)
-    plans_services.target_add(
-        assessment=assessment,
+    target_with_action(
+        assessment,
         by=personas.lead_a,
         dimension=sector["dimensions"][0],
-        question=None,
-        values=plans_services.TargetInput(4, None, timezone.localdate() + timedelta(days=365)),
-        first_action=plans_services.ActionInput(
-            "Agree a data sharing protocol",
-            personas.officer_a,
-            "",
-            timezone.localdate() + timedelta(days=30),
-        ),
-        today=timezone.localdate(),
+        owner=personas.officer_a,
+        description="Agree a data sharing protocol",
+        level=4,
     )
     text = token_for(personas)
 

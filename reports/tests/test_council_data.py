@@ -4,17 +4,15 @@ neutralised cells, and the workbook's sheets."""
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import services as assessment_services
 from assessments.models import AgreedAnswer, AnswerStatus
 from assessments.tests.factories import dims, level, questions, scored_assessment
-from plans import services as plans_services
+from plans.tests.factories import target_with_action
 from reports.council_data import TABLES
 
 
@@ -103,16 +101,13 @@ def test_frozen_scores_and_the_plan(client, personas):
         round=round_,
         scores={dimensions[0]: "2.0", dimensions[1]: "4.0"},
     )
-    plans_services.target_add(
-        assessment=signed,
+    target_with_action(
+        signed,
         by=personas.lead_a,
         dimension=dimensions[0],
-        question=None,
-        values=plans_services.TargetInput(3, None, timezone.localdate() + timedelta(days=200)),
-        first_action=plans_services.ActionInput(
-            "Name a data owner", personas.officer_a, "", timezone.localdate() + timedelta(days=20)
-        ),
-        today=timezone.localdate(),
+        owner=personas.officer_a,
+        description="Name a data owner",
+        level=3,
     )
     client.force_login(personas.lead_a)
 
