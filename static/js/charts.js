@@ -1,9 +1,16 @@
-// Draws the dashboard charts with Plotly (static/vendor/plotly/plotly-custom.min.js, loaded
-// with `defer` before this script, on chart pages only).
+// Draws the dashboard charts with Plotly, each only when it comes near the screen.
 //
 // The template writes, for each chart:
-//   <div class="app-chart" data-app-chart="chart-radar" aria-hidden="true"></div>
-//   {{ figure|json_script:"chart-radar" }}     (plotly.py's {"data": [...], "layout": {...}})
+//   <div class="app-chart" data-app-chart="chart-radar" aria-hidden="true">
+//     <svg class="app-chart__space" width="100%" height="480"></svg></div>  (the chart's height)
+//   {{ figure|json_script:"chart-radar" }}     ({"data": [...], "layout": {...}}, Plotly's format)
+// and loads this script with `defer` and the Plotly bundle's address in `data-plotly`.
+//
+// Why lazily: evaluating Plotly takes about half a second of a phone's main thread and drawing
+// every chart at once nearly a second more, all while the reader is still on the headline
+// figures at the top. So the bundle is fetched only when the first chart is within a screen of
+// view, and each chart is drawn in its own task. Each box keeps the chart's height from the
+// start, so drawing moves nothing on the page.
 //
 // Each chart repeats a text summary and a data table on the same page, so a chart that cannot
 // be drawn is left empty and hidden, and the error goes to the console. Nothing else is lost.
@@ -12,6 +19,10 @@
 
   var CONFIG = { displayModeBar: false, displaylogo: false, responsive: true };
   var DRAWN = "app-chart--drawn";
+  var script = document.currentScript;
+  var plotlySource = script && script.getAttribute("data-plotly");
+  var plotlyWaiting = null; // callbacks waiting for the bundle, while it loads
+  var drawQueue = [];
 
   function fail(container, error) {
     try {
@@ -30,6 +41,44 @@
       'charts.js: could not draw chart "' + container.getAttribute("data-app-chart") + '".',
       error
     );
+  }
+
+  // Calls `ready` once Plotly is there, fetching the bundle the first time it is needed.
+  function withPlotly(ready, failed) {
+    if (window.Plotly && typeof window.Plotly.newPlot === "function") {
+      ready();
+      return;
+    }
+    if (plotlyWaiting) {
+      plotlyWaiting.push([ready, failed]);
+      return;
+    }
+    plotlyWaiting = [[ready, failed]];
+    var loader = document.createElement("script");
+    loader.src = plotlySource;
+    loader.async = true;
+    function settle(ok) {
+      var waiting = plotlyWaiting;
+      plotlyWaiting = null;
+      for (var i = 0; i < waiting.length; i++) {
+        if (ok && window.Plotly) {
+          waiting[i][0]();
+        } else {
+          waiting[i][1](new Error("Plotly is not loaded."));
+        }
+      }
+    }
+    loader.addEventListener("load", function () {
+      settle(true);
+    });
+    loader.addEventListener("error", function () {
+      settle(false);
+    });
+    if (!plotlySource) {
+      settle(false);
+      return;
+    }
+    document.head.appendChild(loader);
   }
 
   function readFigure(container) {
@@ -59,6 +108,13 @@
     }
     try {
       var figure = readFigure(container);
+      // The chart takes the place of the box that held its height, in the same task, so
+      // the page never sees the box empty.
+      var space = container.querySelector(".app-chart__space");
+      if (space) {
+        container.style.minHeight = space.getBoundingClientRect().height + "px";
+        container.removeChild(space);
+      }
       window.Plotly.newPlot(container, figure.data, figure.layout || {}, CONFIG).then(
         function () {
           container.classList.add(DRAWN);
@@ -71,6 +127,32 @@
     } catch (error) {
       fail(container, error);
     }
+  }
+
+  // One chart a task, so no single task holds the main thread for all of them.
+  function drawNext() {
+    var container = drawQueue.shift();
+    if (!container) {
+      return;
+    }
+    draw(container);
+    if (drawQueue.length) {
+      window.setTimeout(drawNext, 0);
+    }
+  }
+
+  function request(container) {
+    withPlotly(
+      function () {
+        drawQueue.push(container);
+        if (drawQueue.length === 1) {
+          window.setTimeout(drawNext, 0);
+        }
+      },
+      function (error) {
+        fail(container, error);
+      }
+    );
   }
 
   // "Download this chart as PNG or SVG": the image is made from the drawn figure itself.
@@ -95,20 +177,34 @@
     offer.hidden = false;
   }
 
-  function drawAll() {
+  function start() {
     var containers = document.querySelectorAll("[data-app-chart]");
-    for (var i = 0; i < containers.length; i++) {
-      if (window.Plotly && typeof window.Plotly.newPlot === "function") {
-        draw(containers[i]);
-      } else {
-        fail(containers[i], new Error("Plotly is not loaded."));
+    if (!("IntersectionObserver" in window)) {
+      for (var i = 0; i < containers.length; i++) {
+        request(containers[i]);
       }
+      return;
+    }
+    var observer = new window.IntersectionObserver(
+      function (entries) {
+        for (var j = 0; j < entries.length; j++) {
+          if (entries[j].isIntersecting) {
+            observer.unobserve(entries[j].target);
+            request(entries[j].target);
+          }
+        }
+      },
+      // Within about a screen of view: drawn by the time the reader scrolls to it.
+      { rootMargin: "100% 0px" }
+    );
+    for (var k = 0; k < containers.length; k++) {
+      observer.observe(containers[k]);
     }
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawAll();
+    start();
   }
 })();

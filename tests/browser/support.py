@@ -82,3 +82,9 @@ def signed_in_page(page: Page, live_server, user, password: str = PASSWORD) -> P
     fill_sign_in_form(page, user.email, password)
     expect(page).to_have_url(live_server.url + reverse("portal:home"))
     return page
+
+
+def drawn_chart(page: Page, chart_id: str):
+    """The drawn chart's SVG, once scrolled to: charts.js draws a chart only near the screen."""
+    page.locator(f'[data-app-chart="{chart_id}"]').scroll_into_view_if_needed()
+    return page.locator(f'[data-app-chart="{chart_id}"] svg.main-svg').first

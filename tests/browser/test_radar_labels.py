@@ -12,7 +12,7 @@ from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild
 from benchmarks.tests.factories import make_group
 from councils.tests.factories import CouncilFactory
-from tests.browser.support import signed_in_page
+from tests.browser.support import drawn_chart, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -51,7 +51,7 @@ def test_no_radar_label_is_cut_off_on_a_phone(page, live_server, personas, setti
     page.set_viewport_size({"width": width, "height": 844})
     signed_in_page(page, live_server, personas.executive_a)
     page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
-    chart = page.locator('[data-app-chart="chart-radar"] svg.main-svg').first
+    chart = drawn_chart(page, "chart-radar")
     expect(chart).to_be_visible()
     cut = page.evaluate(
         """() => {
