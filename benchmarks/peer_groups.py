@@ -292,21 +292,22 @@ def peer_groups_build() -> int:
                 kind__in=BUILT_KINDS
             ).values_list("pk", "slug", "name", "kind", "network_id", "owner_id")
         }
-        current_members: dict[int, set[int]] = defaultdict(set)
-        for group_id, council_id in through.objects.filter(
+        # Each group's members, with the id of the row that makes each one a member.
+        current_members: dict[int, dict[int, int]] = defaultdict(dict)
+        for row_id, group_id, council_id in through.objects.filter(
             peergroup__kind__in=BUILT_KINDS
-        ).values_list("peergroup_id", "council_id"):
-            current_members[group_id].add(council_id)
+        ).values_list("pk", "peergroup_id", "council_id"):
+            current_members[group_id][council_id] = row_id
 
         created: list[tuple[PeerGroup, _GroupSpec]] = []
         updated: list[PeerGroup] = []
-        # Groups whose member rows are replaced, with the members they should have.
+        # Groups whose members changed, with the members they should have.
         refill: list[tuple[PeerGroup, _GroupSpec]] = []
         for spec in specs:
             row = existing.pop(spec.slug, None)
             definition = (spec.name, spec.kind, spec.network_id, spec.owner_id)
             if row is not None and row[1:] == definition:
-                if current_members[row[0]] == spec.members:
+                if current_members[row[0]].keys() == spec.members:
                     continue
             group = PeerGroup(
                 pk=row[0] if row is not None else None,
@@ -329,21 +330,36 @@ def peer_groups_build() -> int:
                 created.append((group, spec))
             else:
                 updated.append(group)
-                if current_members[row[0]] != spec.members:
+                if current_members[row[0]].keys() != spec.members:
                     refill.append((group, spec))
 
         stale = [pk for pk, *_ in existing.values()]
         for chunk in _chunks(stale):
             PeerGroup.objects.filter(pk__in=chunk).delete()
         PeerGroup.objects.bulk_create([group for group, _ in created])
-        PeerGroup.objects.bulk_update(updated, ["name", "kind", "network", "owner", "updated_at"])
-        for chunk in _chunks([group.pk for group, _ in refill]):
-            through.objects.filter(peergroup_id__in=chunk).delete()
+        # In batches: one UPDATE for every group is a CASE with a branch per group, which the
+        # database evaluates for each row: quadratic, 8 s for 3,900 groups.
+        PeerGroup.objects.bulk_update(
+            updated, ["name", "kind", "network", "owner", "updated_at"], batch_size=_CHUNK
+        )
+        # Only the memberships that changed: a group that grows keeps the rows it had.
+        leaving = [
+            row_id
+            for group, spec in refill
+            for council_id, row_id in current_members[group.pk].items()
+            if council_id not in spec.members
+        ]
+        for chunk in _chunks(leaving):
+            through.objects.filter(pk__in=chunk).delete()
+        joining = [(group, spec.members) for group, spec in created] + [
+            (group, spec.members - current_members[group.pk].keys()) for group, spec in refill
+        ]
         through.objects.bulk_create(
             [
                 through(peergroup_id=group.pk, council_id=council_id)
-                for group, spec in created + refill
-                for council_id in sorted(spec.members)
-            ]
+                for group, members in joining
+                for council_id in sorted(members)
+            ],
+            batch_size=10 * _CHUNK,
         )
     return len(specs)

@@ -1,6 +1,7 @@
 """Peer groups built from the real register (councils/data/uk_councils.csv) and small ones."""
 
 import math
+import random
 from collections import Counter, defaultdict
 from io import StringIO
 
@@ -276,6 +277,37 @@ def test_a_change_to_the_register_moves_only_the_groups_it_touches():
     welsh.delete()
     peer_groups_build()
     assert not PeerGroup.objects.filter(slug__contains="wales").exists()
+
+
+def all_memberships() -> dict[str, set[int]]:
+    members: dict[str, set[int]] = defaultdict(set)
+    for slug, council_id in PeerGroup.objects.values_list("slug", "members__id"):
+        if council_id is not None:
+            members[slug].add(council_id)
+    return dict(members)
+
+
+def test_an_update_leaves_exactly_the_members_a_build_from_scratch_makes():
+    rng = random.Random("peer group updates")
+    councils = [
+        CouncilFactory(population=rng.randint(50_000, 900_000), deprivation_score="20.00")
+        for _ in range(30)
+    ]
+    peer_groups_build()
+    for _ in range(3):
+        # Councils move between bands and neighbourhoods, and the sector grows.
+        for council in rng.sample(councils, 8):
+            council.population = rng.randint(50_000, 900_000)
+            council.deprivation_score = f"{rng.uniform(5, 60):.2f}"
+            council.save()
+        councils += [CouncilFactory(population=rng.randint(50_000, 900_000)) for _ in range(5)]
+        peer_groups_build()
+        updated = all_memberships()
+
+        PeerGroup.objects.all().delete()
+        peer_groups_build()
+
+        assert all_memberships() == updated
 
 
 def test_a_renamed_council_renames_its_neighbour_group_only():

@@ -194,8 +194,9 @@
           }
         }
       },
-      // Within about a screen of view: drawn by the time the reader scrolls to it.
-      { rootMargin: "100% 0px" }
+      // Within half a screen of view: drawn as the reader scrolls towards it, and not while
+      // they read the first screen of a page whose charts are further down.
+      { rootMargin: "50% 0px" }
     );
     for (var k = 0; k < containers.length; k++) {
       observer.observe(containers[k]);

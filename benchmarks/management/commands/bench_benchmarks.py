@@ -6,7 +6,9 @@ three rounds of signed-off scores. For each size it prints one JSON line: a full
 round, an incremental recompute after one more sign-off, and the floor — the same statistics
 (count, mean, quartiles, 10th and 90th percentiles, minimum, maximum per group and dimension) from
 one SQL query with percentile_cont — and the ratio ours/floor. Each figure is the median of
-three runs. Then a second line (`"measure": "release"`): the time to make the round's first
+three runs. Then a line (`"measure": "peer_groups"`): building every peer group from empty
+tables at that size, and how much that grew since the last size beside linear and n log n
+growth. Then a line (`"measure": "release"`): the time to make the round's first
 release (every group published, kept or withheld by `release_rule`), the time of the next
 release job after one more sign-off (which reads and decides everything again, and usually
 finds nothing to change), and the release's size in rows and bytes. Figures only, no pass or
@@ -16,16 +18,18 @@ fail.
 from __future__ import annotations
 
 import json
+import math
 import random
 import statistics
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 
 from assessments.models import AssessmentRound, Dimension, DimensionScore
 from benchmarks.models import PeerGroup, PublishedSet, Release, ReleasedResult
+from benchmarks.peer_groups import peer_groups_build
 from benchmarks.releases import release_make
 from benchmarks.services import benchmarks_rebuild, benchmarks_update_for_council
 from benchmarks.synthetic import bench_rounds, grow_sector, sign_off, throwaway_database
@@ -54,10 +58,14 @@ class Command(BaseCommand):
             rounds = bench_rounds()
             dimensions = list(Dimension.objects.for_framework(rounds[-1].framework_id))
             made = 0
+            previous: dict | None = None
             for multiple in [int(size) for size in sizes.split(",")]:
                 grow_sector(multiple, made)
                 made = multiple
-                self.stdout.write(json.dumps(_measure(multiple, rounds, dimensions)))
+                measured = _measure(multiple, rounds, dimensions)
+                self.stdout.write(json.dumps(measured))
+                self.stdout.write(json.dumps(_measure_peer_groups(measured, previous)))
+                previous = measured
                 self.stdout.write(json.dumps(_measure_release(multiple, rounds[-1], dimensions)))
 
 
@@ -118,6 +126,42 @@ def _measure(multiple: int, rounds: list[AssessmentRound], dimensions: list[Dime
         "ratio_full_to_floor": round(full / floor, 2) if floor else None,
         "repeats": REPEATS,
     }
+
+
+def _peer_groups_from_empty(_: int) -> None:
+    """Every peer group built into empty tables, foreign keys checked as rows go in (not at
+    a commit that never comes): the whole cost, then rolled back."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE benchmarks_peergroup CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        peer_groups_build()
+        transaction.set_rollback(True)
+
+
+def _measure_peer_groups(measured: dict, previous: dict | None) -> dict:
+    """How building peer groups grows with the sector: the time from empty at this size, and
+    its growth since the last size beside what linear and n log n growth would be."""
+    seconds = _median_seconds(_peer_groups_from_empty)
+    measured["peer_groups_from_empty_s"] = seconds
+    line = {
+        "measure": "peer_groups",
+        "multiple": measured["multiple"],
+        "councils": measured["councils"],
+        "peer_groups": measured["peer_groups"],
+        "from_empty_s": round(seconds, 3),
+        "update_while_growing_s": measured["peer_groups_build_s"],
+        "repeats": REPEATS,
+    }
+    if previous is not None:
+        n, p = measured["councils"], previous["councils"]
+        line["growth"] = {
+            "since_councils": p,
+            "time": round(seconds / previous["peer_groups_from_empty_s"], 1),
+            "linear": round(n / p, 1),
+            "n_log_n": round(n * math.log(n) / (p * math.log(p)), 1),
+        }
+    return line
 
 
 def _measure_release(multiple: int, round_: AssessmentRound, dimensions: list[Dimension]) -> dict:
