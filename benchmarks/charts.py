@@ -1,4 +1,5 @@
-"""Every chart the portal draws, built here with plotly and handed to pages as JSON.
+"""Every chart the portal draws, built here as plain dicts in Plotly's figure format and handed
+to pages as JSON.
 
 Each function takes plain figures (already suppressed where they must be) and returns a
 `Chart`: the Plotly figure as a JSON-ready dict, and the one-sentence summary the page prints
@@ -14,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-import plotly.graph_objects as go
 
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from core.formatting import score_text
@@ -33,8 +32,15 @@ MID_GREY = "#b1b4b6"
 LIGHT_BLUE_FILL = "rgba(29, 112, 184, 0.18)"
 ORANGE = "#f47738"
 
+# A trace: a dict with its "type" ("scatter", "scatterpolar", "box", "heatmap"), as plotly.js
+# reads it. Built without plotly.py, whose validating objects took 18% of the dashboard's
+# server time; benchmarks/tests/test_chart_schema.py checks every chart against its schema.
+Trace = dict[str, Any]
+
 _LAYOUT: dict[str, Any] = {
-    "template": "none",  # plotly's default template adds ~7 KB of JSON to every chart
+    # plotly's default template adds ~7 KB of JSON to every chart. This is plotly.py's "none"
+    # template as it writes it (one empty scatter default): no defaults of any kind.
+    "template": {"data": {"scatter": [{"type": "scatter"}]}},
     "font": {"family": "arial, sans-serif", "color": BLACK, "size": 14},
     "margin": {"l": 40, "r": 20, "t": 20, "b": 40},
     "legend": {"orientation": "h", "y": -0.15},
@@ -54,35 +60,53 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _figure(traces: Sequence[Any], **layout: Any) -> dict[str, Any]:
-    figure = go.Figure(data=list(traces), layout={**_LAYOUT, **layout})
-    return figure.to_plotly_json()
+def _unset(properties: dict[str, Any]) -> dict[str, Any]:
+    """The properties without those set to None: in a Plotly figure, None means "not set" (a
+    None inside a data list, such as a trace's r, x, y or z, is a gap, and stays)."""
+    return {key: value for key, value in properties.items() if value is not None}
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a figure's part, its dicts and lists new too (as plotly.py's were): no figure
+    shares one with another, or with _LAYOUT."""
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    return value
+
+
+def _figure(traces: Sequence[Trace], **layout: Any) -> dict[str, Any]:
+    """The figure: the traces, and the shared layout with `layout` over it (a setting given
+    as None is left out)."""
+    return {"data": list(traces), "layout": _unset({**_fresh(_LAYOUT), **layout})}
 
 
 def _fmt(value: Decimal | None) -> str:
     return score_text(value) or "no score"
 
 
-def _box(name: str, figures: GroupFigures) -> Any:
+def _box(name: str, figures: GroupFigures) -> Trace:
     """One group's published spread as a horizontal box: quartiles, the median, and whiskers
     at the 10th and 90th percentiles where the group is big enough to show them (else at the
     quartiles)."""
     low = figures.p10 if figures.p10 is not None else figures.q1
     high = figures.p90 if figures.p90 is not None else figures.q3
-    return go.Box(
-        y=[name],
-        q1=[_number(figures.q1)],
-        median=[_number(figures.median)],
-        q3=[_number(figures.q3)],
-        lowerfence=[_number(low)],
-        upperfence=[_number(high)],
-        orientation="h",
-        fillcolor=LIGHT_BLUE_FILL,
-        line={"color": DARK_BLUE},
-        name=name,
-        showlegend=False,
-        hoverinfo="skip",
-    )
+    return {
+        "type": "box",
+        "y": [name],
+        "q1": [_number(figures.q1)],
+        "median": [_number(figures.median)],
+        "q3": [_number(figures.q3)],
+        "lowerfence": [_number(low)],
+        "upperfence": [_number(high)],
+        "orientation": "h",
+        "fillcolor": LIGHT_BLUE_FILL,
+        "line": {"color": DARK_BLUE},
+        "name": name,
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
 
 
 def _published(rows: Iterable[tuple[str, GroupFigures | None]]) -> list[tuple[str, GroupFigures]]:
@@ -91,7 +115,11 @@ def _published(rows: Iterable[tuple[str, GroupFigures | None]]) -> list[tuple[st
 
 
 def _box_chart(
-    chart_id: str, rows: Sequence[tuple[str, GroupFigures]], summary: str, *, marks: Any = None
+    chart_id: str,
+    rows: Sequence[tuple[str, GroupFigures]],
+    summary: str,
+    *,
+    marks: Trace | None = None,
 ) -> Chart:
     """A box per row (`_box`), the first row at the top, on the 1 to 5 scale; `marks` (a trace
     with a legend entry, such as the council's own scores) drawn over them."""
@@ -164,53 +192,57 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
     def figure_of(s: Subject, name: str) -> Decimal | None:
         return getattr(s.figures, name) if s.published and s.figures else None
 
-    traces: list[Any] = []
+    traces: list[Trace] = []
     group_name = dashboard.group.name if dashboard.group else "the group"
     if any(s.published for s in subjects):
         # The band: the upper quartiles filled, then the lower quartiles filled in white
         # over them, so only the space between them stays shaded.
         traces.append(
-            go.Scatterpolar(
-                r=ring([figure_of(s, "q3") for s in subjects]),
-                theta=closed,
-                fill="toself",
-                fillcolor=LIGHT_BLUE_FILL,
-                line={"width": 0},
-                mode="lines",
-                name="Middle half of the group",
-                hoverinfo="skip",
-            )
+            {
+                "type": "scatterpolar",
+                "r": ring([figure_of(s, "q3") for s in subjects]),
+                "theta": list(closed),
+                "fill": "toself",
+                "fillcolor": LIGHT_BLUE_FILL,
+                "line": {"width": 0},
+                "mode": "lines",
+                "name": "Middle half of the group",
+                "hoverinfo": "skip",
+            }
         )
         traces.append(
-            go.Scatterpolar(
-                r=ring([figure_of(s, "q1") for s in subjects]),
-                theta=closed,
-                fill="toself",
-                fillcolor="#ffffff",
-                line={"width": 0},
-                mode="lines",
-                showlegend=False,
-                hoverinfo="skip",
-            )
+            {
+                "type": "scatterpolar",
+                "r": ring([figure_of(s, "q1") for s in subjects]),
+                "theta": list(closed),
+                "fill": "toself",
+                "fillcolor": "#ffffff",
+                "line": {"width": 0},
+                "mode": "lines",
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
         )
         traces.append(
-            go.Scatterpolar(
-                r=ring([figure_of(s, "median") for s in subjects]),
-                theta=closed,
-                mode="lines",
-                line={"color": GREY, "dash": "dash", "width": 2},
-                name=f"Median of {group_name}",
-            )
+            {
+                "type": "scatterpolar",
+                "r": ring([figure_of(s, "median") for s in subjects]),
+                "theta": list(closed),
+                "mode": "lines",
+                "line": {"color": GREY, "dash": "dash", "width": 2},
+                "name": f"Median of {group_name}",
+            }
         )
     traces.append(
-        go.Scatterpolar(
-            r=ring([s.score for s in subjects]),
-            theta=closed,
-            mode="lines+markers",
-            line={"color": BLUE, "width": 3},
-            marker={"size": 7},
-            name=dashboard.council.name,
-        )
+        {
+            "type": "scatterpolar",
+            "r": ring([s.score for s in subjects]),
+            "theta": closed,
+            "mode": "lines+markers",
+            "line": {"color": BLUE, "width": 3},
+            "marker": {"size": 7},
+            "name": dashboard.council.name,
+        }
     )
     compared = [s for s in subjects if s.difference is not None]
     above = sum(1 for s in compared if (s.difference or 0) > 0)
@@ -252,18 +284,19 @@ def distributions(dashboard: CouncilDashboard) -> Chart | None:
         return None
     published = {name for name, _ in shown}
     marked = [s for s in reversed(dashboard.dimensions) if s.name in published and s.score]
-    council = go.Scatter(
-        x=[_number(s.score) for s in marked],
-        y=[s.name for s in marked],
-        mode="markers",
-        marker={
+    council: Trace = {
+        "type": "scatter",
+        "x": [_number(s.score) for s in marked],
+        "y": [s.name for s in marked],
+        "mode": "markers",
+        "marker": {
             "color": ORANGE,
             "size": 12,
             "symbol": "diamond",
             "line": {"color": BLACK, "width": 1},
         },
-        name=dashboard.council.name,
-    )
+        "name": dashboard.council.name,
+    }
     group_name = dashboard.group.name if dashboard.group else "the group"
     summary = (
         f"For {len(shown)} barriers, the chart shows how scores spread across {group_name} "
@@ -277,7 +310,7 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
     if len(dashboard.trend) < 2:
         return None
     rounds = [point.round_name for point in dashboard.trend]
-    traces: list[Any] = []
+    traces: list[Trace] = []
     for n, s in enumerate([*dashboard.dimensions, dashboard.overall]):
         if s is None:
             continue
@@ -286,18 +319,25 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
         # Each line has its own dash and marker too, so it can be told apart in greyscale
         # and by people who cannot tell the colours apart.
         traces.append(
-            go.Scatter(
-                x=rounds,
-                y=[_number(point.scores.get(key)) for point in dashboard.trend],
-                mode="lines+markers",
-                name=s.name,
-                line={
-                    "width": 4 if overall else 1.5,
-                    "color": BLACK if overall else None,
-                    "dash": "solid" if overall else DASHES[n % len(DASHES)],
+            {
+                "type": "scatter",
+                "x": list(rounds),
+                "y": [_number(point.scores.get(key)) for point in dashboard.trend],
+                "mode": "lines+markers",
+                "name": s.name,
+                # No colour for a dimension's line: plotly.js gives each its own.
+                "line": _unset(
+                    {
+                        "width": 4 if overall else 1.5,
+                        "color": BLACK if overall else None,
+                        "dash": "solid" if overall else DASHES[n % len(DASHES)],
+                    }
+                ),
+                "marker": {
+                    "symbol": "circle" if overall else SYMBOLS[n % len(SYMBOLS)],
+                    "size": 8,
                 },
-                marker={"symbol": "circle" if overall else SYMBOLS[n % len(SYMBOLS)], "size": 8},
-            )
+            }
         )
     first, last = dashboard.trend[0], dashboard.trend[-1]
     before, after = first.scores.get(None), last.scores.get(None)
@@ -378,21 +418,22 @@ def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:
     columns = [column.name for column in dashboard.columns]
     ordered = list(reversed(rows))  # plotly draws the first row at the bottom
     values = [[_number(cell.score) for cell in row.cells] for row in ordered]
-    trace = go.Heatmap(
-        z=values,
-        x=columns,
-        y=[row.short_label for row in ordered],
-        text=[[score_text(v) for v in row] for row in values],
-        texttemplate="%{text}",
-        colorscale=HEATMAP_SCALE,
-        zmin=MIN_LEVEL,
-        zmax=MAX_LEVEL,
-        xgap=2,
-        ygap=2,
-        hoverongaps=False,
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        colorbar={"title": {"text": "Score"}, "tickvals": [1, 2, 3, 4, 5]},
-    )
+    trace: Trace = {
+        "type": "heatmap",
+        "z": values,
+        "x": columns,
+        "y": [row.short_label for row in ordered],
+        "text": [[score_text(v) for v in row] for row in values],
+        "texttemplate": "%{text}",
+        "colorscale": _fresh(HEATMAP_SCALE),
+        "zmin": MIN_LEVEL,
+        "zmax": MAX_LEVEL,
+        "xgap": 2,
+        "ygap": 2,
+        "hoverongaps": False,
+        "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
+        "colorbar": {"title": {"text": "Score"}, "tickvals": [1, 2, 3, 4, 5]},
+    }
     network = dashboard.network.name
     named = len(dashboard.named_rows)
     if named == 1:
