@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import factory.random
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import CouncilRole, User
@@ -17,6 +18,7 @@ from accounts.tests.factories import (
     NetworkMembershipFactory,
     UserFactory,
 )
+from benchmarks import release_cache
 from councils.models import Council, Network
 from councils.tests.factories import CouncilFactory, NetworkFactory
 
@@ -38,6 +40,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         markers = {marker.name for marker in item.iter_markers()}
         if fixtures & SLOW_FIXTURES or markers & SLOW_MARKERS:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_release_reads():
+    """Each test's database is new but the cache is not: reads cached by an earlier test
+    (benchmarks.release_cache) must not be found, whatever ids the new rows happen to get."""
+    cache.delete(release_cache.GENERATION_KEY)
 
 
 @pytest.fixture(autouse=True)

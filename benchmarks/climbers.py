@@ -45,8 +45,11 @@ def qualifies(bands_latest_first: Sequence[int | None]) -> bool:
     return previous is not None and latest - previous >= 1
 
 
-def climbers_for(council: Council, dimension_codes: Iterable[str]) -> dict[str, list[Climber]]:
-    """{barrier code: up to five opted-in councils that climbed it}, for `council`'s view."""
+def climbers_for(
+    council: Council, dimension_codes: Iterable[str], *, neighbours: set[int] | None = None
+) -> dict[str, list[Climber]]:
+    """{barrier code: up to five opted-in councils that climbed it}, for `council`'s view.
+    `neighbours`, the council's nearest neighbours if the caller has read them already."""
     codes = list(dict.fromkeys(dimension_codes))
     if not codes:
         return {}
@@ -66,11 +69,12 @@ def climbers_for(council: Council, dimension_codes: Iterable[str]) -> dict[str, 
         .values_list("council_id", "dimension__code", "score")
     ):
         bands[(council_id, code)].append(level_band(score))
-    neighbours = set(
-        PeerGroup.objects.filter(kind=PeerGroupKind.NEAREST_NEIGHBOURS, owner=council).values_list(
-            "members", flat=True
+    if neighbours is None:
+        neighbours = set(
+            PeerGroup.objects.filter(
+                kind=PeerGroupKind.NEAREST_NEIGHBOURS, owner=council
+            ).values_list("members", flat=True)
         )
-    )
 
     def rank(offer: SharingOffer) -> tuple[int, str]:
         closeness = (

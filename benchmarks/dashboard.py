@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from assessments.lineage import dimension_lineage
 from assessments.models import (
@@ -31,6 +31,7 @@ from assessments.models import (
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
 from councils.models import Council
 
+from . import release_cache
 from .figures import RESULT_FIELDS, GroupFigures
 from .models import PeerGroup, PeerGroupKind, ReleasedResult
 from .queries import counted_scores
@@ -144,6 +145,7 @@ class CouncilDashboard:
     rounds: list[AssessmentRound] = field(default_factory=list)  # signed off, latest first
     waiting: Waiting | None = None
     neighbours: list[str] = field(default_factory=list)  # the council's own, by name
+    neighbour_ids: set[int] = field(default_factory=set)
     groups: list[GroupChoice] = field(default_factory=list)
     group: GroupChoice | None = None
     overall: Subject | None = None
@@ -244,7 +246,9 @@ def council_dashboard(
     before this year's figures exist; and the group is the first in picker order whose figures
     can be shown there. Raises PeerGroup.DoesNotExist for a group the council may not see and
     AssessmentRound.DoesNotExist for a round it has not signed off. At most thirteen queries,
-    whatever the number of councils, groups and rounds.
+    whatever the number of councils, groups and rounds; ten once the release's figures,
+    positions and neighbours are in the cache (`release_cache`), as they are after the first
+    view of each release.
     """
     dashboard = CouncilDashboard(council=council, round=None, min_group=min_group_size())
     groups = visible_groups(council)
@@ -261,7 +265,12 @@ def council_dashboard(
     dashboard.rounds = [a.round for a in assessments]
     if round_slug and all(a.round.slug != round_slug for a in assessments):
         raise AssessmentRound.DoesNotExist(round_slug)
-    released = _results([a.round_id for a in assessments], groups)
+    round_ids = [a.round_id for a in assessments]
+    released = release_cache.remembered(
+        "results",
+        (tuple(round_ids), tuple(g.pk for g in groups)),
+        lambda: _results(round_ids, groups),
+    )
     index = _round_index(assessments, released, groups, chosen=chosen, round_slug=round_slug)
     in_round = assessments[index].round_id if assessments else None
     results = {(g, s): found for (r, g, s), found in released.items() if r == in_round}
@@ -285,9 +294,15 @@ def council_dashboard(
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
     own = next((g for g in groups if g.owner_id == council.pk), None)
     if own is not None:
-        dashboard.neighbours = list(
-            own.members.exclude(pk=council.pk).order_by("name").values_list("name", flat=True)
+        neighbours = release_cache.remembered(
+            "neighbours",
+            (own.pk,),
+            lambda: list(
+                own.members.exclude(pk=council.pk).order_by("name").values_list("pk", "name")
+            ),
         )
+        dashboard.neighbour_ids = {pk for pk, _ in neighbours}
+        dashboard.neighbours = [name for _, name in neighbours]
     if not assessments:
         return dashboard
     # The chosen round and the ones before it: nothing after it is shown beside it.
@@ -308,9 +323,15 @@ def council_dashboard(
     current = scores.get(latest.round_id, {})
     # Positions only where the release counted the council with the score it has now (a
     # score found in a distribution may be another council's).
-    counted = counted_scores(
-        council.pk,
-        (found[2] for key, found in results.items() if chosen is not None and key[0] == chosen.pk),
+    set_ids = tuple(
+        sorted(
+            found[2]
+            for key, found in results.items()
+            if chosen is not None and key[0] == chosen.pk and found[2] is not None
+        )
+    )
+    counted = release_cache.remembered(
+        "counted", (council.pk, set_ids), lambda: counted_scores(council.pk, set_ids)
     )
     previous = scores.get(dashboard.previous_round.pk, {}) if dashboard.previous_round else {}
 
@@ -491,12 +512,20 @@ def _scores_by_round(
 
 
 def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, list[NextStep]]:
-    answers: list[tuple[int, str, str, int, int]] = list(
+    """One query: each agreed level with the descriptor of the level above it, if any."""
+    rows = (
         AgreedAnswer.objects.filter(
             assessment=assessment,
             status=AnswerStatus.ANSWERED,
             level__isnull=False,
             question__dimension_id__in=dimension_ids,
+        )
+        .annotate(
+            next_descriptor=Subquery(
+                LevelDescriptor.objects.filter(
+                    question_id=OuterRef("question_id"), level=OuterRef("level") + 1
+                ).values("description")[:1]
+            )
         )
         .order_by("question__dimension__order", "question__order")
         .values_list(
@@ -505,14 +534,15 @@ def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, l
             "question__statement",
             "question_id",
             "level",
-        )  # type: ignore[arg-type]  # level is never null here (filtered above)
+            "next_descriptor",
+        )
     )
-    wanted = {(question_id, level + 1) for *_, question_id, level in answers if level < 5}
-    descriptors = {
-        (question_id, level): text
-        for question_id, level, text in LevelDescriptor.objects.filter(
-            question_id__in={q for q, _ in wanted}
-        ).values_list("question_id", "level", "description")
-        if (question_id, level) in wanted
-    }
+    answers: list[tuple[int, str, str, int, int]] = []
+    descriptors: dict[tuple[int, int], str] = {}
+    for dimension_id, code, statement, question_id, level, descriptor in rows:
+        if level is None:  # filtered out above; this tells the type checker
+            continue
+        answers.append((dimension_id, code, statement, question_id, level))
+        if descriptor is not None:
+            descriptors[(question_id, level + 1)] = descriptor
     return next_steps(answers, descriptors)

@@ -28,6 +28,7 @@ from assessments.models import AssessmentRound, Dimension, DimensionScore, signe
 from assessments.scoring import overall_score
 from councils.models import Network, council_ids_named_in
 
+from . import release_cache
 from .figures import RESULT_FIELDS, GroupFigures
 from .models import PeerGroupKind, PublishedSet, ReleasedResult
 from .publication import OVERLAP, TOO_SMALL, too_close
@@ -332,7 +333,13 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
             raise AssessmentRound.DoesNotExist(round_slug)
     else:
         # The latest round with the network's figures to show, else the latest at all.
-        with_figures = rounds_with_figures(network) if dashboard.rounds else set()
+        with_figures = (
+            release_cache.remembered(
+                "network-rounds", (network.pk,), lambda: rounds_with_figures(network)
+            )
+            if dashboard.rounds
+            else set()
+        )
         chosen = next(
             (r for r in dashboard.rounds if r.pk in with_figures),
             dashboard.rounds[0] if dashboard.rounds else None,
@@ -366,16 +373,20 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
             own[council_id][dimension_id] = score
     scores = {council_id: with_overall(found) for council_id, found in own.items()}
 
-    network_results = {
-        row["dimension_id"]: GroupFigures.from_row(row)
-        for row in ReleasedResult.objects.current()
-        .filter(
-            round_id=chosen.pk,
-            peer_group__kind=PeerGroupKind.NETWORK,
-            peer_group__network=network,
-        )
-        .values("dimension_id", *RESULT_FIELDS)
-    }
+    network_results = release_cache.remembered(
+        "network-results",
+        (chosen.pk, network.pk),
+        lambda: {
+            row["dimension_id"]: GroupFigures.from_row(row)
+            for row in ReleasedResult.objects.current()
+            .filter(
+                round_id=chosen.pk,
+                peer_group__kind=PeerGroupKind.NETWORK,
+                peer_group__network=network,
+            )
+            .values("dimension_id", *RESULT_FIELDS)
+        },
+    )
     dashboard.distributions = [
         Distribution(column, network_results.get(column.dimension_id))
         for column in dashboard.columns
@@ -383,10 +394,24 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
 
     dashboard.rows = heatmap_rows(
         columns=dashboard.columns,
-        scores=heatmap_scores(scores, named, released_network_scores(chosen.pk, network)),
+        scores=heatmap_scores(
+            scores,
+            named,
+            release_cache.remembered(
+                "network-counted",
+                (chosen.pk, network.pk),
+                lambda: released_network_scores(chosen.pk, network),
+            ),
+        ),
         names=members,
         named=named,
-        published=published_public_groups(chosen.pk) if scores else {},
+        published=(
+            release_cache.remembered(
+                "public-sets", (chosen.pk,), lambda: published_public_groups(chosen.pk)
+            )
+            if scores
+            else {}
+        ),
         min_group=dashboard.min_group,
     )
     return dashboard

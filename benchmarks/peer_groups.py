@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
 
+from . import release_cache
 from .models import PeerGroup, PeerGroupKind
 from .neighbours import nearest_neighbours
 
@@ -362,4 +363,6 @@ def peer_groups_build() -> int:
             ],
             batch_size=10 * _CHUNK,
         )
+        if stale or created or updated:
+            release_cache.moved_on()
     return len(specs)

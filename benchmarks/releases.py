@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import release_rule
+from . import release_cache, release_rule
 from .figures import FIGURES, GroupFigures
 from .models import BenchmarkRun, PeerGroup, PublishedSet, Release, ReleasedResult, ReleaseReason
 from .release_rule import GroupNow, Members, Outcome, Published
@@ -156,6 +156,7 @@ def release_make(*, round_id: int, reason: str = ReleaseReason.SCHEDULED) -> Rel
         rows = [_row(release, plan, previous, set_ids, names, min_group) for plan in planned]
         _insert_rows(ReleasedResult, RELEASED_COLUMNS, rows)
         _prune(round_id, release.number)
+        release_cache.moved_on()
         return release
 
 

@@ -89,8 +89,12 @@ def _plan_context(membership: CouncilMembership, dashboard: CouncilDashboard) ->
     councils that have climbed those priorities and offered to say how."""
     if dashboard.round is None:
         return {}
-    plan = plan_reads.current_plan(membership.council, dashboard.round)
-    found = climbers_for(membership.council, [h.subject.code for h in dashboard.priorities])
+    plan, planned = plan_reads.plans_around(membership.council, dashboard.round)
+    found = climbers_for(
+        membership.council,
+        [h.subject.code for h in dashboard.priorities],
+        neighbours=dashboard.neighbour_ids,
+    )
     return {
         "climbing": [
             (h.subject.name, found[h.subject.code])
@@ -98,7 +102,7 @@ def _plan_context(membership: CouncilMembership, dashboard: CouncilDashboard) ->
             if found.get(h.subject.code)
         ],
         "plan": plan,
-        "planned": plan_reads.planned_vs_achieved(membership.council, dashboard.round),
+        "planned": planned,
         "add_to_plan": membership.role == CouncilRole.LEAD
         and not (plan is not None and plan.is_read_only),
     }

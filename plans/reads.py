@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from accounts.models import CouncilMembership, User
 from assessments.models import (
@@ -307,8 +307,32 @@ def planned_vs_achieved(council: Council, round_: AssessmentRound) -> PlannedAch
         .select_related("assessment__round")
         .first()
     )
-    if plan is None:
-        return None
+    return _planned_achieved(plan, round_) if plan is not None else None
+
+
+def plans_around(
+    council: Council, round_: AssessmentRound
+) -> tuple[Plan | None, PlannedAchieved | None]:
+    """`current_plan` and `planned_vs_achieved` together, as the dashboard shows both: one
+    query for the two plans, and one for the checked plan's targets if there is one."""
+    current = checked = None
+    for plan in (
+        Plan.objects.filter(council=council)
+        .filter(
+            Q(assessment__round=round_)
+            | Q(checked_against__round=round_, checked_against__council=council)
+        )
+        .select_related("assessment__round", "checked_against")
+    ):
+        if plan.assessment.round_id == round_.pk and current is None:
+            current = plan
+        against = plan.checked_against
+        if against and against.round_id == round_.pk and against.council_id == council.pk:
+            checked = checked or plan
+    return current, _planned_achieved(checked, round_) if checked is not None else None
+
+
+def _planned_achieved(plan: Plan, round_: AssessmentRound) -> PlannedAchieved:
     return PlannedAchieved(
         plan_round=plan.assessment.round.name,
         checked_round=round_.name,

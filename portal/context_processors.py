@@ -1,9 +1,13 @@
 from typing import Any
 
+from django.db.models import Value
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.models import CouncilRole
+from accounts.models import CouncilMembership, CouncilRole, NetworkMembership
+
+# Not a council role: stands for "analyst of some network" among the roles read below.
+_ANALYST = "network analyst"
 
 # Which navigation item each page belongs to, by "namespace:url_name".
 _SECTIONS = {
@@ -35,15 +39,26 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    roles = set(user.council_memberships.values_list("role", flat=True))
+    # One query for both kinds of membership: this runs on every page.
+    roles = set(
+        CouncilMembership.objects.filter(user=user)
+        .order_by()
+        .values_list("role", flat=True)
+        .union(
+            NetworkMembership.objects.filter(user=user)
+            .order_by()
+            .annotate(role=Value(_ANALYST))
+            .values_list("role", flat=True)
+        )
+    )
     items = [("Home", reverse("portal:home"))]
-    if roles:
+    if roles - {_ANALYST}:
         items.append(("Assessments", reverse("assessments:index")))
         items.append(("Benchmarks", reverse("benchmarks:index")))
     items.append(("Councils", reverse("councils:directory")))
     if CouncilRole.LEAD in roles:
         items.append(("Your team", reverse("accounts:teams")))
-    if user.network_memberships.exists():
+    if _ANALYST in roles:
         items.append(("Networks", reverse("councils:networks")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
