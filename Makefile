@@ -16,7 +16,7 @@ help:
 	@echo "make lint              ruff check and format check, mypy, the layer contract"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
-	@echo "make bench             print page timings and query counts (throwaway database)"
+	@echo "make bench             print timings, query counts, Lighthouse and a load test (throwaway databases)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,3 +71,4 @@ bench: install
 	.ci/with-postgres $(MANAGE) bench_dashboard --requests $${BENCH_REQUESTS:-50}
 	.ci/with-postgres $(MANAGE) bench_api --requests $${BENCH_REQUESTS:-50}
 	.ci/lighthouse
+	.ci/load

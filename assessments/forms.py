@@ -1,3 +1,4 @@
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -8,9 +9,11 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Layout, Size
 from django import forms
+from django.core.cache import caches
 from django.core.validators import MaxLengthValidator
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from core.forms import names_another_object
 
@@ -48,6 +51,39 @@ class Details(LayoutObject):
         self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
     ) -> str:
         return render_to_string(self.template, {"summary": self.summary, "text": self.text})
+
+
+class QuestionFieldset(Fieldset):
+    """One question's fieldset, its HTML kept in the process for the answers it shows.
+
+    Drawing a question's radios with crispy-forms-gds is most of a barrier page's time, and a
+    question showing the same answers is the same HTML for everyone (the CSRF token is outside
+    it). The key holds the question's wording, the language and the values shown, so nothing
+    else can change the HTML. A form sent back (with its errors, or what was just typed) is
+    always drawn afresh.
+    """
+
+    def __init__(self, *fields: Any, wording: str, names: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*fields, **kwargs)
+        self.wording = wording
+        self.names = list(names)
+
+    def render(
+        self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> str:
+        if form.is_bound:
+            return super().render(form, context, template_pack, **kwargs)
+        shown = [(name, form[name].value()) for name in self.names]
+        key = hashlib.sha256(repr((self.wording, get_language(), shown)).encode()).hexdigest()
+        fragments = caches["fragments"]
+        html = fragments.get(key)
+        if html is None:
+            html = super().render(form, context, template_pack, **kwargs)
+            fragments.set(key, html)
+        else:
+            # As crispy notes each field it draws (it sets this attribute on the form).
+            form.rendered_fields.update(self.names)  # type: ignore[attr-defined]
+        return html
 
 
 def answer_choices(question: Question) -> list[Choice]:
@@ -183,8 +219,18 @@ class DimensionAnswersForm(forms.Form):
             Field.textarea(f"{name}-note", rows=4, max_characters=NOTE_MAX_LENGTH),
             Field.text(f"{name}-link", spellcheck="false", autocomplete="url"),
         ]
-        return Fieldset(
+        return QuestionFieldset(
             *parts,
+            wording=repr(
+                (
+                    question.pk,
+                    question.code,
+                    question.statement,
+                    question.guidance,
+                    [(c.value, c.label, getattr(c, "hint", "")) for c in answer_choices(question)],
+                )
+            ),
+            names=[f"{name}-{part}" for part in ("answer", "confidence", "note", "link")],
             # Fieldset marks its legend safe, so escape the framework's wording here.
             legend=format_html(
                 '<span class="govuk-caption-m">{}</span> {}', question.code, question.statement

@@ -57,6 +57,10 @@ def _member(user: User, council: Council, role: str) -> None:
     CouncilMembership.objects.update_or_create(user=user, council=council, defaults={"role": role})
 
 
+def _councils(people: list[dict[str, Any]]) -> str:
+    return ", ".join(sorted({p["council"] for p in people})) or "none"
+
+
 class Command(BaseCommand):
     help = "Create the load test's officers and chief executives (local use only)."
 
@@ -87,10 +91,9 @@ class Command(BaseCommand):
         executives = self._executives(options["executives"], options["executive_councils"])
         people = {"password": PASSWORD, "officers": officers, "executives": executives}
         Path(options["output"]).write_text(json.dumps(people, indent=2) + "\n")
-        councils = sorted({p["council"] for p in officers})
         self.stdout.write(
-            f"{len(officers)} officers at {', '.join(councils)}; {len(executives)} chief "
-            f"executives at {', '.join(sorted({p['council'] for p in executives}))}."
+            f"{len(officers)} officers at {_councils(officers)}; {len(executives)} chief "
+            f"executives at {_councils(executives)}."
         )
 
     def _officer_councils(self, round_: AssessmentRound, wanted: int) -> list[Council]:
