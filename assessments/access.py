@@ -26,7 +26,8 @@ def assessment_for_member(
     memberships = CouncilMembership.objects.for_user(user).filter(council_id=assessment.council_id)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
-    role = memberships.values_list("role", flat=True).first()
+    # By id: the model's ordering would join the councils and users for nothing.
+    role = memberships.order_by("pk").values_list("role", flat=True).first()
     if role is None:
         raise Http404
     return assessment, role

@@ -46,7 +46,8 @@ STATUS_TAGS = {
 
 def _own_response(assessment: Assessment, user: User) -> Response | None:
     """This person's response, if they have started one. Reading never creates it."""
-    return Response.objects.filter(assessment=assessment, respondent=user).first()
+    # At most one (a constraint); by id, since the model's ordering would join the users.
+    return Response.objects.filter(assessment=assessment, respondent=user).order_by("pk").first()
 
 
 def _read_only_reason(assessment: Assessment, response: Response | None) -> str:

@@ -251,6 +251,7 @@ def council_dashboard(
     view of each release.
     """
     dashboard = CouncilDashboard(council=council, round=None, min_group=min_group_size())
+    reads = release_cache.Reads()  # what only a release changes, from the cache
     groups = visible_groups(council)
     chosen = next((g for g in groups if g.slug == group_slug), None)
     if group_slug and chosen is None:
@@ -266,7 +267,7 @@ def council_dashboard(
     if round_slug and all(a.round.slug != round_slug for a in assessments):
         raise AssessmentRound.DoesNotExist(round_slug)
     round_ids = [a.round_id for a in assessments]
-    released = release_cache.remembered(
+    released = reads.remembered(
         "results",
         (tuple(round_ids), tuple(g.pk for g in groups)),
         lambda: _results(round_ids, groups),
@@ -294,7 +295,7 @@ def council_dashboard(
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
     own = next((g for g in groups if g.owner_id == council.pk), None)
     if own is not None:
-        neighbours = release_cache.remembered(
+        neighbours = reads.remembered(
             "neighbours",
             (own.pk,),
             lambda: list(
@@ -330,7 +331,7 @@ def council_dashboard(
             if chosen is not None and key[0] == chosen.pk and found[2] is not None
         )
     )
-    counted = release_cache.remembered(
+    counted = reads.remembered(
         "counted", (council.pk, set_ids), lambda: counted_scores(council.pk, set_ids)
     )
     previous = scores.get(dashboard.previous_round.pk, {}) if dashboard.previous_round else {}

@@ -321,6 +321,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     Nearest-neighbour groups are never read (they are private to their owner).
     """
     dashboard = NetworkDashboard(network=network, round=None, min_group=min_group_size())
+    reads = release_cache.Reads()  # what only a release changes, from the cache
     dashboard.rounds = network_rounds(network)
     members = {
         pk: (name, short_name)
@@ -334,9 +335,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     else:
         # The latest round with the network's figures to show, else the latest at all.
         with_figures = (
-            release_cache.remembered(
-                "network-rounds", (network.pk,), lambda: rounds_with_figures(network)
-            )
+            reads.remembered("network-rounds", (network.pk,), lambda: rounds_with_figures(network))
             if dashboard.rounds
             else set()
         )
@@ -373,7 +372,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
             own[council_id][dimension_id] = score
     scores = {council_id: with_overall(found) for council_id, found in own.items()}
 
-    network_results = release_cache.remembered(
+    network_results = reads.remembered(
         "network-results",
         (chosen.pk, network.pk),
         lambda: {
@@ -397,7 +396,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
         scores=heatmap_scores(
             scores,
             named,
-            release_cache.remembered(
+            reads.remembered(
                 "network-counted",
                 (chosen.pk, network.pk),
                 lambda: released_network_scores(chosen.pk, network),
@@ -406,7 +405,7 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
         names=members,
         named=named,
         published=(
-            release_cache.remembered(
+            reads.remembered(
                 "public-sets", (chosen.pk,), lambda: published_public_groups(chosen.pk)
             )
             if scores

@@ -1,6 +1,6 @@
 """Reads that change only when a release is made or the peer groups are rebuilt, kept in the
 cache (Redis in production, shared by every web process) instead of asked of the database on
-every page.
+every page, and in the process's own memory in front of it.
 
 Every key carries the current *generation*, a random token replaced whenever a release or a
 peer-group rebuild happens: straight away, and again once its transaction commits. A page
@@ -9,15 +9,22 @@ generation before the commit reads the new one after it, and a value cached in b
 new generation, the old rows) is left behind by the second replacement. Cached values expire
 after a day in any case, so nothing left behind lingers.
 
+A page reads the generation once (`Reads()`), from the shared cache, so every process sees a
+new release at once. Since a key names its generation, what is under it never changes: the
+process keeps the last values it used as they are, not pickled, and asks Redis only for the
+others. Callers must treat what they get as read-only.
+
 Without a working cache (the dummy backend) every read is simply made again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,7 +33,11 @@ T = TypeVar("T")
 
 GENERATION_KEY = "benchmarks:release-generation"
 TIMEOUT_SECONDS = 24 * 60 * 60
+# Values this process keeps unpickled: a dashboard's figures are some tens of kilobytes.
+LOCAL_ENTRIES = 64
 _MISSING = object()
+_local: OrderedDict[str, Any] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def generation() -> str:
@@ -48,12 +59,32 @@ def moved_on() -> None:
     transaction.on_commit(replace, robust=True)
 
 
+class Reads:
+    """One page's reads, all of the generation current when it started."""
+
+    def __init__(self) -> None:
+        self.generation = generation()
+
+    def remembered(self, name: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
+        """`read()`, or what it gave for the same name and parts in this generation."""
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        key = f"benchmarks:{name}:{self.generation}:{digest}"
+        with _local_lock:
+            value = _local.get(key, _MISSING)
+            if value is not _MISSING:
+                _local.move_to_end(key)
+                return value
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = read()
+            cache.set(key, value, TIMEOUT_SECONDS)
+        with _local_lock:
+            _local[key] = value
+            while len(_local) > LOCAL_ENTRIES:
+                _local.popitem(last=False)
+        return value
+
+
 def remembered(name: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
-    """`read()`, or what it gave for the same name and parts in this generation."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"benchmarks:{name}:{generation()}:{digest}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = read()
-        cache.set(key, value, TIMEOUT_SECONDS)
-    return value
+    """A single read of the current generation (`Reads().remembered`)."""
+    return Reads().remembered(name, parts, read)
