@@ -31,7 +31,7 @@ passes or fails, the exit code is 0):
   only if STATIC_ROOT has no precompressed files at all. Each asset is also fetched through the
   test client to check the size. First visit = HTML + assets; repeat visit = HTML only, as
   hashed assets are cached as immutable (any that are not are listed). Budgets: first visit
-  550 KB for the dashboard, 100 KB for other pages; repeat visit 60 KB. 1 KB = 1,000 bytes.
+  550 KB for the two dashboards, 100 KB for other pages; repeat visit 60 KB. 1 KB = 1,000 bytes.
 - static_cache: the Cache-Control of one hashed asset fetched through the test client.
 
     .ci/with-postgres .venv/bin/python manage.py bench_dashboard --requests 50
@@ -85,7 +85,7 @@ from councils.models import Council, Nation, Network, NetworkSharing
 REAL_GSS = r"^[ENSW][0-9]{8}$"
 BROWSER_ENCODINGS = "gzip, deflate, br"
 KB = 1000
-BUDGET_FIRST_KB = {"dashboard": 550}
+BUDGET_FIRST_KB = {"dashboard": 550, "network dashboard": 550}  # both draw charts with Plotly
 BUDGET_FIRST_OTHER_KB = 100
 BUDGET_REPEAT_KB = 60
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
