@@ -1,6 +1,6 @@
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from crispy_forms.layout import LayoutObject
@@ -53,15 +53,34 @@ class Details(LayoutObject):
         return render_to_string(self.template, {"summary": self.summary, "text": self.text})
 
 
-class QuestionFieldset(Fieldset):
-    """One question's fieldset, its HTML kept in the process for the answers it shows.
+def _kept(form: forms.Form, names: Sequence[str], wording: str, draw: Callable[[], str]) -> str:
+    """What `draw()` gives, kept in the process for the wording, language and values shown.
 
-    Drawing a question's radios with crispy-forms-gds is most of a barrier page's time, and a
-    question showing the same answers is the same HTML for everyone (the CSRF token is outside
-    it). The key holds the question's wording, the language and the values shown, so nothing
-    else can change the HTML. A form sent back (with its errors, or what was just typed) is
-    always drawn afresh.
+    Drawing a question's radios with crispy-forms-gds is most of a barrier page's time, and
+    the same wording showing the same values is the same HTML for everyone (the CSRF token is
+    outside it). The key holds everything else the HTML depends on, so nothing can make a kept
+    copy wrong. A form sent back (with its errors, or what was just typed) is always drawn
+    afresh.
     """
+    if form.is_bound:
+        return draw()
+    shown = [(name, form[name].value()) for name in names]
+    key = hashlib.sha256(repr((wording, get_language(), shown)).encode()).hexdigest()
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = draw()
+        fragments.set(key, html)
+    else:
+        # As crispy notes each field it draws (it sets this attribute on the form).
+        form.rendered_fields.update(names)  # type: ignore[attr-defined]
+    return html
+
+
+class QuestionFieldset(Fieldset):
+    """One question's fieldset, kept (`_kept`) for the answers it shows; its fields are kept
+    one by one too (`KeptField`), so a question whose answers changed draws only the fields
+    showing something not seen before."""
 
     def __init__(self, *fields: Any, wording: str, names: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*fields, **kwargs)
@@ -71,19 +90,31 @@ class QuestionFieldset(Fieldset):
     def render(
         self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
     ) -> str:
-        if form.is_bound:
-            return super().render(form, context, template_pack, **kwargs)
-        shown = [(name, form[name].value()) for name in self.names]
-        key = hashlib.sha256(repr((self.wording, get_language(), shown)).encode()).hexdigest()
-        fragments = caches["fragments"]
-        html = fragments.get(key)
-        if html is None:
-            html = super().render(form, context, template_pack, **kwargs)
-            fragments.set(key, html)
-        else:
-            # As crispy notes each field it draws (it sets this attribute on the form).
-            form.rendered_fields.update(self.names)  # type: ignore[attr-defined]
-        return html
+        return _kept(
+            form,
+            self.names,
+            self.wording,
+            lambda: super(QuestionFieldset, self).render(form, context, template_pack, **kwargs),
+        )
+
+
+class KeptField(LayoutObject):
+    """One crispy-forms-gds field of a question, kept (`_kept`) for the value it shows."""
+
+    def __init__(self, field: Field, *, wording: str) -> None:
+        self.field = field
+        self.fields: list[Any] = list(field.fields)
+        self.wording = wording
+
+    def render(
+        self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> str:
+        return _kept(
+            form,
+            self.fields,
+            self.wording,
+            lambda: self.field.render(form, context, template_pack=template_pack, **kwargs),
+        )
 
 
 def answer_choices(question: Question) -> list[Choice]:
@@ -207,29 +238,42 @@ class DimensionAnswersForm(forms.Form):
         parts: list[Any] = []
         if question.guidance:
             parts.append(Details("What good looks like", question.guidance))
+        wording = repr(
+            (
+                question.pk,
+                question.code,
+                question.statement,
+                question.guidance,
+                [(c.value, c.label, getattr(c, "hint", "")) for c in answer_choices(question)],
+            )
+        )
         parts += [
-            Field.radios(f"{name}-answer", legend_size=Size.SMALL, template=RADIOS_TEMPLATE),
-            Field.radios(
-                f"{name}-confidence",
-                legend_size=Size.SMALL,
-                inline=True,
-                small=True,
-                template=RADIOS_TEMPLATE,
+            KeptField(
+                Field.radios(f"{name}-answer", legend_size=Size.SMALL, template=RADIOS_TEMPLATE),
+                wording=wording,
             ),
-            Field.textarea(f"{name}-note", rows=4, max_characters=NOTE_MAX_LENGTH),
-            Field.text(f"{name}-link", spellcheck="false", autocomplete="url"),
+            KeptField(
+                Field.radios(
+                    f"{name}-confidence",
+                    legend_size=Size.SMALL,
+                    inline=True,
+                    small=True,
+                    template=RADIOS_TEMPLATE,
+                ),
+                wording=wording,
+            ),
+            KeptField(
+                Field.textarea(f"{name}-note", rows=4, max_characters=NOTE_MAX_LENGTH),
+                wording=wording,
+            ),
+            KeptField(
+                Field.text(f"{name}-link", spellcheck="false", autocomplete="url"),
+                wording=wording,
+            ),
         ]
         return QuestionFieldset(
             *parts,
-            wording=repr(
-                (
-                    question.pk,
-                    question.code,
-                    question.statement,
-                    question.guidance,
-                    [(c.value, c.label, getattr(c, "hint", "")) for c in answer_choices(question)],
-                )
-            ),
+            wording=wording,
             names=[f"{name}-{part}" for part in ("answer", "confidence", "note", "link")],
             # Fieldset marks its legend safe, so escape the framework's wording here.
             legend=format_html(
