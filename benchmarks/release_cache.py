@@ -14,12 +14,16 @@ new release at once. Since a key names its generation, what is under it never ch
 process keeps the last values it used as they are, not pickled, and asks Redis only for the
 others. Callers must treat what they get as read-only.
 
-Without a working cache (the dummy backend) every read is simply made again.
+Without a working cache (the dummy backend, or Redis unreachable) every read is simply made
+again, so pages keep working. Making a release does need the cache: if the new generation cannot
+be written, the release's transaction fails and the job is retried, rather than leave pages on
+the old figures.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -30,6 +34,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "benchmarks:release-generation"
 TIMEOUT_SECONDS = 24 * 60 * 60
@@ -41,10 +46,14 @@ _local_lock = threading.Lock()
 
 
 def generation() -> str:
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
         token = cache.get(GENERATION_KEY)
+        if token is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            token = cache.get(GENERATION_KEY)
+    except Exception:  # the cache is unreachable: every read below is made afresh
+        logger.warning("release_cache: the cache is unreachable; reading afresh", exc_info=True)
+        return ""
     # Without a working cache there is no token to keep: a fresh one misses every time.
     return token or uuid.uuid4().hex
 
@@ -67,6 +76,8 @@ class Reads:
 
     def remembered(self, name: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
         """`read()`, or what it gave for the same name and parts in this generation."""
+        if not self.generation:  # no cache to trust: never keep or reuse anything
+            return read()
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         key = f"benchmarks:{name}:{self.generation}:{digest}"
         with _local_lock:
@@ -74,10 +85,17 @@ class Reads:
             if value is not _MISSING:
                 _local.move_to_end(key)
                 return value
-        value = cache.get(key, _MISSING)
+        try:
+            value = cache.get(key, _MISSING)
+        except Exception:  # unreachable since the generation was read: read afresh
+            logger.warning("release_cache: the cache is unreachable; reading afresh", exc_info=True)
+            return read()
         if value is _MISSING:
             value = read()
-            cache.set(key, value, TIMEOUT_SECONDS)
+            try:
+                cache.set(key, value, TIMEOUT_SECONDS)
+            except Exception:
+                logger.warning("release_cache: could not keep %s", key, exc_info=True)
         with _local_lock:
             _local[key] = value
             while len(_local) > LOCAL_ENTRIES:

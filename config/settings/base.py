@@ -306,8 +306,7 @@ FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
 FIELD_ENCRYPTION_KEY_FALLBACKS: list[str] = [
     k for k in env.list("FIELD_ENCRYPTION_KEY_FALLBACKS", default=[]) if k
 ]
-# Django's database sessions read through the cache, refusing a cookie that holds no key Django
-# could have made (core.sessions).
+# Django's database sessions, refusing a cookie that holds no key Django could have made.
 SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
