@@ -161,9 +161,10 @@ class DimensionAnswersForm(forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             code = question.code
+            choices = answer_choices(question)
             self.fields[f"{name}-answer"] = forms.ChoiceField(
                 label="Which level best describes your council now?",
-                choices=answer_choices(question),
+                choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
@@ -218,7 +219,7 @@ class DimensionAnswersForm(forms.Form):
             if answer is not None:
                 for part, value in _initial(answer).items():
                     self.initial.setdefault(f"{name}-{part}", value)
-            layout.append(self._question_layout(question, name))
+            layout.append(self._question_layout(question, name, choices))
 
         self.helper = FormHelper()
         # GOV.UK pattern: the server validates and the error summary explains.
@@ -234,7 +235,7 @@ class DimensionAnswersForm(forms.Form):
         )
 
     @staticmethod
-    def _question_layout(question: Question, name: str) -> Fieldset:
+    def _question_layout(question: Question, name: str, choices: list[Choice]) -> Fieldset:
         parts: list[Any] = []
         if question.guidance:
             parts.append(Details("What good looks like", question.guidance))
@@ -244,7 +245,7 @@ class DimensionAnswersForm(forms.Form):
                 question.code,
                 question.statement,
                 question.guidance,
-                [(c.value, c.label, getattr(c, "hint", "")) for c in answer_choices(question)],
+                [(c.value, c.label, getattr(c, "hint", "")) for c in choices],
             )
         )
         parts += [

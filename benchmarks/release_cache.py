@@ -101,8 +101,3 @@ class Reads:
             while len(_local) > LOCAL_ENTRIES:
                 _local.popitem(last=False)
         return value
-
-
-def remembered(name: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
-    """A single read of the current generation (`Reads().remembered`)."""
-    return Reads().remembered(name, parts, read)

@@ -12,7 +12,7 @@ from accounts.tests.two_factor_support import code_for, with_app
 from accounts.two_factor import SSO_SESSION_KEY
 from assessments import services as assessment_services
 from assessments.tests.factories import AssessmentRoundFactory, dims
-from plans.tests.factories import target_with_action
+from plans.tests.factories import planned_assessment
 
 
 @pytest.fixture
@@ -129,23 +129,10 @@ def test_the_demo_setting_relaxes_the_rule(client, pages, settings):
 
 @pytest.mark.usefixtures("required")
 def test_approving_a_plan_needs_a_strong_sign_in_too(client, personas):
-
-    from assessments.tests.factories import scored_assessment
-
-    round_ = AssessmentRoundFactory()
-    dimensions = list(round_.framework.dimensions.order_by("order"))
-    signed = scored_assessment(
-        council=personas.council_a, round=round_, scores={d: "2.0" for d in dimensions}
+    signed = planned_assessment(
+        council=personas.council_a, lead=personas.lead_a, owner=personas.officer_a, scores="2.0"
     )
-    target_with_action(
-        signed,
-        by=personas.lead_a,
-        dimension=dimensions[0],
-        owner=personas.officer_a,
-        description="Name a data owner",
-        level=3,
-    )
-    url = reverse("plans:approve", args=["E06000001", round_.slug])
+    url = reverse("plans:approve", args=["E06000001", signed.round.slug])
     client.force_login(personas.executive_a)
 
     response = client.get(url)

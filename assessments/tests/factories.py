@@ -147,6 +147,19 @@ def submitted_assessment(*, council, round: AssessmentRound, lead, level: int = 
     return assessment
 
 
+def answered_assessment(*, council, lead, officer, answer: AnswerInput) -> Assessment:
+    """The council's assessment in a new round, started by its lead, with `officer`'s answer to
+    the first question of its first dimension."""
+    assessment = services.assessment_start(council=council, round=AssessmentRoundFactory(), by=lead)
+    first = dims(assessment)[0]
+    services.answers_save(
+        response=services.response_for(assessment=assessment, user=officer),
+        dimension=first,
+        answers={questions(first)[0].pk: answer},
+    )
+    return assessment
+
+
 def level(n: int, **extra) -> AnswerInput:
     """An officer's answer giving level n."""
     return AnswerInput(status=AnswerStatus.ANSWERED, level=n, **extra)

@@ -2,7 +2,6 @@
 without plotly.py's validating objects, so an unknown property or a bad value is caught here:
 `plotly.graph_objects.Figure` raises ValueError on either."""
 
-import importlib
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,11 +25,8 @@ from benchmarks.network_dashboard import (
 from benchmarks.publication import OVERLAP, TOO_SMALL
 from councils.models import Network
 
-# The dashboard tests' data, imported by name: a plain import would take mypy into their
-# factories, which it does not check (mypy.ini leaves tests out).
-build_sector = importlib.import_module("benchmarks.tests.dashboard_data").build_sector
-_network_tests = importlib.import_module("benchmarks.tests.test_network_dashboard")
-k3, scene = _network_tests.k3, _network_tests.scene  # fixtures: the network's scene
+from .dashboard_data import build_sector
+from .test_network_dashboard import k3, scene  # noqa: F401 - fixtures the tests below use
 
 # The trace types in the plotly.js bundle charts.js draws with (static/vendor/plotly/).
 BUNDLED = {"scatter", "scatterpolar", "box", "bar", "heatmap"}
@@ -77,7 +73,7 @@ def test_the_council_dashboards_charts(personas, settings):
     assert found == {"chart-radar", "chart-distributions", "chart-trend"}
 
 
-def test_the_network_dashboards_charts(scene):
+def test_the_network_dashboards_charts(scene):  # noqa: F811 - the imported fixture
     found = charts.network_charts(network_dashboard(scene["network"]))
 
     assert {chart.id for chart in found} == {"chart-network-distributions", "chart-network-heatmap"}

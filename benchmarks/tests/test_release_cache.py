@@ -25,11 +25,11 @@ def test_a_read_is_made_once_a_generation():
         reads.append(1)
         return len(reads)
 
-    assert release_cache.remembered("test", (1, 2), read) == 1
-    assert release_cache.remembered("test", (1, 2), read) == 1
-    assert release_cache.remembered("test", (1, 3), read) == 2
+    assert release_cache.Reads().remembered("test", (1, 2), read) == 1
+    assert release_cache.Reads().remembered("test", (1, 2), read) == 1
+    assert release_cache.Reads().remembered("test", (1, 3), read) == 2
     release_cache.moved_on()
-    assert release_cache.remembered("test", (1, 2), read) == 3
+    assert release_cache.Reads().remembered("test", (1, 2), read) == 3
 
 
 def test_the_generation_moves_on_again_when_the_release_commits(

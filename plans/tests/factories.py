@@ -1,10 +1,13 @@
 """A plan target with one action, as "Add to plan" makes it, for tests of the apps that read
 plans (the API, exports, erasure, the sign-in rule)."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.utils import timezone
 
+from assessments.models import Assessment
+from assessments.tests.factories import AssessmentRoundFactory, scored_assessment
 from plans import services
 from plans.models import Target
 
@@ -25,3 +28,24 @@ def target_with_action(
         ),
         today=today,
     )
+
+
+def planned_assessment(*, council, lead, owner, scores: Sequence[str] | str) -> Assessment:
+    """The council's assessment in a new round, signed off with `scores` (one per dimension in
+    order, or one for every dimension), and a plan target at level 3 in the first dimension with
+    one action `owner` owns: "Name a data owner"."""
+    round_ = AssessmentRoundFactory()
+    dimensions = list(round_.framework.dimensions.order_by("order"))
+    given = [scores] * len(dimensions) if isinstance(scores, str) else scores
+    signed = scored_assessment(
+        council=council, round=round_, scores=dict(zip(dimensions, given, strict=False))
+    )
+    target_with_action(
+        signed,
+        by=lead,
+        dimension=dimensions[0],
+        owner=owner,
+        description="Name a data owner",
+        level=3,
+    )
+    return signed

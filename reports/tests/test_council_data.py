@@ -9,28 +9,21 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import services as assessment_services
 from assessments.models import AgreedAnswer, AnswerStatus
-from assessments.tests.factories import dims, level, questions, scored_assessment
-from plans.tests.factories import target_with_action
+from assessments.tests.factories import answered_assessment, dims, level, questions
+from plans.tests.factories import planned_assessment
 from reports.council_data import TABLES
 
 
 @pytest.fixture
 def assessment(personas):
-    from assessments.tests.factories import AssessmentRoundFactory
-
-    round_ = AssessmentRoundFactory()
-    started = assessment_services.assessment_start(
-        council=personas.council_a, round=round_, by=personas.lead_a
+    started = answered_assessment(
+        council=personas.council_a,
+        lead=personas.lead_a,
+        officer=personas.officer_a,
+        answer=level(3, evidence_note="=HYPERLINK('x')"),
     )
     first = dims(started)[0]
-    response = assessment_services.response_for(assessment=started, user=personas.officer_a)
-    assessment_services.answers_save(
-        response=response,
-        dimension=first,
-        answers={questions(first)[0].pk: level(3, evidence_note="=HYPERLINK('x')")},
-    )
     AgreedAnswer.objects.create(
         assessment=started,
         question=questions(first)[0],
@@ -92,22 +85,11 @@ def test_officers_answers_are_named_with_confidence_and_evidence(client, persona
 
 
 def test_frozen_scores_and_the_plan(client, personas):
-    from assessments.tests.factories import AssessmentRoundFactory
-
-    round_ = AssessmentRoundFactory()
-    dimensions = list(round_.framework.dimensions.order_by("order"))
-    signed = scored_assessment(
+    signed = planned_assessment(
         council=personas.council_a,
-        round=round_,
-        scores={dimensions[0]: "2.0", dimensions[1]: "4.0"},
-    )
-    target_with_action(
-        signed,
-        by=personas.lead_a,
-        dimension=dimensions[0],
+        lead=personas.lead_a,
         owner=personas.officer_a,
-        description="Name a data owner",
-        level=3,
+        scores=["2.0", "4.0"],
     )
     client.force_login(personas.lead_a)
 

@@ -68,3 +68,15 @@ def test_the_dashboard_fetches_plotly_only_near_a_chart_and_drawing_moves_nothin
     assert len([url for url in fetched if "plotly" in url]) == 1
     # Each chart filled the box that held its height: nothing on the page moved.
     assert page.evaluate(LAYOUT_SHIFT) == 0
+
+
+def test_a_chart_not_drawn_yet_is_left_out_of_a_printed_page(page, live_server, personas, settings):
+    build_sector(personas, settings)
+    page.set_viewport_size({"width": 390, "height": 844})
+    signed_in_page(page, live_server, personas.executive_a)
+    page.goto(live_server.url + reverse("benchmarks:council", args=["E06000001"]))
+    page.emulate_media(media="print")
+
+    # Far down the page, so not drawn: its empty box is not printed; its table is.
+    expect(page.locator('[data-app-chart="chart-trend"]')).to_be_hidden()
+    expect(page.locator("table", has_text="Scores by round")).to_be_visible()

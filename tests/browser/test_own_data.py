@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from assessments import services as assessment_services
-from assessments.tests.factories import AssessmentRoundFactory, dims, level, questions
+from assessments.tests.factories import (
+    AssessmentRoundFactory,
+    answered_assessment,
+    dims,
+    level,
+)
 from tests.browser.support import assert_accessible, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -51,15 +56,13 @@ def test_the_lead_makes_a_token_reads_the_api_with_it_and_revokes_it(page, live_
 
 
 def test_an_officer_asks_to_be_erased_and_staff_erase_them(page, live_server, personas):
-    round_ = AssessmentRoundFactory()
-    assessment = assessment_services.assessment_start(
-        council=personas.council_a, round=round_, by=personas.lead_a
+    assessment = answered_assessment(
+        council=personas.council_a,
+        lead=personas.lead_a,
+        officer=personas.officer_a,
+        answer=level(2),
     )
     first = dims(assessment)[0]
-    response = assessment_services.response_for(assessment=assessment, user=personas.officer_a)
-    assessment_services.answers_save(
-        response=response, dimension=first, answers={questions(first)[0].pk: level(2)}
-    )
 
     signed_in_page(page, live_server, personas.officer_a)
     page.goto(live_server.url + reverse("accounts:account"))
