@@ -18,6 +18,7 @@ from accounts.tests.factories import (
     NetworkMembershipFactory,
     UserFactory,
 )
+from assessments.outline import forget_outlines
 from benchmarks import release_cache
 from councils.models import Council, Network
 from councils.tests.factories import CouncilFactory, NetworkFactory
@@ -47,6 +48,12 @@ def _no_cached_release_reads():
     """Each test's database is new but the cache is not: reads cached by an earlier test
     (benchmarks.release_cache) must not be found, whatever ids the new rows happen to get."""
     cache.delete(release_cache.GENERATION_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_outlines():
+    """Framework outlines are kept per process by id, and a rolled-back test's ids come back."""
+    forget_outlines()
 
 
 @pytest.fixture(autouse=True)

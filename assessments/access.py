@@ -6,6 +6,7 @@ Anything the person's roles do not reach is a 404, exactly like something that d
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,16 +22,18 @@ def _assessments() -> Any:
 def assessment_for_member(
     user: Any, pk: int, roles: Iterable[str] | None = None
 ) -> tuple[Assessment, str]:
-    """The assessment and the person's role at its council."""
-    assessment = get_object_or_404(_assessments(), pk=pk)
-    memberships = CouncilMembership.objects.for_user(user).filter(council_id=assessment.council_id)
+    """The assessment and the person's role at its council, in one query."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    memberships = CouncilMembership.objects.for_user(user).filter(council_id=OuterRef("council_id"))
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     # By id: the model's ordering would join the councils and users for nothing.
-    role = memberships.order_by("pk").values_list("role", flat=True).first()
-    if role is None:
+    role = Subquery(memberships.order_by("pk").values("role")[:1])
+    assessment = get_object_or_404(_assessments().annotate(member_role=role), pk=pk)
+    if assessment.member_role is None:
         raise Http404
-    return assessment, role
+    return assessment, assessment.member_role
 
 
 def assessment_for_staff(user: Any, pk: int) -> Assessment:

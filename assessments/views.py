@@ -31,6 +31,7 @@ from .models import (
     Response,
     RoundStatus,
 )
+from .outline import framework_outline
 from .services import ANSWERING_ROLES, AssessmentError
 
 STATUS_TAGS = {
@@ -64,7 +65,7 @@ def _read_only_reason(assessment: Assessment, response: Response | None) -> str:
 
 
 def _dimensions(assessment: Assessment) -> list[Dimension]:
-    return list(Dimension.objects.for_framework(assessment.round.framework_id))
+    return list(framework_outline(assessment.round.framework))
 
 
 def _answers(response: Response | None, **filters: Any) -> dict[int, Answer]:
@@ -170,9 +171,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if role in ANSWERING_ROLES:
         response = _own_response(assessment, request.user)
-        dimensions = Dimension.objects.for_framework(assessment.round.framework_id).annotate(
-            total=Count("questions")
-        )
+        dimensions = framework_outline(assessment.round.framework)
         answered: dict[int, int] = {}
         if response is not None:
             answered = dict(
@@ -190,7 +189,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for dimension in dimensions:
             status = scoring.progress_status(
                 answered=answered.get(dimension.pk, 0),
-                total=dimension.total,
+                total=len(dimension.questions.all()),
             )
             label, tag = STATUS_TAGS[status]
             tasks.append(
@@ -230,7 +229,7 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
     if position is None:
         raise Http404
     current = dimensions[position]
-    questions = list(current.questions.prefetch_related("descriptors").order_by("order"))
+    questions = list(current.questions.all())
     response = _own_response(assessment, request.user)
     saved = _answers(response, question__dimension=current)
     context: dict[str, Any] = {
@@ -286,9 +285,7 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     response = _own_response(assessment, request.user)
     answers = _answers(response)
-    dimensions = Dimension.objects.for_framework(assessment.round.framework_id).prefetch_related(
-        "questions"
-    )
+    dimensions = framework_outline(assessment.round.framework)
     sections = [
         Section(d, _answered_questions(list(d.questions.all()), answers)) for d in dimensions
     ]

@@ -28,6 +28,7 @@ from assessments.models import (
     LevelDescriptor,
     Question,
 )
+from assessments.outline import framework_outline
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
 from councils.models import Council
 
@@ -260,7 +261,7 @@ def council_dashboard(
     assessments = list(
         Assessment.objects.signed_off()
         .for_council(council)
-        .select_related("round")
+        .select_related("round__framework")
         .order_by("-round__opens_on", "-round_id")
     )
     dashboard.rounds = [a.round for a in assessments]
@@ -319,7 +320,7 @@ def council_dashboard(
             neighbours=chosen.kind == PeerGroupKind.NEAREST_NEIGHBOURS,
         )
 
-    dimensions = list(Dimension.objects.for_framework(latest.round.framework_id))
+    dimensions = list(framework_outline(latest.round.framework))
     scores = _scores_by_round(council, assessments, latest.round.framework_id)
     current = scores.get(latest.round_id, {})
     # Positions only where the release counted the council with the score it has now (a
