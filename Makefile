@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: help install run setup serve test test-fast lint format migrations-check worker beat bench clean
+.PHONY: help install run setup serve test test-fast lint format migrations-check translations worker beat bench clean
 
 help:
 	@echo "make run [PORT=8000]   set up (virtualenv, install, migrate, councils, demo data) and serve"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-fast         the suite without slow tests (browser, PDFs, workers)"
 	@echo "make lint              ruff check and format check, mypy, the layer contract"
 	@echo "make migrations-check  fail if models and migrations disagree"
+	@echo "make translations      find newly marked words (needs GNU gettext) and compile the catalogues"
 	@echo "make worker / beat     run a Celery worker / scheduler (needs REDIS_URL)"
 	@echo "make bench             print timings, query counts, Lighthouse and a load test (throwaway databases)"
 
@@ -54,6 +55,13 @@ format: install
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
+
+# locale/README.md: how words are marked, and how a Welsh speaker corrects the Welsh.
+translations: install
+	$(MANAGE) makemessages --locale cy --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*' --ignore 'tests/*' \
+		--ignore '*/tests/*'
+	$(MANAGE) compile_translations
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q celery,benchmarks,reports -l INFO

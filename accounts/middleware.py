@@ -4,6 +4,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 # When this session last made a request, in seconds since the epoch.
 LAST_SEEN_KEY = "last_seen"
@@ -43,3 +44,20 @@ class IdleSessionMiddleware:
         request.session[IDLE_KEY] = True
         if isinstance(user, User):
             security_event_record(user=user, kind=SecurityEventKind.SIGNED_OUT_IDLE)
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person's chosen language (User.language) wins over the cookie and the
+    browser, so the choice follows them to another device. After LocaleMiddleware, which sets
+    Content-Language from whatever is active when the response leaves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        chosen = getattr(user, "language", "") if user.is_authenticated else ""
+        if chosen and chosen != translation.get_language():
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

@@ -59,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_epoch = models.PositiveIntegerField(default=0)
     # When the retention job warned that this unused account will be erased; a sign-in clears it.
     inactive_warned_at = models.DateTimeField(null=True, blank=True)
+    # The language chosen with the header's switch (settings.LANGUAGES); blank until they
+    # choose, when the browser's language is used. Emails to them are written in it too.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = UserManager()
 

@@ -244,6 +244,14 @@ def user_reminders_set(*, user: User, on: bool) -> None:
     user.reminder_emails = on
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language this person chose (one of settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"{language!r} is not one of the portal's languages")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 class LastLeadError(ValueError):
     """The change would leave the council without an assessment lead.
 

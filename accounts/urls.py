@@ -21,6 +21,7 @@ urlpatterns = [
     path("sign-in/sso/<id:pk>/again/", sign_in_views.sso_again, name="sso-again"),
     path("sign-out/", action(auth_views.LogoutView.as_view()), name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
+    path("language/<str:code>/", views.language, name="language"),
     path(
         "password-reset/",
         form_view(

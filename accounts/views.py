@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
@@ -58,6 +59,37 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @reads
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
+
+
+@login_not_required
+@reads
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """The header's language switch: back to the same page in the chosen language.
+
+    A link rather than a form, as in HMRC's language select: it carries lang and hreflang and
+    works without JavaScript. Followed by someone else's hand it only changes how pages read.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("portal:home")
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=code)
+    return response
 
 
 @form_view

@@ -60,9 +60,13 @@ MIDDLEWARE = [
     # After WhiteNoise, so its precompressed /static/ replies skip it; random gzip header vs BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the switch's cookie, else the browser's; the account's choice overrides
+    # it once the person is known (accounts.middleware.AccountLanguageMiddleware).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AccountLanguageMiddleware",
     # request.user.is_verified(): whether this session passed a second factor.
     "django_otp.middleware.OTPMiddleware",
     # Before the sign-in check, so a session idle too long is signed out and sent to sign in.
@@ -94,6 +98,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.service",
@@ -335,6 +340,14 @@ EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 EMAIL_DRAIN_AFTER = env.int("EMAIL_DRAIN_AFTER", default=60)
 
 LANGUAGE_CODE = "en-gb"
+# English and Welsh (issue 19): the Welsh Language Standards ask that Welsh is treated no less
+# favourably than English. Each name is written in its own language, as the switch shows it.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switch's choice for someone not signed in (a signed-in person's is on their account).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,75 @@
+"""The header's language switch (issue 19): English or Welsh, back to the same page, the
+choice kept in a cookie and, for someone signed in, on their account."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _lang(response) -> str:
+    found = re.search(r'<html lang="([^"]+)"', response.content.decode())
+    assert found, "no lang on <html>"
+    return found.group(1)
+
+
+def test_a_page_says_its_language_and_offers_the_other(client):
+    page = client.get(reverse("accounts:sign-in"))
+
+    html = page.content.decode()
+    assert _lang(page) == "en-gb"
+    assert page["Content-Language"] == "en-gb"
+    switch = reverse("accounts:language", args=["cy"]) + "?next=/sign-in/"
+    assert f'href="{switch}" hreflang="cy" lang="cy"' in html
+    assert '<span aria-current="true" lang="en-gb">English</span>' in html
+
+
+def test_the_switch_comes_back_to_the_same_page_in_welsh(client):
+    reply = client.get(reverse("accounts:language", args=["cy"]), {"next": "/sign-in/?a=1"})
+
+    assert reply.status_code == 302
+    assert reply["Location"] == "/sign-in/?a=1"
+    assert reply.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+    page = client.get("/sign-in/")
+    assert _lang(page) == "cy"
+    assert page["Content-Language"] == "cy"
+    assert '<span aria-current="true" lang="cy">Cymraeg</span>' in page.content.decode()
+
+
+def test_the_browser_language_is_used_until_someone_chooses(client):
+    assert _lang(client.get("/sign-in/", HTTP_ACCEPT_LANGUAGE="cy")) == "cy"
+    client.get(reverse("accounts:language", args=["en-gb"]), {"next": "/sign-in/"})
+    assert _lang(client.get("/sign-in/", HTTP_ACCEPT_LANGUAGE="cy")) == "en-gb"
+
+
+def test_a_signed_in_choice_follows_the_person_to_another_device(client, personas):
+    client.force_login(personas.officer_a)
+    client.get(reverse("accounts:language", args=["cy"]), {"next": "/"})
+
+    assert User.objects.get(pk=personas.officer_a.pk).language == "cy"
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
+    elsewhere.force_login(personas.officer_a)
+    assert _lang(elsewhere.get(reverse("accounts:account"))) == "cy"
+
+
+@pytest.mark.parametrize(
+    "next_page", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_the_switch_never_sends_people_off_the_site(client, next_page):
+    reply = client.get(reverse("accounts:language", args=["cy"]), {"next": next_page})
+
+    assert reply.status_code == 302
+    assert reply["Location"] == reverse("portal:home")
+
+
+def test_an_unknown_language_is_not_found(client, personas):
+    client.force_login(personas.officer_a)
+
+    assert client.get(reverse("accounts:language", args=["fr"])).status_code == 404
+    assert User.objects.get(pk=personas.officer_a.pk).language == ""
