@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import factory.random
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import CouncilRole, User
@@ -48,6 +50,15 @@ def _no_cached_release_reads():
     """Each test's database is new but the cache is not: reads cached by an earlier test
     (benchmarks.release_cache) must not be found, whatever ids the new rows happen to get."""
     cache.delete(release_cache.GENERATION_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says():
+    """A request leaves its language active in the thread (LocaleMiddleware activates, nothing
+    deactivates), so a test calling code directly would read the last request's language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

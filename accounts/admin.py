@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,20 +48,22 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined", "erase"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal details", {"fields": ("full_name",)}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
-        ("Right to erasure", {"fields": ("erase",)}),
+        (_("Personal details"), {"fields": ("full_name",)}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Right to erasure"), {"fields": ("erase",)}),
     )
 
-    @admin.display(description="Erase")
+    @admin.display(description=_("Erase"))
     def erase(self, user: User) -> str:
         # Deleting here is refused for anyone who answered; erasing keeps their answers.
         if not user.pk:
             return ""
         return format_html(
-            '<a href="{}">Erase this person</a> (their answers stay, without their name)',
-            reverse("accounts:person-erase", args=[user.pk]),
+            gettext(
+                '<a href="{link}">Erase this person</a> (their answers stay, without their name)'
+            ),
+            link=reverse("accounts:person-erase", args=[user.pk]),
         )
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "People and roles"
+    verbose_name = _("People and roles")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

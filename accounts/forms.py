@@ -1,13 +1,17 @@
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from core.client import client_address
@@ -16,15 +20,20 @@ from core.forms import ErrorLinksMixin
 from . import services, throttle
 from .models import CouncilMembership, CouncilRole
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EMAIL_ERRORS = {
-    "required": "Enter an email address",
-    "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+    "required": _("Enter an email address"),
+    "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
 }
 
-PASSWORD_HINT = "Use at least 12 characters. Avoid common passwords and your name or email address."
+PASSWORD_HINT = _(
+    "Use at least 12 characters. Avoid common passwords and your name or email address."
+)
 
 
-def _helper(*fields: Any, submit: str) -> FormHelper:
+def _helper(*fields: Any, submit: "StrOrPromise") -> FormHelper:
     helper = FormHelper()
     # GOV.UK pattern: the server validates and the error summary explains.
     helper.attrs = {"novalidate": ""}
@@ -49,9 +58,9 @@ class SignInForm(ErrorLinksMixin, auth_forms.AuthenticationForm):
 
     non_field_anchor = "#id_username"
     error_messages = {
-        "invalid_login": "Enter a correct email address and password",
-        "inactive": "This account has been closed. Ask your council's assessment lead for help.",
-        "locked": "Too many failed attempts to sign in",
+        "invalid_login": _("Enter a correct email address and password"),
+        "inactive": _("This account has been closed. Ask your council's assessment lead for help."),
+        "locked": _("Too many failed attempts to sign in"),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,19 +68,21 @@ class SignInForm(ErrorLinksMixin, auth_forms.AuthenticationForm):
         self.refusal: throttle.Refusal | None = None
         username = self.fields["username"]
         assert isinstance(username, forms.CharField) and username.max_length
-        username.label = "Email address"
+        username.label = _("Email address")
         username.error_messages = {
-            "required": "Enter your email address",
-            "max_length": f"Enter an email address of {username.max_length} characters or fewer",
+            "required": _("Enter your email address"),
+            "max_length": gettext("Enter an email address of %(max)s characters or fewer")
+            % {"max": username.max_length},
         }
         # Django sets max_length after the field is built, which adds no validator: without
         # one, any length reaches the database.
         username.validators.append(MaxLengthValidator(username.max_length))
-        self.fields["password"].error_messages = {"required": "Enter your password"}
+        self.fields["password"].label = _("Password")
+        self.fields["password"].error_messages = {"required": _("Enter your password")}
         self.helper = _helper(
             _email_field("username"),
             _password_field("password", "current-password"),
-            submit="Sign in",
+            submit=_("Sign in"),
         )
 
     @sensitive_variables("password")
@@ -96,15 +107,36 @@ class SignInForm(ErrorLinksMixin, auth_forms.AuthenticationForm):
 
 class PasswordResetForm(ErrorLinksMixin, auth_forms.PasswordResetForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages=EMAIL_ERRORS,
-        help_text="We will send a link to reset your password if this address has an account.",
+        help_text=_("We will send a link to reset your password if this address has an account."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_email_field("email"), submit="Send reset link")
+        self.helper = _helper(_email_field("email"), submit=_("Send reset link"))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Written in the account holder's language, whoever asked for the link.
+        user = context.get("user")
+        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
     def get_users(self, email: str) -> Any:
         # Django skips accounts without a usable password; here those are people who signed in
@@ -119,16 +151,16 @@ class _NewPasswordMixin:
     fields: dict[str, forms.Field]
 
     def _label_new_passwords(self) -> None:
-        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].label = _("New password")
         self.fields["new_password1"].help_text = PASSWORD_HINT
-        self.fields["new_password1"].error_messages = {"required": "Enter a new password"}
-        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages = {"required": _("Enter a new password")}
+        self.fields["new_password2"].label = _("Confirm new password")
         self.fields["new_password2"].help_text = ""
-        self.fields["new_password2"].error_messages = {"required": "Confirm your new password"}
+        self.fields["new_password2"].error_messages = {"required": _("Confirm your new password")}
 
 
 class SetPasswordForm(ErrorLinksMixin, _NewPasswordMixin, auth_forms.SetPasswordForm):
-    error_messages = {"password_mismatch": "The passwords do not match"}
+    error_messages = {"password_mismatch": _("The passwords do not match")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,26 +168,26 @@ class SetPasswordForm(ErrorLinksMixin, _NewPasswordMixin, auth_forms.SetPassword
         self.helper = _helper(
             _password_field("new_password1", "new-password"),
             _password_field("new_password2", "new-password"),
-            submit="Set password",
+            submit=_("Set password"),
         )
 
 
 class PasswordChangeForm(ErrorLinksMixin, _NewPasswordMixin, auth_forms.PasswordChangeForm):
     error_messages = {
-        "password_mismatch": "The passwords do not match",
-        "password_incorrect": "Your current password is not correct",
+        "password_mismatch": _("The passwords do not match"),
+        "password_incorrect": _("Your current password is not correct"),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = "Current password"
-        self.fields["old_password"].error_messages = {"required": "Enter your current password"}
+        self.fields["old_password"].label = _("Current password")
+        self.fields["old_password"].error_messages = {"required": _("Enter your current password")}
         self._label_new_passwords()
         self.helper = _helper(
             _password_field("old_password", "current-password"),
             _password_field("new_password1", "new-password"),
             _password_field("new_password2", "new-password"),
-            submit="Change password",
+            submit=_("Change password"),
         )
 
 
@@ -163,18 +195,18 @@ class InvitationForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_email"
 
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages=EMAIL_ERRORS,
-        help_text="We will email a link that lets them set a password and join your council.",
+        help_text=_("We will email a link that lets them set a password and join your council."),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=CouncilRole.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a role",
-            "invalid_choice": "Select a role from the list",
+            "required": _("Select a role"),
+            "invalid_choice": _("Select a role from the list"),
         },
     )
 
@@ -183,28 +215,28 @@ class InvitationForm(ErrorLinksMixin, forms.Form):
         self.helper = _helper(
             _email_field("email"),
             Field.radios("role", legend_size=Size.SMALL),
-            submit="Send invitation",
+            submit=_("Send invitation"),
         )
 
 
 class AcceptInvitationForm(ErrorLinksMixin, forms.Form):
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=150,
-        error_messages={"required": "Enter your full name"},
+        error_messages={"required": _("Enter your full name")},
     )
     new_password1 = forms.CharField(
-        label="Create a password",
+        label=_("Create a password"),
         strip=False,
         widget=forms.PasswordInput,
         help_text=PASSWORD_HINT,
-        error_messages={"required": "Create a password"},
+        error_messages={"required": _("Create a password")},
     )
     new_password2 = forms.CharField(
-        label="Confirm password",
+        label=_("Confirm password"),
         strip=False,
         widget=forms.PasswordInput,
-        error_messages={"required": "Confirm your password"},
+        error_messages={"required": _("Confirm your password")},
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
@@ -214,14 +246,14 @@ class AcceptInvitationForm(ErrorLinksMixin, forms.Form):
             Field.text("full_name", field_width=Fluid.TWO_THIRDS, autocomplete="name"),
             _password_field("new_password1", "new-password"),
             _password_field("new_password2", "new-password"),
-            submit="Create account",
+            submit=_("Create account"),
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
         if first and second and first != second:
-            self.add_error("new_password2", "The passwords do not match")
+            self.add_error("new_password2", gettext("The passwords do not match"))
         elif first:
             from .models import User
 
@@ -248,41 +280,46 @@ class MemberForm(ErrorLinksMixin, forms.Form):
         council = membership.council.short_name
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
-        action.label = f"What should {name} be able to do?"
+        action.label = gettext("What should %(name)s be able to do?") % {"name": name}
         action.choices = [
             Choice(
                 CouncilRole.OFFICER.value,
                 CouncilRole.OFFICER.label,
-                hint="Answers the assessment questions they are given.",
+                hint=gettext("Answers the assessment questions they are given."),
             ),
             Choice(
                 CouncilRole.LEAD.value,
                 CouncilRole.LEAD.label,
-                hint="Answers questions too, agrees the council's answers, submits the "
-                "assessment for sign-off, and manages this team and sharing with networks.",
+                hint=gettext(
+                    "Answers questions too, agrees the council's answers, submits the "
+                    "assessment for sign-off, and manages this team and sharing with networks."
+                ),
             ),
             Choice(
                 CouncilRole.EXECUTIVE.value,
                 CouncilRole.EXECUTIVE.label,
-                hint="Reads the submitted assessment, then signs it off or returns it to the "
-                "assessment lead with a comment.",
-                divider="or",
+                hint=gettext(
+                    "Reads the submitted assessment, then signs it off or returns it to the "
+                    "assessment lead with a comment."
+                ),
+                divider=pgettext_lazy("between choices", "or"),
             ),
             Choice(
                 self.REMOVE,
-                f"Remove {name} from {council}",
-                hint=f"They will no longer be able to see or change anything for {council}. "
-                "Their answers stay in the council's assessments, and you can invite them "
-                "again later.",
+                gettext("Remove %(name)s from %(council)s") % {"name": name, "council": council},
+                hint=gettext(
+                    "They will no longer be able to see or change anything for %(council)s. "
+                    "Their answers stay in the council's assessments, and you can invite them "
+                    "again later."
+                )
+                % {"council": council},
             ),
         ]
-        action.error_messages = {
-            "required": f"Select a role for {name}, or remove them",
-            "invalid_choice": f"Select a role for {name}, or remove them",
-        }
+        refused = gettext("Select a role for %(name)s, or remove them") % {"name": name}
+        action.error_messages = {"required": refused, "invalid_choice": refused}
         self.helper = _helper(
             Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2"),
-            submit="Save",
+            submit=_("Save"),
         )
 
     @property
@@ -292,16 +329,18 @@ class MemberForm(ErrorLinksMixin, forms.Form):
 
 class ReminderEmailsForm(ErrorLinksMixin, forms.Form):
     reminders = forms.TypedChoiceField(
-        label="Do you want reminder emails?",
-        help_text="Reminders come 14 and 3 days before a round closes, saying what is left for "
-        "you to do. Emails that ask you to act (barriers assigned to you, a sign-off waiting, an "
-        "assessment returned to you) are always sent.",
-        choices=[("yes", "Yes, send me reminders"), ("no", "No, do not send me reminders")],
+        label=_("Do you want reminder emails?"),
+        help_text=_(
+            "Reminders come 14 and 3 days before a round closes, saying what is left for "
+            "you to do. Emails that ask you to act (barriers assigned to you, a sign-off waiting, "
+            "an assessment returned to you) are always sent."
+        ),
+        choices=[("yes", _("Yes, send me reminders")), ("no", _("No, do not send me reminders"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether you want reminder emails",
-            "invalid_choice": "Select whether you want reminder emails",
+            "required": _("Select whether you want reminder emails"),
+            "invalid_choice": _("Select whether you want reminder emails"),
         },
     )
 
@@ -309,7 +348,7 @@ class ReminderEmailsForm(ErrorLinksMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("reminders", legend_size=Size.MEDIUM, inline=False),
-            submit="Save email settings",
+            submit=_("Save email settings"),
         )
 
 
@@ -320,18 +359,18 @@ class EmailForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_username"
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
+            "required": _("Enter your email address"),
             "invalid": EMAIL_ERRORS["invalid"],
-            "max_length": "Enter an email address of 254 characters or fewer",
+            "max_length": _("Enter an email address of 254 characters or fewer"),
         },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_email_field("username"), submit="Continue")
+        self.helper = _helper(_email_field("username"), submit=_("Continue"))
 
 
 def _code_field(name: str, autocomplete: str, width: int) -> Field:
@@ -349,43 +388,43 @@ class CodeForm(ErrorLinksMixin, forms.Form):
 
     code = forms.CharField(max_length=40, strip=True)
 
-    def __init__(self, *args: Any, recovery: bool = False, submit: str = "Continue", **kwargs: Any):
+    def __init__(self, *args: Any, recovery: bool = False, submit: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
         code = self.fields["code"]
         if recovery:
-            code.label = "Recovery code"
-            code.help_text = (
+            code.label = _("Recovery code")
+            code.help_text = _(
                 "One of the 10 codes you saved when you set up your authenticator app, like "
                 "abcde-fghjk. Each code works once."
             )
             code.error_messages = {
-                "required": "Enter a recovery code",
-                "max_length": "Enter a recovery code of 10 letters and numbers",
+                "required": _("Enter a recovery code"),
+                "max_length": _("Enter a recovery code of 10 letters and numbers"),
             }
             field = _code_field("code", "off", 10)
         else:
-            code.label = "Code from your authenticator app"
-            code.help_text = "The 6-digit code shown in the app. It changes every 30 seconds."
+            code.label = _("Code from your authenticator app")
+            code.help_text = _("The 6-digit code shown in the app. It changes every 30 seconds.")
             code.error_messages = {
-                "required": "Enter the 6-digit code from your authenticator app",
-                "max_length": "Enter the 6-digit code from your authenticator app",
+                "required": _("Enter the 6-digit code from your authenticator app"),
+                "max_length": _("Enter the 6-digit code from your authenticator app"),
             }
             code.widget.attrs["inputmode"] = "numeric"
             field = _code_field("code", "one-time-code", 5)
-        self.helper = _helper(field, submit=submit)
+        self.helper = _helper(field, submit=submit or _("Continue"))
 
 
 class TwoFactorRemoveForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_confirm"
 
     confirm = forms.BooleanField(
-        label="I understand I will sign in with only my password",
-        error_messages={"required": "Confirm you want to remove your authenticator app"},
+        label=_("I understand I will sign in with only my password"),
+        error_messages={"required": _("Confirm you want to remove your authenticator app")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.checkbox("confirm"), submit="Remove authenticator app")
+        self.helper = _helper(Field.checkbox("confirm"), submit=_("Remove authenticator app"))
         self.helper.layout[-1].field_classes = "govuk-button--warning"
 
 
@@ -402,63 +441,75 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_kind"
 
     kind = forms.ChoiceField(
-        label="Which sign-in service does your council use?",
+        label=_("Which sign-in service does your council use?"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select your council's sign-in service",
-            "invalid_choice": "Select your council's sign-in service",
+            "required": _("Select your council's sign-in service"),
+            "invalid_choice": _("Select your council's sign-in service"),
         },
     )
     tenant = forms.CharField(
-        label="Directory (tenant) ID",
+        label=_("Directory (tenant) ID"),
         required=False,
         max_length=64,
-        help_text="For Microsoft Entra ID: on the app registration's Overview page, like "
-        "8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a.",
+        help_text=_(
+            "For Microsoft Entra ID: on the app registration's Overview page, like "
+            "8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a."
+        ),
     )
     issuer = forms.URLField(
-        label="Issuer URL",
+        label=_("Issuer URL"),
         required=False,
         max_length=250,
         assume_scheme="https",
-        help_text="For another provider: the address its documentation calls the issuer. The "
-        "portal reads its settings from this address followed by "
-        "/.well-known/openid-configuration.",
+        help_text=_(
+            "For another provider: the address its documentation calls the issuer. The "
+            "portal reads its settings from this address followed by "
+            "/.well-known/openid-configuration."
+        ),
         error_messages={
-            "invalid": "Enter the issuer URL in the correct format, like "
-            "https://sign-in.example.gov.uk"
+            "invalid": _(
+                "Enter the issuer URL in the correct format, like https://sign-in.example.gov.uk"
+            )
         },
     )
     client_id = forms.CharField(
-        label="Client ID",
+        label=_("Client ID"),
         max_length=200,
-        help_text="Entra ID calls it the Application (client) ID.",
-        error_messages={"required": "Enter the client ID"},
+        help_text=_("Entra ID calls it the Application (client) ID."),
+        error_messages={"required": _("Enter the client ID")},
     )
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         required=False,
         max_length=500,
         strip=True,
         widget=forms.PasswordInput(render_value=False),
-        help_text="The secret's value, not its ID. It is stored encrypted and never shown again.",
+        help_text=_(
+            "The secret's value, not its ID. It is stored encrypted and never shown again."
+        ),
     )
     domains = forms.CharField(
-        label="Email domains it signs in",
+        label=_("Email domains it signs in"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One on each line, like hartlepool.gov.uk. Only addresses in these domains "
-        "can sign in through it.",
-        error_messages={"required": "Enter at least one email domain"},
+        help_text=_(
+            "One on each line, like hartlepool.gov.uk. Only addresses in these domains "
+            "can sign in through it."
+        ),
+        error_messages={"required": _("Enter at least one email domain")},
     )
     enabled = forms.TypedChoiceField(
-        label="Should people sign in with it now?",
-        choices=[("yes", "Yes, send people with these addresses to it"), ("no", "No, not yet")],
+        label=_("Should people sign in with it now?"),
+        choices=[
+            ("yes", _("Yes, send people with these addresses to it")),
+            ("no", _("No, not yet")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether people should sign in with it now",
-            "invalid_choice": "Select whether people should sign in with it now",
+            "required": _("Select whether people should sign in with it now"),
+            "invalid_choice": _("Select whether people should sign in with it now"),
         },
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
@@ -473,19 +524,17 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
             Choice(
                 IdentityProviderKind.ENTRA.value,
                 IdentityProviderKind.ENTRA.label,
-                hint="Also called Azure Active Directory. Most councils use it.",
+                hint=_("Also called Azure Active Directory. Most councils use it."),
             ),
             Choice(IdentityProviderKind.GOOGLE.value, IdentityProviderKind.GOOGLE.label),
             Choice(
                 IdentityProviderKind.OTHER.value,
                 IdentityProviderKind.OTHER.label,
-                hint="Any provider that follows the OpenID Connect standard.",
+                hint=_("Any provider that follows the OpenID Connect standard."),
             ),
         ]
         if has_secret:
-            self.fields[
-                "client_secret"
-            ].help_text = (
+            self.fields["client_secret"].help_text = _(
                 "Leave this empty to keep the saved secret. Enter a new one to replace it."
             )
         self.helper = _helper(
@@ -497,18 +546,20 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
             Field.textarea("domains"),
             Field.radios("enabled", legend_size=Size.SMALL),
             "version",
-            submit="Save and check",
+            submit=_("Save and check"),
         )
 
     def clean_domains(self) -> list[str]:
         domains = _domain_list(self.cleaned_data["domains"])
         if not domains:
-            raise forms.ValidationError("Enter at least one email domain")
+            raise forms.ValidationError(gettext("Enter at least one email domain"))
         wrong = [d.lstrip("@") for d in domains if not re.match(DOMAIN_PATTERN, d.lstrip("@"))]
         if wrong:
             raise forms.ValidationError(
-                "Enter domains like hartlepool.gov.uk, one on each line "
-                f"({wrong[0][:60]} is not one)"
+                gettext(
+                    "Enter domains like hartlepool.gov.uk, one on each line (%(domain)s is not one)"
+                )
+                % {"domain": wrong[0][:60]}
             )
         return [d.lstrip("@") for d in domains]
 
@@ -524,19 +575,21 @@ class IdentityProviderForm(ErrorLinksMixin, forms.Form):
         issuer = (cleaned.get("issuer") or "").strip()
         if kind == IdentityProviderKind.ENTRA:
             if not tenant:
-                self.add_error("tenant", "Enter the directory (tenant) ID")
+                self.add_error("tenant", gettext("Enter the directory (tenant) ID"))
             elif not re.fullmatch(r"[A-Za-z0-9.-]{1,64}", tenant):
                 self.add_error(
                     "tenant",
-                    "Enter the directory (tenant) ID, like 8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a",
+                    gettext(
+                        "Enter the directory (tenant) ID, like 8f0c6a43-1d2b-4c5e-9f7a-0b1c2d3e4f5a"
+                    ),
                 )
         elif kind == IdentityProviderKind.OTHER:
             parts = urlsplit(issuer) if issuer else None
             loopback = parts is not None and parts.hostname in {"127.0.0.1", "localhost", "::1"}
             if not issuer:
-                self.add_error("issuer", "Enter the issuer URL")
+                self.add_error("issuer", gettext("Enter the issuer URL"))
             elif parts is not None and parts.scheme != "https" and not loopback:
-                self.add_error("issuer", "Enter an issuer URL that starts with https://")
+                self.add_error("issuer", gettext("Enter an issuer URL that starts with https://"))
         if kind and not self.errors:
             cleaned["issuer_url"] = issuer_for(kind, tenant=tenant, issuer=issuer)
         return cleaned
@@ -548,9 +601,9 @@ class ErasureForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_email"
 
     email = forms.CharField(
-        label="Type their email address to confirm",
+        label=_("Type their email address to confirm"),
         max_length=254,
-        error_messages={"required": "Type the person's email address to confirm"},
+        error_messages={"required": _("Type the person's email address to confirm")},
     )
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
@@ -558,12 +611,12 @@ class ErasureForm(ErrorLinksMixin, forms.Form):
         self.person = person
         self.helper = _helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
-            submit="Erase this account",
+            submit=_("Erase this account"),
         )
         self.helper.layout[-1].field_classes = "govuk-button--warning"
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email.lower() != self.person.email.lower():
-            raise forms.ValidationError("The email address does not match this account")
+            raise forms.ValidationError(gettext("The email address does not match this account"))
         return email

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Network
 
@@ -42,12 +44,12 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(
-        "platform administrator",
+        _("platform administrator"),
         default=False,
-        help_text="Staff of the body that runs the portal; they can use the admin site.",
+        help_text=_("Staff of the body that runs the portal; they can use the admin site."),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -95,9 +97,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CouncilRole(models.TextChoices):
-    OFFICER = "officer", "Officer"
-    LEAD = "lead", "Assessment lead"
-    EXECUTIVE = "executive", "Chief executive"
+    OFFICER = "officer", _("Officer")
+    LEAD = "lead", _("Assessment lead")
+    EXECUTIVE = "executive", _("Chief executive")
 
 
 class CouncilMembershipQuerySet(models.QuerySet["CouncilMembership"]):
@@ -126,7 +128,11 @@ class CouncilMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} at {self.council.short_name}"
+        return gettext("%(person)s – %(role)s at %(council)s") % {
+            "person": self.user,
+            "role": self.get_role_display(),
+            "council": self.council.short_name,
+        }
 
 
 class NetworkMembership(models.Model):
@@ -143,7 +149,10 @@ class NetworkMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – analyst for {self.network}"
+        return gettext("%(person)s – analyst for %(network)s") % {
+            "person": self.user,
+            "network": self.network,
+        }
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -159,7 +168,7 @@ class Invitation(models.Model):
     """An email invitation to join a council in a role. The link in the email is single-use."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("email address")
+    email = models.EmailField(_("email address"))
     role = models.CharField(max_length=12, choices=CouncilRole.choices)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
@@ -174,6 +183,9 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The language the email is written in when the address has no account, or one with no
+    # language chosen: the inviting lead's at the time they sent it (settings.LANGUAGES).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = InvitationQuerySet.as_manager()
 
@@ -188,7 +200,11 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} to {self.council.short_name} as {self.get_role_display()}"
+        return gettext("%(email)s to %(council)s as %(role)s") % {
+            "email": self.email,
+            "council": self.council.short_name,
+            "role": self.get_role_display(),
+        }
 
     @property
     def is_expired(self) -> bool:
@@ -197,12 +213,12 @@ class Invitation(models.Model):
     @property
     def status(self) -> str:
         if self.accepted_at:
-            return "Accepted"
+            return pgettext("invitation", "Accepted")
         if self.revoked_at:
-            return "Withdrawn"
+            return pgettext("invitation", "Withdrawn")
         if self.is_expired:
-            return "Expired"
-        return "Pending"
+            return pgettext("invitation", "Expired")
+        return pgettext("invitation", "Pending")
 
 
 class SignInCounter(models.Model):
@@ -232,7 +248,7 @@ class SignInCounter(models.Model):
 class IdentityProviderKind(models.TextChoices):
     ENTRA = "entra", "Microsoft Entra ID"
     GOOGLE = "google", "Google Workspace"
-    OTHER = "other", "Another OpenID Connect provider"
+    OTHER = "other", _("Another OpenID Connect provider")
 
 
 class IdentityProvider(models.Model):
@@ -248,8 +264,8 @@ class IdentityProvider(models.Model):
         Council, on_delete=models.CASCADE, related_name="identity_provider"
     )
     kind = models.CharField(max_length=8, choices=IdentityProviderKind.choices)
-    issuer = models.URLField("issuer URL", max_length=300)
-    client_id = models.CharField("client ID", max_length=200)
+    issuer = models.URLField(_("issuer URL"), max_length=300)
+    client_id = models.CharField(_("client ID"), max_length=200)
     client_secret_encrypted = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -264,7 +280,10 @@ class IdentityProvider(models.Model):
         ordering = ["council__short_name"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.council.short_name}"
+        return gettext("%(kind)s for %(council)s") % {
+            "kind": self.get_kind_display(),
+            "council": self.council.short_name,
+        }
 
     @property
     def secret_variable(self) -> str:
@@ -308,23 +327,32 @@ class ExternalIdentity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} at {self.provider}"
+        return gettext("%(person)s at %(provider)s") % {
+            "person": self.user,
+            "provider": self.provider,
+        }
 
 
 class SecurityEventKind(models.TextChoices):
-    SIGNED_IN_PASSWORD = "signed_in_password", "Signed in with a password"
-    SIGNED_IN_CODE = "signed_in_code", "Signed in with a password and an authenticator app code"
-    SIGNED_IN_RECOVERY = "signed_in_recovery", "Signed in with a password and a recovery code"
-    SIGNED_IN_SSO = "signed_in_sso", "Signed in with your council's account"
-    SIGN_IN_REFUSED_CODE = "refused_code", "A wrong authenticator app or recovery code was entered"
-    SSO_LINKED = "sso_linked", "Your council's account was linked to the portal"
-    TWO_FACTOR_ADDED = "2fa_added", "Authenticator app added"
-    TWO_FACTOR_REMOVED = "2fa_removed", "Authenticator app removed"
-    RECOVERY_CODES_NEW = "recovery_new", "New recovery codes made"
-    RECOVERY_CODE_USED = "recovery_used", "Recovery code used"
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    OTHER_SESSIONS_ENDED = "sessions_ended", "Signed out of all other sessions"
-    SIGNED_OUT_IDLE = "signed_out_idle", "Signed out after a time with no activity"
+    SIGNED_IN_PASSWORD = "signed_in_password", _("Signed in with a password")
+    SIGNED_IN_CODE = (
+        "signed_in_code",
+        _("Signed in with a password and an authenticator app code"),
+    )
+    SIGNED_IN_RECOVERY = "signed_in_recovery", _("Signed in with a password and a recovery code")
+    SIGNED_IN_SSO = "signed_in_sso", _("Signed in with your council's account")
+    SIGN_IN_REFUSED_CODE = (
+        "refused_code",
+        _("A wrong authenticator app or recovery code was entered"),
+    )
+    SSO_LINKED = "sso_linked", _("Your council's account was linked to the portal")
+    TWO_FACTOR_ADDED = "2fa_added", _("Authenticator app added")
+    TWO_FACTOR_REMOVED = "2fa_removed", _("Authenticator app removed")
+    RECOVERY_CODES_NEW = "recovery_new", _("New recovery codes made")
+    RECOVERY_CODE_USED = "recovery_used", _("Recovery code used")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    OTHER_SESSIONS_ENDED = "sessions_ended", _("Signed out of all other sessions")
+    SIGNED_OUT_IDLE = "signed_out_idle", _("Signed out after a time with no activity")
 
 
 class SecurityEvent(models.Model):
@@ -342,7 +370,10 @@ class SecurityEvent(models.Model):
         indexes = [models.Index(fields=["user", "-at"], name="security_event_user_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return gettext("%(what)s at %(when)s") % {
+            "what": self.get_kind_display(),
+            "when": f"{self.at:%Y-%m-%d %H:%M}",
+        }
 
 
 class ErasureRequest(models.Model):
@@ -355,4 +386,7 @@ class ErasureRequest(models.Model):
         ordering = ["requested_at"]
 
     def __str__(self) -> str:
-        return f"Erasure asked for by {self.user} on {self.requested_at:%Y-%m-%d}"
+        return gettext("Erasure asked for by %(person)s on %(date)s") % {
+            "person": self.user,
+            "date": f"{self.requested_at:%Y-%m-%d}",
+        }

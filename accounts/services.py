@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,12 +69,22 @@ def _queue_invitation_email(invitation: Invitation) -> None:
     enqueue_after_commit(send_invitation_email, invitation.pk, invitation.nonce)
 
 
+def _inviting_language() -> str:
+    """The language the lead is using now, kept for the email (one of settings.LANGUAGES)."""
+    current = translation.get_language() or ""
+    return current if current in dict(settings.LANGUAGES) else ""
+
+
 def invitation_create(*, council: Council, email: str, role: str, invited_by: User) -> Invitation:
-    """Invite someone to the council in a role, and email them a single-use link."""
+    """Invite someone to the council in a role, and email them a single-use link.
+
+    The email is written in the invited person's language if they have an account and chose
+    one; otherwise in the language the lead is using now, kept on the invitation.
+    """
     ensure_lead(council=council, user=invited_by)
     email = email.strip().lower()
     if CouncilMembership.objects.filter(council=council, user__email__iexact=email).exists():
-        raise ValidationError({"email": "This person is already a member of your council"})
+        raise ValidationError({"email": gettext("This person is already a member of your council")})
     with transaction.atomic():
         open_invitation = (
             Invitation.objects.select_for_update()
@@ -83,7 +94,11 @@ def invitation_create(*, council: Council, email: str, role: str, invited_by: Us
         )
         if open_invitation and not open_invitation.is_expired:
             raise ValidationError(
-                {"email": "This person already has an invitation. Resend it from the team page"}
+                {
+                    "email": gettext(
+                        "This person already has an invitation. Resend it from the team page"
+                    )
+                }
             )
         if open_invitation:
             # An expired invitation gives way to the new one.
@@ -94,6 +109,7 @@ def invitation_create(*, council: Council, email: str, role: str, invited_by: Us
             email=email,
             role=role,
             invited_by=invited_by,
+            language=_inviting_language(),
             nonce=secrets.token_hex(16),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
@@ -104,7 +120,8 @@ def invitation_create(*, council: Council, email: str, role: str, invited_by: Us
 
 
 def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
-    """Send a fresh link and restart the clock; earlier links stop working."""
+    """Send a fresh link and restart the clock; earlier links stop working. The email is in the
+    language the lead who resends it is using, unless the invited person chose one."""
     ensure_lead(council=invitation.council, user=by)
     with transaction.atomic():
         updated = Invitation.objects.filter(
@@ -113,9 +130,10 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
             nonce=secrets.token_hex(16),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
             sent_at=None,
+            language=_inviting_language(),
         )
         if updated != 1:
-            raise ValidationError("This invitation has already been accepted or withdrawn")
+            raise ValidationError(gettext("This invitation has already been accepted or withdrawn"))
         invitation.refresh_from_db()
         _queue_invitation_email(invitation)
     return invitation
@@ -127,7 +145,7 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if updated != 1:
-        raise ValidationError("This invitation has already been accepted or withdrawn")
+        raise ValidationError(gettext("This invitation has already been accepted or withdrawn"))
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -151,16 +169,21 @@ def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
     if claimed != 1:
         return False
     invitation = Invitation.objects.select_related("council", "invited_by").get(pk=invitation_id)
-    context = {
-        "invitation": invitation,
-        "link": invitation_link(invitation),
-        "service_name": settings.SERVICE_NAME,
-    }
     try:
+        with translation.override(invitation_language(invitation)):
+            context = {
+                "invitation": invitation,
+                "link": invitation_link(invitation),
+                "service_name": service_name(),
+            }
+            subject = gettext("You are invited to join %(council)s on the %(service)s") % {
+                "council": invitation.council.short_name,
+                "service": context["service_name"],
+            }
+            message = render_to_string("accounts/email/invitation.txt", context)
         send_mail(
-            subject=f"You are invited to join {invitation.council.short_name} on the "
-            f"{settings.SERVICE_NAME}",
-            message=render_to_string("accounts/email/invitation.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[invitation.email],
         )
@@ -169,6 +192,24 @@ def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
         Invitation.objects.filter(pk=invitation_id, nonce=nonce).update(sent_at=None)
         raise
     return True
+
+
+def service_name() -> str:
+    """The service's name in the active language."""
+    if settings.SERVICE_NAME == "Council Digital Maturity Portal":
+        return gettext("Council Digital Maturity Portal")
+    return settings.SERVICE_NAME
+
+
+def invitation_language(invitation: Invitation) -> str:
+    """The language an invitation's email is written in: the invited person's own choice if
+    they have an account and made one, else the inviting lead's when they sent it."""
+    chosen = (
+        User.objects.filter(email__iexact=invitation.email)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return chosen or invitation.language or settings.LANGUAGE_CODE
 
 
 def invitation_pending_for(*, invitation_id: int, nonce: str) -> Invitation:
@@ -276,8 +317,11 @@ def _lock_leads(council: Council) -> set[int]:
 def _refuse_last_lead(membership: CouncilMembership, leads: set[int]) -> None:
     if leads == {membership.pk}:
         raise LastLeadError(
-            f"{membership.council.short_name} must have at least one assessment lead. "
-            "Make someone else a lead first."
+            gettext(
+                "%(council)s must have at least one assessment lead. "
+                "Make someone else a lead first."
+            )
+            % {"council": membership.council.short_name}
         )
 
 
@@ -519,8 +563,10 @@ def identity_provider_save(
         provider = IdentityProvider.objects.select_for_update().filter(council=council).first()
         if (provider.version if provider else None) != version:
             raise ValidationError(
-                "Someone else changed these settings while you were editing them. "
-                "Check the settings below and make your change again."
+                gettext(
+                    "Someone else changed these settings while you were editing them. "
+                    "Check the settings below and make your change again."
+                )
             )
         taken = (
             IdentityProviderDomain.objects.filter(domain__in=domains)
@@ -530,15 +576,18 @@ def identity_provider_save(
         if taken:
             raise ValidationError(
                 {
-                    "domains": f"{', '.join(sorted(taken))} already signs in through another "
-                    "council's provider. Ask the portal's support team if this is wrong."
+                    "domains": gettext(
+                        "%(domains)s already signs in through another council's provider. "
+                        "Ask the portal's support team if this is wrong."
+                    )
+                    % {"domains": ", ".join(sorted(taken))}
                 }
             )
         if provider is None:
             provider = IdentityProvider(council=council, version=0)
         if not client_secret and not provider.client_secret_encrypted:
             if not os.environ.get(provider.secret_variable):
-                raise ValidationError({"client_secret": "Enter the client secret"})
+                raise ValidationError({"client_secret": gettext("Enter the client secret")})
         provider.kind = kind
         provider.issuer = issuer
         provider.client_id = client_id
@@ -735,7 +784,9 @@ def person_erase(*, user: User, by: User | None) -> None:
     if by is not None and (not by.is_staff or not by.is_active):
         raise PermissionDenied("Only staff can erase a person.")
     if by is not None and user.pk == by.pk:
-        raise ValidationError("You cannot erase your own account. Ask another member of staff.")
+        raise ValidationError(
+            gettext("You cannot erase your own account. Ask another member of staff.")
+        )
     pk = user.pk
     with transaction.atomic():
         person_erasing.send(sender=User, user=user)

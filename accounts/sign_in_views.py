@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
@@ -20,6 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from joserfc.errors import (
     BadSignatureError,
@@ -37,6 +39,9 @@ from . import services, sso, two_factor
 from .forms import CodeForm, EmailForm, SignInForm, TwoFactorRemoveForm
 from .models import IdentityProvider, SecurityEventKind, User
 from .types import AuthenticatedHttpRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Between the redirect to a provider and its answer: which provider, and where to go after.
 SSO_PENDING_KEY = "sso_pending"
@@ -122,110 +127,132 @@ class SignInView(auth_views.LoginView):
 
 # Single sign-on ---------------------------------------------------------------------------
 
-# What each refusal tells the person: a heading, what happened, and the HTTP status.
-SSO_REFUSALS: dict[str, tuple[str, str, int]] = {
+# What each refusal tells the person: a heading, what happened, and the HTTP status. The
+# body's %(provider)s, %(email)s and %(service)s are filled in when it is shown.
+SSO_REFUSALS: dict[str, tuple[StrOrPromise, StrOrPromise, int]] = {
     "down": (
-        "Your council's sign-in service is not answering",
-        "We could not reach {provider}. Try again in a few minutes. If you have a password for "
-        "the portal, you can sign in with it instead.",
+        _("Your council's sign-in service is not answering"),
+        _(
+            "We could not reach %(provider)s. Try again in a few minutes. If you have a password "
+            "for the portal, you can sign in with it instead."
+        ),
         502,
     ),
     "refused": (
-        "Your council's sign-in service did not sign you in",
-        "{provider} said it could not sign you in. If you did not cancel, ask your council's IT "
-        "service desk whether your account may use the {service}.",
+        _("Your council's sign-in service did not sign you in"),
+        _(
+            "%(provider)s said it could not sign you in. If you did not cancel, ask your "
+            "council's IT service desk whether your account may use the %(service)s."
+        ),
         403,
     ),
     "state": (
-        "Your sign-in did not finish",
-        "It took too long, or it was started in another window or tab. Start again.",
+        _("Your sign-in did not finish"),
+        _("It took too long, or it was started in another window or tab. Start again."),
         400,
     ),
     "token": (
-        "We could not check who signed you in",
-        "The answer from {provider} did not pass the portal's checks, so you are not signed "
-        "in. Try again. If it happens again, tell your council's assessment lead, who can check "
-        "the portal's settings with your IT service desk.",
+        _("We could not check who signed you in"),
+        _(
+            "The answer from %(provider)s did not pass the portal's checks, so you are not "
+            "signed in. Try again. If it happens again, tell your council's assessment lead, who "
+            "can check the portal's settings with your IT service desk."
+        ),
         400,
     ),
     "settings": (
-        "Your council's sign-in settings need to be entered again",
-        "The portal cannot read the client secret saved for {provider}. Ask your council's "
-        "assessment lead to enter it again on the sign-in settings page.",
+        _("Your council's sign-in settings need to be entered again"),
+        _(
+            "The portal cannot read the client secret saved for %(provider)s. Ask your "
+            "council's assessment lead to enter it again on the sign-in settings page."
+        ),
         503,
     ),
     "not_invited": (
-        "You have not been invited to the portal",
-        "{provider} signed you in as {email}, but nobody has invited that address to the "
-        "{service}. Ask your council's assessment lead to invite you, then sign in again.",
+        _("You have not been invited to the portal"),
+        _(
+            "%(provider)s signed you in as %(email)s, but nobody has invited that address to the "
+            "%(service)s. Ask your council's assessment lead to invite you, then sign in again."
+        ),
         403,
     ),
     "domain": (
-        "Your council's sign-in service cannot sign in this address",
-        "{provider} signed you in as {email}, which is not in an email domain your council "
-        "told the portal it looks after. Ask your council's assessment lead to check the "
-        "domains on the sign-in settings page.",
+        _("Your council's sign-in service cannot sign in this address"),
+        _(
+            "%(provider)s signed you in as %(email)s, which is not in an email domain your "
+            "council told the portal it looks after. Ask your council's assessment lead to "
+            "check the domains on the sign-in settings page."
+        ),
         403,
     ),
     "unverified": (
-        "Your email address has not been confirmed",
-        "{provider} says it has not confirmed that {email} is yours, so the portal cannot use "
-        "it to sign you in. Ask your council's IT service desk.",
+        _("Your email address has not been confirmed"),
+        _(
+            "%(provider)s says it has not confirmed that %(email)s is yours, so the portal "
+            "cannot use it to sign you in. Ask your council's IT service desk."
+        ),
         403,
     ),
     "no_email": (
-        "Your council's sign-in service did not say who you are",
-        "{provider} did not send your email address, which the portal needs to know who you "
-        "are. Ask your council's IT service desk to include the email claim.",
+        _("Your council's sign-in service did not say who you are"),
+        _(
+            "%(provider)s did not send your email address, which the portal needs to know who "
+            "you are. Ask your council's IT service desk to include the email claim."
+        ),
         403,
     ),
     "inactive": (
-        "Your account has been closed",
-        "Ask your council's assessment lead for help.",
+        _("Your account has been closed"),
+        _("Ask your council's assessment lead for help."),
         403,
     ),
     "other_subject": (
-        "Your account is linked to someone else",
-        "Your portal account ({email}) is already linked to a different account at {provider}. "
-        "Ask the portal's support team to check it.",
+        _("Your account is linked to someone else"),
+        _(
+            "Your portal account (%(email)s) is already linked to a different account at "
+            "%(provider)s. Ask the portal's support team to check it."
+        ),
         403,
     ),
 }
 
 # Technical details of a token that failed its checks, for the IT service desk.
 TOKEN_PROBLEMS = {
-    "aud": "The token was issued for a different service (its audience is wrong).",
+    "aud": _("The token was issued for a different service (its audience is wrong)."),
     # A token for several audiences must name the portal as its authorised party; one for
     # another service names neither.
-    "azp": "The token was issued for a different service (its audience is wrong).",
-    "exp": "The token had expired.",
-    "iat": "The token's time of issue is wrong.",
-    "iss": "The token was issued by a different provider (its issuer is wrong).",
-    "nonce": "The token does not belong to this sign-in (its nonce is wrong).",
+    "azp": _("The token was issued for a different service (its audience is wrong)."),
+    "exp": _("The token had expired."),
+    "iat": _("The token's time of issue is wrong."),
+    "iss": _("The token was issued by a different provider (its issuer is wrong)."),
+    "nonce": _("The token does not belong to this sign-in (its nonce is wrong)."),
 }
 
 
 def _token_problem(error: JoseError) -> str:
     if isinstance(error, ExpiredTokenError):
-        return TOKEN_PROBLEMS["exp"]
+        return str(TOKEN_PROBLEMS["exp"])
     if isinstance(error, InvalidClaimError | MissingClaimError):
         claim = getattr(error, "claim", "")
-        return TOKEN_PROBLEMS.get(claim, f"The token's {claim} claim is wrong or missing.")
+        if claim in TOKEN_PROBLEMS:
+            return str(TOKEN_PROBLEMS[claim])
+        return gettext("The token's %(claim)s claim is wrong or missing.") % {"claim": claim}
     if isinstance(error, BadSignatureError):
-        return "The token's signature does not match the provider's published keys."
-    return f"The token could not be read ({error.error})."
+        return gettext("The token's signature does not match the provider's published keys.")
+    return gettext("The token could not be read (%(error)s).") % {"error": error.error}
 
 
 def sso_refusal(
     request: HttpRequest, provider: IdentityProvider | None, refused: sso.SsoRefused
 ) -> HttpResponse:
     title, body, status = SSO_REFUSALS[refused.reason]
-    name = provider.get_kind_display() if provider else "your council's sign-in service"
+    name = provider.get_kind_display() if provider else gettext("your council's sign-in service")
     if provider is not None and provider.kind == "other":
-        name = f"{provider.council.short_name}'s sign-in service"
+        name = gettext("%(council)s's sign-in service") % {"council": provider.council.short_name}
     context = {
-        "title": title,
-        "body": body.format(provider=name, email=refused.detail, service=settings.SERVICE_NAME),
+        "title": str(title),
+        "body": str(body)
+        % {"provider": name, "email": refused.detail, "service": services.service_name()},
         "detail": refused.detail if refused.reason in {"token", "down", "refused"} else "",
         "provider": provider,
     }
@@ -280,7 +307,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         sso.check_issuer(client.load_server_metadata(), provider.issuer)
         claims = token.get("userinfo")
         if not claims:
-            raise sso.SsoRefused("token", "The provider sent no ID token.")
+            raise sso.SsoRefused("token", gettext("The provider sent no ID token."))
         domains = list(provider.domains.values_list("domain", flat=True))
         asserted = sso.asserted_identity(claims, domains)
         user = services.identity_sign_in(provider=provider, asserted=asserted)
@@ -333,7 +360,8 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
         found = _pending_user(request)
         if found is None:
             messages.info(
-                request, "Sign in again: it has been too long since you entered your password"
+                request,
+                gettext("Sign in again: it has been too long since you entered your password"),
             )
             return redirect("accounts:sign-in")
         user, pending = found
@@ -364,8 +392,14 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
                 left = checked.token_set.count()
                 messages.info(
                     request,
-                    f"You have {left} recovery code{'s' if left != 1 else ''} left. "
-                    "Make new ones from Your account if you are running out",
+                    ngettext(
+                        "You have %(left)s recovery code left. "
+                        "Make new ones from Your account if you are running out",
+                        "You have %(left)s recovery codes left. "
+                        "Make new ones from Your account if you are running out",
+                        left,
+                    )
+                    % {"left": left},
                 )
             return redirect(next_url)
     return render(
@@ -378,13 +412,16 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
 def _code_refusal(refused: services.CodeRefused, *, recovery: bool) -> str:
     if refused.until is not None:
         wait = max(1, math.ceil((refused.until - timezone.now()).total_seconds()))
-        return (
-            f"You have entered too many wrong codes. Wait {wait} second{'s' if wait != 1 else ''}, "
-            "then enter the code again"
-        )
+        return ngettext(
+            "You have entered too many wrong codes. Wait %(wait)s second, "
+            "then enter the code again",
+            "You have entered too many wrong codes. Wait %(wait)s seconds, "
+            "then enter the code again",
+            wait,
+        ) % {"wait": wait}
     if recovery:
-        return "The recovery code is not right, or it has been used"
-    return "The code is not right. Check your app and enter the code it shows now"
+        return gettext("The recovery code is not right, or it has been used")
+    return gettext("The code is not right. Check your app and enter the code it shows now")
 
 
 # Your account: the authenticator app, recovery codes, sessions, history ----------------------
@@ -395,7 +432,7 @@ def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = two_factor.totp_device(request.user, confirmed=False)
     if device is None:
         device = services.two_factor_start(user=request.user)
-    form = CodeForm(request.POST if request.method == "POST" else None, submit="Continue")
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         codes = services.two_factor_confirm(
             user=request.user, device=device, code=form.cleaned_data["code"]
@@ -448,7 +485,7 @@ def two_factor_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TwoFactorRemoveForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         services.two_factor_remove(user=request.user)
-        messages.success(request, "Your authenticator app has been removed")
+        messages.success(request, gettext("Your authenticator app has been removed"))
         return redirect("accounts:account")
     return render(request, "accounts/two_factor_remove.html", {"form": form})
 
@@ -458,7 +495,7 @@ def sessions_end_others(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.sessions_end_others(user=request.user)
     # This session carries on; every other one fails its check on its next request.
     update_session_auth_hash(request, request.user)
-    messages.success(request, "You have been signed out everywhere else")
+    messages.success(request, gettext("You have been signed out everywhere else"))
     return redirect("accounts:account")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.encryption import decrypt
 
@@ -110,7 +111,7 @@ def check_issuer(metadata: Mapping[str, Any], issuer: str) -> None:
     """OpenID Connect Discovery: the document must name the issuer it was fetched for, or a
     provider could pass off another's tokens."""
     if str(metadata.get("issuer", "")).rstrip("/") != issuer.rstrip("/"):
-        raise SsoRefused("token", "the provider's settings name a different issuer")
+        raise SsoRefused("token", gettext("the provider's settings name a different issuer"))
 
 
 def asserted_identity(claims: Mapping[str, Any], domains: Collection[str]) -> Asserted:
@@ -122,7 +123,7 @@ def asserted_identity(claims: Mapping[str, Any], domains: Collection[str]) -> As
     """
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise SsoRefused("token", "the token names no person")
+        raise SsoRefused("token", gettext("the token names no person"))
     email = claims.get("email") or claims.get("preferred_username") or ""
     if not isinstance(email, str) or "@" not in email:
         raise SsoRefused("no_email")
@@ -147,7 +148,7 @@ def fetch_discovery(issuer: str) -> dict[str, Any]:
     except (requests.RequestException, ValueError) as error:
         raise SsoRefused("down", type(error).__name__) from None
     if not isinstance(document, dict):
-        raise SsoRefused("down", "the settings are not a JSON object")
+        raise SsoRefused("down", gettext("the settings are not a JSON object"))
     check_issuer(document, issuer)
     missing = [
         key
@@ -155,5 +156,7 @@ def fetch_discovery(issuer: str) -> dict[str, Any]:
         if key not in document
     ]
     if missing:
-        raise SsoRefused("token", f"the provider's settings have no {missing[0]}")
+        raise SsoRefused(
+            "token", gettext("the provider's settings have no %(key)s") % {"key": missing[0]}
+        )
     return document

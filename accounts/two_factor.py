@@ -17,6 +17,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -81,10 +83,40 @@ def is_strong(request: HttpRequest) -> bool:
     return bool(request.session.get(SSO_SESSION_KEY)) or bool(verified)
 
 
+# What the views that need a strong sign-in pass as `doing`, in other languages: the words
+# that finish "... before you ...", which in Welsh take a mutation after "cyn i chi".
+DOING = {
+    "approve the plan": pgettext_lazy("before you ...", "approve the plan"),
+    "change what your council shares": pgettext_lazy(
+        "before you ...", "change what your council shares"
+    ),
+    "agree the council's answers": pgettext_lazy("before you ...", "agree the council's answers"),
+    "submit the assessment": pgettext_lazy("before you ...", "submit the assessment"),
+    "sign off the assessment": pgettext_lazy("before you ...", "sign off the assessment"),
+    "reopen an assessment": pgettext_lazy("before you ...", "reopen an assessment"),
+    "change sharing": pgettext_lazy("before you ...", "change sharing"),
+    "publish open data": pgettext_lazy("before you ...", "publish open data"),
+    "change how your council signs in": pgettext_lazy(
+        "before you ...", "change how your council signs in"
+    ),
+    "use the administration pages": pgettext_lazy("before you ...", "use the administration pages"),
+    "erase someone's account": pgettext_lazy("before you ...", "erase someone's account"),
+}
+
+
+def doing_words(doing: str) -> str:
+    """`doing` in the active language. Callers pass the English words (a lazy translation of
+    them works too): they are looked up in DOING, which knows how each goes in a sentence."""
+    with translation.override(None):
+        english = str(doing)
+    return str(DOING.get(english, doing))
+
+
 def strong_sign_in_needed(request: HttpRequest, doing: str) -> HttpResponse | None:
     """None when this session may do what needs a strong sign-in; otherwise where to go first.
 
-    `doing` finishes the sentence "Set up an authenticator app before you can ...".
+    `doing` finishes the sentence "Set up an authenticator app before you ...", in English
+    (one of DOING's keys; others are shown as they are).
     """
     if not settings.TWO_FACTOR_REQUIRED or is_strong(request):
         return None
@@ -92,7 +124,14 @@ def strong_sign_in_needed(request: HttpRequest, doing: str) -> HttpResponse | No
     assert isinstance(user, User)
     query = urlencode({"next": request.get_full_path()})
     if has_two_factor(user):
-        messages.info(request, f"Enter a code from your authenticator app before you {doing}")
+        messages.info(
+            request,
+            gettext("Enter a code from your authenticator app before you %(doing)s")
+            % {"doing": doing_words(doing)},
+        )
         return redirect(f"{reverse('accounts:sign-in-code')}?{query}")
-    messages.info(request, f"Set up an authenticator app before you {doing}")
+    messages.info(
+        request,
+        gettext("Set up an authenticator app before you %(doing)s") % {"doing": doing_words(doing)},
+    )
     return redirect(f"{reverse('accounts:two-factor-set-up')}?{query}")

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
@@ -85,7 +87,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
     )
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=code)
@@ -100,7 +102,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.user_reminders_set(user=request.user, on=form.cleaned_data["reminders"])
-        messages.success(request, "Your email settings have been saved")
+        messages.success(request, gettext("Your email settings have been saved"))
         return redirect("accounts:account")
     memberships = CouncilMembership.objects.for_user(request.user).select_related("council")
     networks = request.user.network_memberships.select_related("network")
@@ -117,8 +119,26 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             "identities": request.user.external_identities.select_related("provider__council"),
             "sso_session": bool(request.session.get(two_factor.SSO_SESSION_KEY)),
             "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+            **_language_row(request.user),
         },
     )
+
+
+def _language_row(user: User) -> dict[str, object]:
+    """The language row on "Your account": the language pages and emails are in, and the
+    header switch's link to the other one."""
+    names = dict(settings.LANGUAGES)
+    current = user.language or translation.get_language() or settings.LANGUAGE_CODE
+    if current not in names:
+        current = settings.LANGUAGE_CODE
+    other = next(code for code in names if code != current)
+    return {
+        "language_chosen": bool(user.language),
+        "language_code": current,
+        "language_name": names[current],
+        "language_other": other,
+        "language_other_name": names[other],
+    }
 
 
 @reads
@@ -163,7 +183,9 @@ def invite(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}")
+            messages.success(
+                request, gettext("Invitation sent to %(email)s") % {"email": invitation.email}
+            )
             return redirect("accounts:team", gss_code=council.gss_code)
     return render(request, "accounts/invite.html", {"council": council, "form": form})
 
@@ -176,7 +198,10 @@ def invitation_resend(request: AuthenticatedHttpRequest, gss_code: str, pk: int)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"A new invitation link was sent to {invitation.email}")
+        messages.success(
+            request,
+            gettext("A new invitation link was sent to %(email)s") % {"email": invitation.email},
+        )
     return redirect("accounts:team", gss_code=gss_code)
 
 
@@ -188,16 +213,28 @@ def invitation_withdraw(request: AuthenticatedHttpRequest, gss_code: str, pk: in
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s was withdrawn") % {"email": invitation.email},
+        )
     return redirect("accounts:team", gss_code=gss_code)
 
 
-# How a success message names a role: "Sam Jones is now an assessment lead".
-ROLE_WITH_ARTICLE = {
-    CouncilRole.OFFICER: "an officer",
-    CouncilRole.LEAD: "an assessment lead",
-    CouncilRole.EXECUTIVE: "a chief executive",
-}
+def _role_message(name: str, role: str, *, changed: bool) -> str:
+    """The success message for a role: "Sam Jones is now an assessment lead"."""
+    if changed:
+        messages_for = {
+            CouncilRole.OFFICER: gettext("%(name)s is now an officer"),
+            CouncilRole.LEAD: gettext("%(name)s is now an assessment lead"),
+            CouncilRole.EXECUTIVE: gettext("%(name)s is now a chief executive"),
+        }
+    else:
+        messages_for = {
+            CouncilRole.OFFICER: gettext("%(name)s is still an officer"),
+            CouncilRole.LEAD: gettext("%(name)s is still an assessment lead"),
+            CouncilRole.EXECUTIVE: gettext("%(name)s is still a chief executive"),
+        }
+    return messages_for[CouncilRole(role)] % {"name": name}
 
 
 @form_view
@@ -213,14 +250,16 @@ def member(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> HttpRes
         try:
             if form.removes:
                 services.membership_remove(membership=membership, by=request.user)
-                message = f"{name} no longer has access to {council.short_name}"
+                message = gettext("%(name)s no longer has access to %(council)s") % {
+                    "name": name,
+                    "council": council.short_name,
+                }
             else:
                 role = form.cleaned_data["action"]
                 changed = services.membership_change_role(
                     membership=membership, role=role, by=request.user
                 )
-                verb = "is now" if changed else "is still"
-                message = f"{name} {verb} {ROLE_WITH_ARTICLE[role]}"
+                message = _role_message(name, role, changed=changed)
         except services.LastLeadError as error:
             form.add_error(None, str(error))
         except CouncilMembership.DoesNotExist:
@@ -274,7 +313,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         record_event(request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
         messages.success(
             request,
-            f"Your account is ready. You have joined {invitation.council.short_name}",
+            gettext("Your account is ready. You have joined %(council)s")
+            % {"council": invitation.council.short_name},
         )
         return redirect("portal:home")
     return render(
@@ -311,7 +351,10 @@ def _accept_as_existing_user(
             )
         except services.InvitationNotValid:
             return render(request, "accounts/invitation_not_valid.html", status=404)
-        messages.success(request, f"You have joined {invitation.council.short_name}")
+        messages.success(
+            request,
+            gettext("You have joined %(council)s") % {"council": invitation.council.short_name},
+        )
         return redirect("portal:home")
     return render(request, "accounts/accept_invitation_confirm.html", {"invitation": invitation})
 
@@ -369,20 +412,27 @@ def sign_in_settings(request: AuthenticatedHttpRequest, gss_code: str) -> HttpRe
         except sso.SsoRefused as refused:
             url = sso.discovery_url(data["issuer_url"])
             message = (
-                f"We could not read the provider's settings at {url}"
+                gettext("We could not read the provider's settings at %(url)s") % {"url": url}
                 if refused.reason == "down"
-                else f"The provider's settings at {url} do not match: {refused.detail}"
+                else gettext("The provider's settings at %(url)s do not match: %(detail)s")
+                % {"url": url, "detail": refused.detail}
             )
             form.add_error(issuer_field, message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            state = (
-                "People with these addresses now sign in with it"
+            messages.success(
+                request,
+                gettext(
+                    "Your sign-in settings have been saved. People with these addresses now "
+                    "sign in with it"
+                )
                 if saved.enabled
-                else ("Nobody signs in with it until you turn it on")
+                else gettext(
+                    "Your sign-in settings have been saved. Nobody signs in with it until you "
+                    "turn it on"
+                ),
             )
-            messages.success(request, f"Your sign-in settings have been saved. {state}")
             return redirect("accounts:sign-in-settings", gss_code=council.gss_code)
     linked = provider.identities.count() if provider else 0
     return render(
@@ -409,9 +459,11 @@ def sign_in_settings_remove(request: AuthenticatedHttpRequest, gss_code: str) ->
         services.identity_provider_remove(provider=provider, by=request.user)
         messages.success(
             request,
-            f"{council.short_name} no longer signs in through {provider.get_kind_display()}. "
-            "People sign in with a password; those without one can set it with "
-            "'I have forgotten my password'",
+            gettext(
+                "%(council)s no longer signs in through %(provider)s. People sign in with a "
+                "password; those without one can set it with 'I have forgotten my password'"
+            )
+            % {"council": council.short_name, "provider": provider.get_kind_display()},
         )
         return redirect("accounts:sign-in-settings", gss_code=council.gss_code)
     return render(
@@ -447,8 +499,10 @@ def erasure_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.erasure_request(user=request.user)
         messages.success(
             request,
-            "You have asked for your account to be erased. The portal's administrators will "
-            "do it within one month, and you will be signed out then",
+            gettext(
+                "You have asked for your account to be erased. The portal's administrators "
+                "will do it within one month, and you will be signed out then"
+            ),
         )
         return redirect("accounts:account")
     return render(request, "accounts/erasure_ask.html", {"asked": asked})
@@ -474,7 +528,7 @@ def person_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The account has been erased")
+            messages.success(request, gettext("The account has been erased"))
             return redirect("accounts:erasure-requests")
     memberships = person.council_memberships.select_related("council")
     return render(

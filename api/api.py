@@ -4,6 +4,11 @@
 Everything but the open data needs a personal API token (`Authorization: Bearer cdmp_...`),
 which reaches one council's data only: every lookup starts from the token's council, so another
 council's rounds, scores and plans are 404s. Each token is rate limited (429 with Retry-After).
+
+The API is a machine contract, so it answers in English whatever the client's Accept-Language:
+its keys, its schema and documentation, its error details (401, 404, 429) and the words in its
+values (barrier names, "Overall score"), so a BI report built on it never changes with the
+language of the computer that refreshes it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -153,7 +159,9 @@ def _public(view: Callable[..., Any]) -> Callable[..., Any]:
     views is marked as not needing a signed-in person, the way @login_not_required does."""
 
     def answer(request: Any, *args: Any, **kwargs: Any) -> Any:
-        return view(request, *args, **kwargs)
+        # In English, whatever the request's language (the module's docstring).
+        with translation.override(settings.LANGUAGE_CODE):
+            return view(request, *args, **kwargs)
 
     answer.login_required = False  # type: ignore[attr-defined]
     answer.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]

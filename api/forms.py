@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ErrorLinksMixin
 
@@ -12,22 +14,23 @@ class TokenForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_name"
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=80,
-        help_text="What it is for, so you can tell your tokens apart, like "
-        "\u201cPower BI board report\u201d.",
+        help_text=_(
+            "What it is for, so you can tell your tokens apart, like “Power BI board report”."
+        ),
         error_messages={
-            "required": "Enter a name for the token",
-            "max_length": "Enter a name of 80 characters or fewer",
+            "required": _("Enter a name for the token"),
+            "max_length": _("Enter a name of 80 characters or fewer"),
         },
     )
     days = forms.TypedChoiceField(
-        label="How long should it work?",
+        label=_("How long should it work?"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how long the token should work",
-            "invalid_choice": "Select how long the token should work",
+            "required": _("Select how long the token should work"),
+            "invalid_choice": _("Select how long the token should work"),
         },
     )
 
@@ -35,11 +38,14 @@ class TokenForm(ErrorLinksMixin, forms.Form):
         super().__init__(*args, **kwargs)
         days = self.fields["days"]
         assert isinstance(days, forms.TypedChoiceField)
-        days.choices = [(str(n), f"{n} days") for n in settings.API_TOKEN_DAYS]
+        days.choices = [
+            (str(n), ngettext("%(days)s day", "%(days)s days", n) % {"days": n})
+            for n in settings.API_TOKEN_DAYS
+        ]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.radios("days", legend_size=Size.SMALL),
-            Submit("submit", "Create token"),
+            Submit("submit", gettext("Create token")),
         )

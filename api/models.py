@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
 
@@ -44,8 +45,22 @@ class ApiToken(models.Model):
 
     @property
     def status(self) -> str:
+        """ "Active", "Expired" or "Revoked": an identifier, the same in every language (the
+        words people read are `status_label`)."""
         if self.revoked_at:
             return "Revoked"
         if self.expires_at <= timezone.now():
             return "Expired"
         return "Active"
+
+    @property
+    def status_label(self) -> str:
+        """The status in the active language."""
+        return str(STATUS_LABELS[self.status])
+
+
+STATUS_LABELS = {
+    "Active": _("Active"),
+    "Expired": _("Expired"),
+    "Revoked": _("Revoked"),
+}

@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import council_for_lead
 from accounts.types import AuthenticatedHttpRequest
@@ -12,13 +14,21 @@ from . import services
 from .forms import TokenForm
 from .models import ApiToken
 
-PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
+PERIODS = {
+    "s": _("%(number)s a second"),
+    "m": _("%(number)s a minute"),
+    "h": _("%(number)s an hour"),
+    "d": _("%(number)s a day"),
+}
 
 
 def rate_words(rate: str) -> str:
-    """django-ninja's "120/m" as people say it: "120 a minute"."""
-    number, _, period = rate.partition("/")
-    return f"{number} {PERIODS.get(period[:1], 'a ' + period)}"
+    """django-ninja's "120/m" as people say it, in the active language: "120 a minute"."""
+    number, _sep, period = rate.partition("/")
+    words = PERIODS.get(period[:1])
+    if words is None:
+        return f"{number} a {period}"  # not a rate django-ninja reads: never in settings
+    return str(words) % {"number": number}
 
 
 # The token just made, shown once on the next page and then forgotten.
@@ -68,6 +78,9 @@ def token_revoke(request: AuthenticatedHttpRequest, gss_code: str, pk: int) -> H
     token = get_object_or_404(ApiToken, pk=pk, council=council)
     if request.method == "POST":
         services.api_token_revoke(token=token, by=request.user)
-        messages.success(request, f"The token \u201c{token.name}\u201d no longer works")
+        messages.success(
+            request,
+            gettext("The token “%(name)s” no longer works") % {"name": token.name},
+        )
         return redirect("api-tokens:list", gss_code=council.gss_code)
     return render(request, "api/token_revoke.html", {"council": council, "token": token})

@@ -72,7 +72,7 @@ class PublishedReadOnlyMixin:
 
 class DimensionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Dimension
-    fields = ("order", "code", "name", "description")
+    fields = ("order", "code", "name_en", "name_cy", "description_en", "description_cy")
     readonly_fields = fields
     extra = 0
     show_change_link = False
@@ -80,13 +80,23 @@ class DimensionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "version", "status", "published_at", "question_count")
+    list_display = ("name_en", "slug", "version", "status", "published_at", "question_count")
     list_filter = ("status", "slug")
-    search_fields = ("name", "slug")
+    search_fields = ("name_en", "name_cy", "slug")
     ordering = ("slug", "-version")
     # The slug and version are the key import_framework matches a file on.
-    readonly_fields = ("slug", "version", "status", "published_at")
-    fields = ("name", "slug", "version", "status", "published_at", "description")
+    readonly_fields = ("slug", "version", "status", "published_at", "welsh_updated_at")
+    fields = (
+        "name_en",
+        "name_cy",
+        "slug",
+        "version",
+        "status",
+        "published_at",
+        "welsh_updated_at",
+        "description_en",
+        "description_cy",
+    )
     inlines = (DimensionInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Framework]:
@@ -99,7 +109,7 @@ class FrameworkAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
 
 class LevelDescriptorInline(PublishedReadOnlyMixin, admin.TabularInline):
     model = LevelDescriptor
-    fields = ("level", "description")
+    fields = ("level", "description_en", "description_cy")
     readonly_fields = ("level",)
     extra = 0
     max_num = 5
@@ -108,13 +118,23 @@ class LevelDescriptorInline(PublishedReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("code", "statement", "dimension", "framework")
-    list_filter = ("framework", "dimension__name")
+    list_display = ("code", "statement_en", "dimension", "framework")
+    list_filter = ("framework", "dimension__name_en")
     list_select_related = ("dimension", "framework")
-    search_fields = ("code", "statement")
+    search_fields = ("code", "statement_en", "statement_cy")
     ordering = ("framework__slug", "-framework__version", "dimension__order", "order")
     readonly_fields = ("framework", "dimension", "code", "order", "replaces")
-    fields = ("framework", "dimension", "code", "order", "statement", "guidance", "replaces")
+    fields = (
+        "framework",
+        "dimension",
+        "code",
+        "order",
+        "statement_en",
+        "statement_cy",
+        "guidance_en",
+        "guidance_cy",
+        "replaces",
+    )
     inlines = (LevelDescriptorInline,)
 
 

@@ -13,12 +13,14 @@ from django.core.cache import caches
 from django.core.validators import MaxLengthValidator
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.forms import names_another_object
 
 from .models import Answer, AnswerStatus, Confidence, Level, Question
+from .scoring import LEVEL_NAMES
 from .services import AnswerInput
+from .wording import CONFIDENCE_LABELS
 
 NOTE_MAX_LENGTH = 2000
 URL_MAX_LENGTH = 500
@@ -26,7 +28,10 @@ URL_MAX_LENGTH = 500
 # Every field on the page is named q<question id>-<part>; a key of that shape naming a
 # question that is not on the page can only come from a changed form.
 QUESTION_KEY = re.compile(r"^q(\d+)-")
-TAMPERED = "The form was changed. Nothing was saved. Check your answers and save again."
+# Marked here, translated where it is raised (gettext(TAMPERED)), in the reader's language.
+TAMPERED = gettext_noop(
+    "The form was changed. Nothing was saved. Check your answers and save again."
+)
 
 # The GOV.UK radios template: the first radio carries the field's id, so the error summary's
 # link lands on it (crispy-forms-gds numbers every radio, which leaves the link dangling).
@@ -123,13 +128,19 @@ def answer_choices(question: Question) -> list[Choice]:
     Reads question.descriptors.all(), so prefetch the descriptors.
     """
     descriptors = {d.level: d.description for d in question.descriptors.all()}
+    # The words in the active language, as plain strings: the choices are part of the key of
+    # the kept HTML (`_kept`).
     choices = [
-        Choice(str(level.value), f"{level.value} {level.label}", hint=descriptors.get(level, ""))
+        Choice(
+            str(level.value),
+            f"{level.value} {LEVEL_NAMES[level.value]}",
+            hint=descriptors.get(level, ""),
+        )
         for level in Level
     ]
-    choices[-1].divider = "or"
-    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, AnswerStatus.NOT_APPLICABLE.label))
-    choices.append(Choice(AnswerStatus.DONT_KNOW.value, AnswerStatus.DONT_KNOW.label))
+    choices[-1].divider = gettext("or")
+    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, gettext("Not applicable")))
+    choices.append(Choice(AnswerStatus.DONT_KNOW.value, gettext("Don't know")))
     return choices
 
 
@@ -163,42 +174,49 @@ class DimensionAnswersForm(forms.Form):
             code = question.code
             choices = answer_choices(question)
             self.fields[f"{name}-answer"] = forms.ChoiceField(
-                label="Which level best describes your council now?",
+                label=gettext("Which level best describes your council now?"),
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": (
-                        f"Select a level for {code}, or 'Not applicable' or 'Don't know'"
-                    ),
+                    "invalid_choice": gettext(
+                        "Select a level for %(code)s, or 'Not applicable' or 'Don't know'"
+                    )
+                    % {"code": code},
                 },
             )
             self.fields[f"{name}-confidence"] = forms.ChoiceField(
-                label="How confident are you in this answer? (optional)",
-                choices=Confidence.choices,
+                label=gettext("How confident are you in this answer? (optional)"),
+                choices=[(value, CONFIDENCE_LABELS[value]) for value in Confidence.values],
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": f"Select low, medium or high for {code}"},
+                error_messages={
+                    "invalid_choice": gettext("Select low, medium or high for %(code)s")
+                    % {"code": code}
+                },
             )
             # A validator rather than max_length, so the browser adds no maxlength and the
             # character count can tell people how far over they are.
             self.fields[f"{name}-note"] = forms.CharField(
-                label="Evidence (optional)",
-                help_text="What you based your answer on, such as a strategy, report or survey.",
+                label=gettext("Evidence (optional)"),
+                help_text=gettext(
+                    "What you based your answer on, such as a strategy, report or survey."
+                ),
                 required=False,
                 widget=forms.Textarea,
                 validators=[
                     MaxLengthValidator(
                         NOTE_MAX_LENGTH,
-                        message=(
-                            f"The evidence for {code} must be {NOTE_MAX_LENGTH} characters or fewer"
-                        ),
+                        message=gettext(
+                            "The evidence for %(code)s must be %(max)s characters or fewer"
+                        )
+                        % {"code": code, "max": NOTE_MAX_LENGTH},
                     )
                 ],
             )
             self.fields[f"{name}-link"] = forms.URLField(
-                label="Link to evidence (optional)",
-                help_text="For example, https://www.example.gov.uk/digital-strategy",
+                label=gettext("Link to evidence (optional)"),
+                help_text=gettext("For example, https://www.example.gov.uk/digital-strategy"),
                 required=False,
                 max_length=URL_MAX_LENGTH,
                 assume_scheme="https",
@@ -206,13 +224,15 @@ class DimensionAnswersForm(forms.Form):
                 # still brings up a keyboard for web addresses.
                 widget=forms.TextInput(attrs={"inputmode": "url"}),
                 error_messages={
-                    "invalid": (
-                        f"Enter the evidence link for {code} in the correct format, "
+                    "invalid": gettext(
+                        "Enter the evidence link for %(code)s in the correct format, "
                         "like https://www.example.gov.uk/digital-strategy"
-                    ),
-                    "max_length": (
-                        f"The evidence link for {code} must be {URL_MAX_LENGTH} characters or fewer"
-                    ),
+                    )
+                    % {"code": code},
+                    "max_length": gettext(
+                        "The evidence link for %(code)s must be %(max)s characters or fewer"
+                    )
+                    % {"code": code, "max": URL_MAX_LENGTH},
                 },
             )
             answer = initial_answers.get(question.pk)
@@ -228,8 +248,8 @@ class DimensionAnswersForm(forms.Form):
             *layout,
             Div(
                 # Distinguished by name: the first submit button is also what Enter presses.
-                Button.primary("continue", "Save and continue"),
-                Button.secondary("later", "Save and come back later"),
+                Button.primary("continue", gettext("Save and continue")),
+                Button.secondary("later", gettext("Save and come back later")),
                 css_class="govuk-button-group",
             ),
         )
@@ -238,7 +258,7 @@ class DimensionAnswersForm(forms.Form):
     def _question_layout(question: Question, name: str, choices: list[Choice]) -> Fieldset:
         parts: list[Any] = []
         if question.guidance:
-            parts.append(Details("What good looks like", question.guidance))
+            parts.append(Details(gettext("What good looks like"), question.guidance))
         wording = repr(
             (
                 question.pk,
@@ -289,7 +309,7 @@ class DimensionAnswersForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if names_another_object(self.data, QUESTION_KEY, (q.pk for q in self.questions)):
-            raise forms.ValidationError(TAMPERED, code="tampered")
+            raise forms.ValidationError(gettext(TAMPERED), code="tampered")
         return cleaned
 
     def answers(self) -> dict[int, AnswerInput]:

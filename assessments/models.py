@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from councils.models import Council
 
@@ -46,6 +46,33 @@ class Confidence(models.TextChoices):
 
 
 # Framework content ---------------------------------------------------------------------
+#
+# The framework's words are in English and Welsh, side by side, from the framework file. Each
+# text has two columns: `name_en` (the database column keeps its old name, "name") and
+# `name_cy`. The attribute every template and page reads, `name`, gives the text in the active
+# language: the Welsh when Welsh is active and there is some, else the English. Setting it
+# (Model(name=...), objects.create(name=...)) sets the English. A query that reads the text
+# by name reads both columns and picks with `in_language`.
+
+
+def in_language(english: str, welsh: str | None) -> str:
+    """The Welsh when Welsh is the active language and there is some, else the English."""
+    if welsh and translation.get_language() == "cy":
+        return welsh
+    return english
+
+
+def _in_language(field: str) -> property:
+    """An attribute `field` that reads `field_en` or `field_cy` (by the active language) and
+    writes `field_en`."""
+
+    def read(obj: models.Model) -> str:
+        return in_language(getattr(obj, f"{field}_en"), getattr(obj, f"{field}_cy"))
+
+    def write(obj: models.Model, value: str) -> None:
+        setattr(obj, f"{field}_en", value)
+
+    return property(read, write, doc=f"The {field} in the active language.")
 
 
 class FrameworkStatus(models.TextChoices):
@@ -62,13 +89,23 @@ class Framework(models.Model):
     """One version of the maturity framework. A published version never changes."""
 
     slug = models.SlugField(max_length=60)
-    name = models.CharField(max_length=120)
+    name_en = models.CharField("name", max_length=120, db_column="name")
+    name_cy = models.CharField("name in Welsh", max_length=120, blank=True)
     version = models.PositiveSmallIntegerField()
     status = models.CharField(
         max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
     )
-    description = models.TextField(blank=True)
+    description_en = models.TextField("description", blank=True, db_column="description")
+    description_cy = models.TextField("description in Welsh", blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A published version's English never changes, but its Welsh may be corrected by a later
+    # import: the outline kept in each process is keyed on this, so every process sees it.
+    welsh_updated_at = models.DateTimeField(
+        "Welsh last changed", null=True, blank=True, editable=False
+    )
+
+    name = _in_language("name")
+    description = _in_language("description")
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -102,9 +139,14 @@ class Dimension(models.Model):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
     code = models.CharField(max_length=10)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name_en = models.CharField("name", max_length=120, db_column="name")
+    name_cy = models.CharField("name in Welsh", max_length=120, blank=True)
+    description_en = models.TextField("description", blank=True, db_column="description")
+    description_cy = models.TextField("description in Welsh", blank=True)
     order = models.PositiveSmallIntegerField()
+
+    name = _in_language("name")
+    description = _in_language("description")
 
     objects = DimensionQuerySet.as_manager()
 
@@ -131,8 +173,10 @@ class Question(models.Model):
     # Denormalised from the dimension so codes can be unique within a framework version.
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="questions")
     code = models.CharField(max_length=12, help_text="Stable across versions, e.g. LEAD-03.")
-    statement = models.CharField(max_length=300)
-    guidance = models.TextField("what good looks like", blank=True)
+    statement_en = models.CharField("statement", max_length=300, db_column="statement")
+    statement_cy = models.CharField("statement in Welsh", max_length=300, blank=True)
+    guidance_en = models.TextField("what good looks like", blank=True, db_column="guidance")
+    guidance_cy = models.TextField("what good looks like, in Welsh", blank=True)
     order = models.PositiveSmallIntegerField()
     replaces = models.ForeignKey(
         "self",
@@ -142,6 +186,9 @@ class Question(models.Model):
         related_name="replaced_by",
         help_text="The question in an earlier version that this one carries on, for trends.",
     )
+
+    statement = _in_language("statement")
+    guidance = _in_language("guidance")
 
     objects = QuestionQuerySet.as_manager()
 
@@ -161,7 +208,10 @@ class LevelDescriptor(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
-    description = models.TextField()
+    description_en = models.TextField("description", db_column="description")
+    description_cy = models.TextField("description in Welsh", blank=True)
+
+    description = _in_language("description")
 
     class Meta:
         ordering = ["question", "level"]

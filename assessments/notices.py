@@ -4,6 +4,9 @@ Each function is called by a service inside its transaction, so the emails are s
 outbox with the change they report, or not at all (notifications.services.email_queue), and are
 sent once after it commits. Keys name the occasion (an audit event, a response's sending, a
 reminder day), so a retried job or a double click never sends the same email twice.
+
+Every word is left unworked (`gettext_lazy`, `lazy_format`, `lazy_date`, `_name`), so the
+outbox writes each email in its reader's language, whoever's request or job sends it.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from councils.models import Council
 from notifications.services import email_queue
+from notifications.text import lazy_date, lazy_format
 
 from .models import (
     Answer,
@@ -44,13 +51,13 @@ class Notice:
     """One email's content: a heading, a few sentences, an optional quotation (a chief
     executive's comment), an optional list (what is left), and the one link to act on."""
 
-    subject: str
-    heading: str
-    paragraphs: Sequence[str]
-    link_text: str
+    subject: str | Promise
+    heading: str | Promise
+    paragraphs: Sequence[str | Promise]
+    link_text: str | Promise
     link_path: str
     quote: str = ""
-    items: Sequence[str] = field(default_factory=tuple)
+    items: Sequence[str | Promise] = field(default_factory=tuple)
 
     def context(self) -> dict[str, object]:
         return {
@@ -85,8 +92,16 @@ def _people(council: Council | int, *roles: str) -> list[User]:
     return [m.user for m in memberships.select_related("user").order_by("user__email")]
 
 
-def _closing(round_: AssessmentRound) -> str:
-    return f"The round closes on {round_.closes_on:%-d %B %Y}."
+def _framework_name(obj: Dimension) -> str:
+    return obj.name
+
+
+# A barrier's name in the language active when the email is written (the reader's).
+_name = lazy(_framework_name, str)
+
+
+def _closing(round_: AssessmentRound) -> Promise:
+    return lazy_format(_("The round closes on %(date)s."), date=lazy_date(round_.closes_on))
 
 
 # The lead and officers -----------------------------------------------------------------------
@@ -100,18 +115,27 @@ def parts_assigned(assessment: Assessment, newly: Mapping[User, Sequence[Dimensi
         if not dimensions:
             continue
         key = "assigned:{}:{}".format(assessment.pk, ",".join(str(d.pk) for d in dimensions))
+        council = assessment.council.short_name
         notice = Notice(
-            subject=f"Barriers for you to answer in {assessment.council.short_name}'s digital "
-            "maturity assessment",
-            heading="Barriers for you to answer",
+            subject=lazy_format(
+                _("Barriers for you to answer in %(council)s's digital maturity assessment"),
+                council=council,
+            ),
+            heading=_("Barriers for you to answer"),
             paragraphs=[
-                "You have been asked to answer these barriers in "
-                f"{assessment.council.short_name}'s assessment for {round_.name}. When you have "
-                "answered them, send your answers to the assessment lead.",
+                lazy_format(
+                    _(
+                        "You have been asked to answer these barriers in %(council)s's assessment "
+                        "for %(round)s. When you have answered them, send your answers to the "
+                        "assessment lead."
+                    ),
+                    council=council,
+                    round=round_.name,
+                ),
                 _closing(round_),
             ],
-            items=[d.name for d in dimensions],
-            link_text="Answer your barriers",
+            items=[_name(d) for d in dimensions],
+            link_text=_("Answer your barriers"),
             link_path=reverse("assessments:overview", args=[assessment.pk]),
         )
         sent += send_notice(key, [person], notice)
@@ -131,14 +155,24 @@ def response_sent(response: Response) -> int:
         f"response-sent:{response.pk}:{response.submitted_at:%Y%m%d%H%M%S%f}",
         leads,
         Notice(
-            subject=f"{name} has sent their answers for {council.short_name}",
-            heading=f"{name} has sent their answers",
+            subject=lazy_format(
+                _("%(name)s has sent their answers for %(council)s"),
+                name=name,
+                council=council.short_name,
+            ),
+            heading=lazy_format(_("%(name)s has sent their answers"), name=name),
             paragraphs=[
-                f"{name} has sent their answers to {council.short_name}'s assessment for "
-                f"{assessment.round.name}. You can now see them when you agree the council's "
-                "answers."
+                lazy_format(
+                    _(
+                        "%(name)s has sent their answers to %(council)s's assessment for "
+                        "%(round)s. You can now see them when you agree the council's answers."
+                    ),
+                    name=name,
+                    council=council.short_name,
+                    round=assessment.round.name,
+                )
             ],
-            link_text="See the assessment's progress",
+            link_text=_("See the assessment's progress"),
             link_path=reverse("assessments:progress", args=[assessment.pk]),
         ),
     )
@@ -147,13 +181,19 @@ def response_sent(response: Response) -> int:
             f"assigned-all-answered:{assessment.pk}",
             _people(council, CouncilRole.LEAD),
             Notice(
-                subject=f"Every assigned barrier in {council.short_name}'s assessment is answered",
-                heading="Every assigned barrier is answered",
+                subject=lazy_format(
+                    _("Every assigned barrier in %(council)s's assessment is answered"),
+                    council=council.short_name,
+                ),
+                heading=_("Every assigned barrier is answered"),
                 paragraphs=[
-                    "Everyone you asked to answer barriers in the assessment has answered them. "
-                    "You can now agree the council's answers and submit them for sign-off."
+                    _(
+                        "Everyone you asked to answer barriers in the assessment has answered "
+                        "them. You can now agree the council's answers and submit them for "
+                        "sign-off."
+                    )
                 ],
-                link_text="Agree the council's answers",
+                link_text=_("Agree the council's answers"),
                 link_path=reverse("assessments:agree", args=[assessment.pk]),
             ),
         )
@@ -199,16 +239,24 @@ def submitted(assessment: Assessment, event: AuditEvent) -> int:
         f"sign-off-waiting:{event.pk}",
         _people(council, CouncilRole.EXECUTIVE),
         Notice(
-            subject=f"{council.short_name}'s digital maturity assessment is waiting for your "
-            "sign-off",
-            heading="An assessment is waiting for your sign-off",
+            subject=lazy_format(
+                _("%(council)s's digital maturity assessment is waiting for your sign-off"),
+                council=council.short_name,
+            ),
+            heading=_("An assessment is waiting for your sign-off"),
             paragraphs=[
-                f"The assessment lead has submitted {council.short_name}'s assessment for "
-                f"{assessment.round.name}. Check the answers, then sign it off or return it to "
-                "the lead with a comment.",
+                lazy_format(
+                    _(
+                        "The assessment lead has submitted %(council)s's assessment for "
+                        "%(round)s. Check the answers, then sign it off or return it to the lead "
+                        "with a comment."
+                    ),
+                    council=council.short_name,
+                    round=assessment.round.name,
+                ),
                 _closing(assessment.round),
             ],
-            link_text="Review and sign off",
+            link_text=_("Review and sign off"),
             link_path=reverse("assessments:sign-off", args=[assessment.pk]),
         ),
     )
@@ -221,14 +269,23 @@ def returned(assessment: Assessment, event: AuditEvent) -> int:
         f"returned:{event.pk}",
         _people(council, CouncilRole.LEAD),
         Notice(
-            subject=f"{council.short_name}'s digital maturity assessment has been returned to you",
-            heading="The assessment has been returned to you",
+            subject=lazy_format(
+                _("%(council)s's digital maturity assessment has been returned to you"),
+                council=council.short_name,
+            ),
+            heading=_("The assessment has been returned to you"),
             paragraphs=[
-                f"The chief executive returned {council.short_name}'s assessment for "
-                f"{assessment.round.name} with this comment:"
+                lazy_format(
+                    _(
+                        "The chief executive returned %(council)s's assessment for %(round)s "
+                        "with this comment:"
+                    ),
+                    council=council.short_name,
+                    round=assessment.round.name,
+                )
             ],
             quote=assessment.return_comment,
-            link_text="Change the agreed answers",
+            link_text=_("Change the agreed answers"),
             link_path=reverse("assessments:agree", args=[assessment.pk]),
         ),
     )
@@ -241,14 +298,23 @@ def signed_off(assessment: Assessment, event: AuditEvent) -> int:
         f"signed-off:{event.pk}",
         _people(council),
         Notice(
-            subject=f"{council.short_name}'s digital maturity results are ready",
-            heading="The assessment is signed off and the results are ready",
+            subject=lazy_format(
+                _("%(council)s's digital maturity results are ready"),
+                council=council.short_name,
+            ),
+            heading=_("The assessment is signed off and the results are ready"),
             paragraphs=[
-                f"The chief executive has signed off {council.short_name}'s assessment for "
-                f"{assessment.round.name}. The council's scores are ready to read, and they "
-                "count in the figures other councils see from the next release."
+                lazy_format(
+                    _(
+                        "The chief executive has signed off %(council)s's assessment for "
+                        "%(round)s. The council's scores are ready to read, and they count in the "
+                        "figures other councils see from the next release."
+                    ),
+                    council=council.short_name,
+                    round=assessment.round.name,
+                )
             ],
-            link_text="See the results",
+            link_text=_("See the results"),
             link_path=reverse("assessments:results", args=[assessment.pk]),
         ),
     )
@@ -270,15 +336,22 @@ def round_opened(round_: AssessmentRound) -> int:
             f"round-opened:{round_.pk}:{membership.council_id}",
             [membership.user],
             Notice(
-                subject=f"The {round_.name} digital maturity round is open",
-                heading=f"The {round_.name} round is open",
+                subject=lazy_format(
+                    _("The %(round)s digital maturity round is open"), round=round_.name
+                ),
+                heading=lazy_format(_("The %(round)s round is open"), round=round_.name),
                 paragraphs=[
-                    f"You can now start {membership.council.short_name}'s assessment for "
-                    f"{round_.name}, ask officers to answer its barriers, and agree the council's "
-                    "answers.",
+                    lazy_format(
+                        _(
+                            "You can now start %(council)s's assessment for %(round)s, ask "
+                            "officers to answer its barriers, and agree the council's answers."
+                        ),
+                        council=membership.council.short_name,
+                        round=round_.name,
+                    ),
                     _closing(round_),
                 ],
-                link_text="Go to your assessments",
+                link_text=_("Go to your assessments"),
                 link_path=reverse("assessments:index"),
             ),
         )
@@ -311,7 +384,7 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
         .select_related("user", "council")
         .order_by("council__short_name", "user__email")
     )
-    when = f"in {days} days, on {round_.closes_on:%-d %B %Y}"
+    closes_on = lazy_date(round_.closes_on)
     sent = 0
     for membership in memberships:
         assessment = assessments.get(membership.council_id)
@@ -329,13 +402,35 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
             f"reminder:{round_.pk}:{days}:{membership.council_id}",
             [membership.user],
             Notice(
-                subject=f"{round_.name} round closes {when}: what is left for you",
-                heading=f"The {round_.name} round closes {when}",
+                subject=lazy_format(
+                    ngettext_lazy(
+                        "%(round)s round closes in %(days)s day, on %(date)s: what is left for you",
+                        "%(round)s round closes in %(days)s days, on %(date)s: what is left for "
+                        "you",
+                        days,
+                    ),
+                    round=round_.name,
+                    days=days,
+                    date=closes_on,
+                ),
+                heading=lazy_format(
+                    ngettext_lazy(
+                        "The %(round)s round closes in %(days)s day, on %(date)s",
+                        "The %(round)s round closes in %(days)s days, on %(date)s",
+                        days,
+                    ),
+                    round=round_.name,
+                    days=days,
+                    date=closes_on,
+                ),
                 paragraphs=[
-                    f"This is what is left for you to do for {membership.council.short_name}:"
+                    lazy_format(
+                        _("This is what is left for you to do for %(council)s:"),
+                        council=membership.council.short_name,
+                    )
                 ],
                 items=items,
-                link_text="Carry on",
+                link_text=_("Carry on"),
                 link_path=link,
             ),
             reminder=True,
@@ -348,24 +443,33 @@ def _left_for(
     assessment: Assessment | None,
     total: int,
     unsent: set[tuple[int, int]],
-    left_by_person: Mapping[tuple[int, int], list[str]],
-) -> list[str]:
+    left_by_person: Mapping[tuple[int, int], list[Dimension]],
+) -> list[str | Promise]:
     role = membership.role
     if assessment is None:
-        return ["Start the council's assessment"] if role == CouncilRole.LEAD else []
-    items: list[str] = []
+        return [_("Start the council's assessment")] if role == CouncilRole.LEAD else []
+    items: list[str | Promise] = []
     key = (assessment.pk, membership.user_id)
     for part in left_by_person.get(key, []):
-        items.append(f"Answer your barrier: {part}")
+        items.append(lazy_format(_("Answer your barrier: %(barrier)s"), barrier=_name(part)))
     if key in unsent and not items:
-        items.append("Send your answers to the assessment lead")
+        items.append(_("Send your answers to the assessment lead"))
     if role == CouncilRole.LEAD and assessment.status == AssessmentStatus.IN_PROGRESS:
         to_agree = total - assessment.agreed  # type: ignore[attr-defined]
         if to_agree > 0:
-            items.append(f"Agree the council's answers: {to_agree} questions to go")
-        items.append("Submit the assessment for sign-off")
+            items.append(
+                lazy_format(
+                    ngettext_lazy(
+                        "Agree the council's answers: %(count)s questions to go",
+                        "Agree the council's answers: %(count)s questions to go",
+                        to_agree,
+                    ),
+                    count=to_agree,
+                )
+            )
+        items.append(_("Submit the assessment for sign-off"))
     if role == CouncilRole.EXECUTIVE and assessment.status == AssessmentStatus.SUBMITTED:
-        items.append("Sign off the assessment, or return it to the lead")
+        items.append(_("Sign off the assessment, or return it to the lead"))
     return items
 
 
@@ -377,7 +481,7 @@ def _unsent_responses(round_: AssessmentRound) -> set[tuple[int, int]]:
     )
 
 
-def _assigned_parts_left(round_: AssessmentRound) -> dict[tuple[int, int], list[str]]:
+def _assigned_parts_left(round_: AssessmentRound) -> dict[tuple[int, int], list[Dimension]]:
     """The assigned parts each person has not yet answered, by (assessment, person)."""
     questions = dict(
         Question.objects.filter(dimension__framework=round_.framework_id)
@@ -395,7 +499,7 @@ def _assigned_parts_left(round_: AssessmentRound) -> dict[tuple[int, int], list[
         .values("response__assessment_id", "response__respondent_id", "question__dimension_id")
         .annotate(n=Count("pk"))
     }
-    left: dict[tuple[int, int], list[str]] = {}
+    left: dict[tuple[int, int], list[Dimension]] = {}
     for a in (
         DimensionAssignment.objects.filter(assessment__round=round_)
         .select_related("dimension")
@@ -404,5 +508,5 @@ def _assigned_parts_left(round_: AssessmentRound) -> dict[tuple[int, int], list[
         if answered.get((a.assessment_id, a.user_id, a.dimension_id), 0) < questions.get(
             a.dimension_id, 0
         ):
-            left.setdefault((a.assessment_id, a.user_id), []).append(a.dimension.name)
+            left.setdefault((a.assessment_id, a.user_id), []).append(a.dimension)
     return left

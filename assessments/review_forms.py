@@ -11,6 +11,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Hidden, Layout, Size
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import ErrorLinksMixin, names_another_object
@@ -19,8 +21,7 @@ from .models import AgreedAnswer, AnswerStatus, Dimension, Question
 from .scoring import LEVEL_NAMES
 from .services import AgreedInput, Conflict
 
-SUGGESTED_HINT = "Suggested from officers' answers: the middle answer"
-OUT_OF_DATE = "This page was out of date. Reload it and try again"
+OUT_OF_DATE = _("This page was out of date. Reload it and try again")
 
 
 def _helper(*fields: Any, submit: str, name: str = "submit", **button: Any) -> FormHelper:
@@ -57,13 +58,13 @@ class AssignmentsForm(ErrorLinksMixin, forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 choices=[(pk, user.get_full_name()) for pk, user in self.members.items()],
                 # crispy-forms-gds marks labels and legends safe: escape framework content.
-                label=format_html("Who should answer {}?", dimension.name),
-                error_messages={"invalid_choice": "Select people from the list"},
+                label=format_html(gettext("Who should answer {barrier}?"), barrier=dimension.name),
+                error_messages={"invalid_choice": gettext("Select people from the list")},
             )
             layout.append(
                 Field.checkboxes(name, legend_size=Size.SMALL, legend_tag="h2", small=True)
             )
-        self.helper = _helper(*layout, "version", submit="Save who answers each barrier")
+        self.helper = _helper(*layout, "version", submit=gettext("Save who answers each barrier"))
 
     def chosen(self) -> dict[Dimension, list[User]]:
         return {
@@ -83,9 +84,9 @@ def _answer_choices(question: Question) -> list[Choice]:
         Choice(str(level), f"{level} {name}", hint=descriptors.get(level, ""))
         for level, name in LEVEL_NAMES.items()
     ]
-    choices[-1].divider = "or"
-    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, "Not applicable"))
-    choices.append(Choice(AnswerStatus.DONT_KNOW.value, "Don't know"))
+    choices[-1].divider = gettext("or")
+    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, gettext("Not applicable")))
+    choices.append(Choice(AnswerStatus.DONT_KNOW.value, gettext("Don't know")))
     return choices
 
 
@@ -121,7 +122,9 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         if self.unanswered:
             self.fields["confirm_unanswered"] = forms.BooleanField(
                 required=False,
-                label="I have checked the answers I am agreeing to questions no officer answered",
+                label=gettext(
+                    "I have checked the answers I am agreeing to questions no officer answered"
+                ),
             )
             self.confirm_helper = FormHelper()
             self.confirm_helper.form_tag = False
@@ -142,31 +145,38 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
             else:
                 initial = None
             self.fields[f"q{pk}_answer"] = forms.ChoiceField(
-                label=format_html("Agreed answer for {}", question.code),
+                label=format_html(gettext("Agreed answer for {code}"), code=question.code),
                 choices=_answer_choices(question),
                 required=False,
                 widget=forms.RadioSelect,
                 initial=initial,
                 help_text=(
-                    f"{SUGGESTED_HINT} ({suggestion} {LEVEL_NAMES[suggestion]})"
+                    gettext(
+                        "Suggested from officers' answers: the middle answer (%(level)s %(name)s)"
+                    )
+                    % {"level": suggestion, "name": LEVEL_NAMES[suggestion]}
                     if existing is None and suggestion is not None
                     else ""
                 ),
                 error_messages={
-                    "invalid_choice": f"Choose a level, Not applicable or Don't know for "
-                    f"{question.code}"
+                    "invalid_choice": gettext(
+                        "Choose a level, Not applicable or Don't know for %(code)s"
+                    )
+                    % {"code": question.code}
                 },
             )
             self.fields[f"q{pk}_rationale"] = forms.CharField(
-                label=format_html("Rationale for {} (optional)", question.code),
-                help_text="Why the council gives this answer, for example the evidence.",
+                label=format_html(gettext("Rationale for {code} (optional)"), code=question.code),
+                help_text=gettext("Why the council gives this answer, for example the evidence."),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea,
                 initial=existing.rationale if existing else "",
                 error_messages={
-                    "max_length": f"The rationale for {question.code} must be 2000 characters "
-                    "or fewer"
+                    "max_length": gettext(
+                        "The rationale for %(code)s must be 2000 characters or fewer"
+                    )
+                    % {"code": question.code}
                 },
             )
             # Needed only with an answer (checked in clean), so a page may send fewer questions.
@@ -197,8 +207,10 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         cleaned = super().clean() or {}
         if names_another_object(self.data, _QUESTION_KEY, (q.pk for q in self.questions)):
             raise forms.ValidationError(
-                "Some answers were for questions that are not on this page. Reload the page "
-                "and try again"
+                gettext(
+                    "Some answers were for questions that are not on this page. Reload the page "
+                    "and try again"
+                )
             )
         for question in self.questions:
             answer, version = f"q{question.pk}_answer", f"q{question.pk}_version"
@@ -206,7 +218,7 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
                 self.add_error(version, OUT_OF_DATE)
         chosen = any(cleaned.get(f"q{question.pk}_answer") for question in self.questions)
         if not chosen and not self.errors:
-            raise forms.ValidationError("Choose an answer to at least one question")
+            raise forms.ValidationError(gettext("Choose an answer to at least one question"))
         unconfirmed = [
             question.code
             for question in self.questions
@@ -217,8 +229,11 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         if unconfirmed and not cleaned.get("confirm_unanswered"):
             self.add_error(
                 "confirm_unanswered",
-                f"No officer has answered {', '.join(unconfirmed)}. Check the answer you are "
-                "agreeing, then confirm you want to agree it",
+                gettext(
+                    "No officer has answered %(codes)s. Check the answer you are agreeing, then "
+                    "confirm you want to agree it"
+                )
+                % {"codes": ", ".join(unconfirmed)},
             )
         return cleaned
 
@@ -231,7 +246,10 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
     def error_links(self) -> list[tuple[str, str]]:
         links = super().error_links()
         links.extend(
-            (f"{c.question.code}: compare their answer with yours", f"#conflict-{pk}")
+            (
+                gettext("%(code)s: compare their answer with yours") % {"code": c.question.code},
+                f"#conflict-{pk}",
+            )
             for pk, c in self.conflicts.items()
         )
         return links
@@ -274,8 +292,12 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
         count = len(conflicts)
         again.add_error(
             None,
-            f"Someone else changed {count} answer{'' if count == 1 else 's'} while you were "
-            "editing",
+            ngettext(
+                "Someone else changed %(count)s answer while you were editing",
+                "Someone else changed %(count)s answers while you were editing",
+                count,
+            )
+            % {"count": count},
         )
         return again
 
@@ -285,7 +307,7 @@ class SubmitForm(ErrorLinksMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit="Submit for sign-off")
+        self.helper = _helper(submit=gettext("Submit for sign-off"))
 
 
 # The chief executive and staff ----------------------------------------------------------------
@@ -297,20 +319,22 @@ class ApproveForm(ErrorLinksMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Hidden("action", "approve"), submit="Approve and sign off", css_id="approve-button"
+            Hidden("action", "approve"),
+            submit=gettext("Approve and sign off"),
+            css_id="approve-button",
         )
 
 
 class ReturnForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_comment"
     comment = forms.CharField(
-        label="What does the lead need to change?",
-        help_text="The lead sees this comment when they open the assessment.",
+        label=_("What does the lead need to change?"),
+        help_text=_("The lead sees this comment when they open the assessment."),
         max_length=2000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter what the lead needs to change",
-            "max_length": "The comment must be 2000 characters or fewer",
+            "required": _("Enter what the lead needs to change"),
+            "max_length": _("The comment must be 2000 characters or fewer"),
         },
     )
 
@@ -319,7 +343,7 @@ class ReturnForm(ErrorLinksMixin, forms.Form):
         self.helper = _helper(
             Field.textarea("comment", label_size=Size.SMALL, rows=4),
             Hidden("action", "return"),
-            submit="Return to the lead",
+            submit=gettext("Return to the lead"),
             css_id="return-button",
             css_class="govuk-button--secondary",
         )
@@ -328,14 +352,16 @@ class ReturnForm(ErrorLinksMixin, forms.Form):
 class ReopenForm(ErrorLinksMixin, forms.Form):
     non_field_anchor = "#id_reason"
     reason = forms.CharField(
-        label="Why are you reopening this assessment?",
-        help_text="This is recorded in the audit trail. Its scores are withdrawn until it is "
-        "signed off again.",
+        label=_("Why are you reopening this assessment?"),
+        help_text=_(
+            "This is recorded in the audit trail. Its scores are withdrawn until it is signed "
+            "off again."
+        ),
         max_length=2000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter the reason for reopening",
-            "max_length": "The reason must be 2000 characters or fewer",
+            "required": _("Enter the reason for reopening"),
+            "max_length": _("The reason must be 2000 characters or fewer"),
         },
     )
 
@@ -343,6 +369,6 @@ class ReopenForm(ErrorLinksMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.textarea("reason", label_size=Size.SMALL, rows=4),
-            submit="Reopen assessment",
+            submit=gettext("Reopen assessment"),
             css_class="govuk-button--warning",
         )

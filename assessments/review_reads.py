@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext
 
 from accounts.models import CouncilMembership, User
 
@@ -33,14 +34,14 @@ from .models import (
     ResponseStatus,
 )
 from .services import AgreedInput, Conflict
-from .wording import answer_text
+from .wording import CONFIDENCE_LABELS, answer_text
 
 # Display helpers ------------------------------------------------------------------------------
 
 
 def band_text(band: int | None) -> str:
     """A level band as tables show it: "3 Defined", or "No score"."""
-    return f"{band} {scoring.LEVEL_NAMES[band]}" if band else "No score"
+    return f"{band} {scoring.LEVEL_NAMES[band]}" if band else gettext("No score")
 
 
 def percent(share: Decimal) -> int:
@@ -84,7 +85,9 @@ class OfficerAnswer:
 
     @property
     def confidence_text(self) -> str:
-        return str(Confidence(self.confidence).label) if self.confidence else "Not given"
+        if not self.confidence:
+            return gettext("Not given")
+        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
 
     @property
     def safe_url(self) -> str:
@@ -121,16 +124,18 @@ class OfficerSummary:
             (f"{level} {scoring.LEVEL_NAMES[level]}", count)
             for level, count in scoring.level_counts(self.levels).items()
         ] + [
-            ("Not applicable", statuses[AnswerStatus.NOT_APPLICABLE]),
-            ("Don't know", statuses[AnswerStatus.DONT_KNOW]),
+            (gettext("Not applicable"), statuses[AnswerStatus.NOT_APPLICABLE]),
+            (gettext("Don't know"), statuses[AnswerStatus.DONT_KNOW]),
         ]
 
     @property
     def confidence(self) -> list[tuple[str, int]]:
         given = Counter(a.confidence for a in self.answers)
-        counts = [(str(label), given[value]) for value, label in reversed(Confidence.choices)]
+        counts = [
+            (str(CONFIDENCE_LABELS[value]), given[value]) for value in reversed(Confidence.values)
+        ]
         if given[""]:
-            counts.append(("Not given", given[""]))
+            counts.append((gettext("Not given"), given[""]))
         return counts
 
     @property
@@ -312,13 +317,13 @@ def progress_tables(
         for m in members
     ]
     people += [
-        (r.respondent_name, r.respondent, "No longer a member", r)
+        (r.respondent_name, r.respondent, gettext("No longer a member"), r)
         for r in responses.values()
         if r.respondent_id not in member_ids
     ]
     erased = [r for r in every_response if r.respondent_id is None]
     people += [
-        (r.respondent_name, None, "Former officer", r)
+        (r.respondent_name, None, gettext("Former officer"), r)
         for r in sorted(erased, key=lambda r: r.respondent_label)
     ]
     respondents = []
@@ -412,7 +417,9 @@ def conflict_view(conflict: Conflict | None) -> dict[str, Any] | None:
     theirs: AgreedAnswer | None = conflict.current
     yours: AgreedInput = conflict.attempted
     return {
-        "theirs": answer_text(theirs.status, theirs.level) if theirs else "No agreed answer",
+        "theirs": (
+            answer_text(theirs.status, theirs.level) if theirs else gettext("No agreed answer")
+        ),
         "their_rationale": theirs.rationale if theirs else "",
         "by": theirs.updated_by if theirs else None,
         "at": theirs.updated_at if theirs else None,
@@ -533,7 +540,10 @@ def describe(value: Any) -> dict[str, str]:
             "rationale": value.get("rationale") or "",
         }
     if isinstance(value, list):
-        return {"text": ", ".join(str(item) for item in value) or "Nobody", "rationale": ""}
+        return {
+            "text": ", ".join(str(item) for item in value) or gettext("Nobody"),
+            "rationale": "",
+        }
     if isinstance(value, str) and value in AssessmentStatus.values:
         return {"text": str(AssessmentStatus(value).label), "rationale": ""}
     return {"text": str(value), "rationale": ""}

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from accounts.models import CouncilRole
 from accounts.two_factor import strong_sign_in_needed
@@ -92,7 +93,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved who answers each barrier")
+            messages.success(request, gettext("Saved who answers each barrier"))
             return redirect("assessments:assign", pk=assessment.pk)
     return render(
         request,
@@ -161,7 +162,10 @@ def agree_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Agreed answers saved for {dimension.name}")
+            messages.success(
+                request,
+                gettext("Agreed answers saved for %(barrier)s") % {"barrier": dimension.name},
+            )
             # "Change" on the submit page comes back to it (the GOV.UK pattern).
             if request.GET.get("return") == "submit":
                 return redirect("assessments:submit", pk=assessment.pk)
@@ -202,8 +206,10 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "You have submitted the assessment. Your chief executive can now sign it off "
-                "or return it to you.",
+                gettext(
+                    "You have submitted the assessment. Your chief executive can now sign it off "
+                    "or return it to you."
+                ),
             )
             return redirect("assessments:overview", pk=assessment.pk)
     reviews = review_reads.dimension_reviews(assessment)
@@ -237,7 +243,9 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except AssessmentError as error:
             approve_form.add_error(None, str(error))
         else:
-            messages.success(request, "You have signed off the assessment. Its scores are final.")
+            messages.success(
+                request, gettext("You have signed off the assessment. Its scores are final.")
+            )
             return redirect("assessments:results", pk=assessment.pk)
     if return_form.is_bound and return_form.is_valid():
         try:
@@ -247,7 +255,7 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except AssessmentError as error:
             return_form.add_error(None, str(error))
         else:
-            messages.success(request, "You have returned the assessment to the lead.")
+            messages.success(request, gettext("You have returned the assessment to the lead."))
             return redirect("assessments:sign-off", pk=assessment.pk)
     waiting = assessment.status == AssessmentStatus.SUBMITTED and not assessment.is_read_only
     reviews = review_reads.dimension_reviews(assessment) if waiting else []
@@ -334,8 +342,11 @@ def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"You have reopened the assessment for {assessment.council.short_name}. Its "
-                "scores are withdrawn until it is signed off again.",
+                gettext(
+                    "You have reopened the assessment for %(council)s. Its scores are withdrawn "
+                    "until it is signed off again."
+                )
+                % {"council": assessment.council.short_name},
             )
             return redirect("assessments:history", pk=assessment.pk)
     return render(request, "assessments/review/reopen.html", _context(assessment, form=form))

@@ -7,6 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ErrorLinksMixin, date_field
 
@@ -15,22 +17,22 @@ from .models import AssessmentRound, Framework
 
 class RoundForm(ErrorLinksMixin, forms.Form):
     name = forms.CharField(
-        label="Name",
-        help_text="For example, 2027 to 2028",
+        label=_("Name"),
+        help_text=_("For example, 2027 to 2028"),
         max_length=60,
-        error_messages={"required": "Enter a name for the round"},
+        error_messages={"required": _("Enter a name for the round")},
     )
     framework = forms.ModelChoiceField(
-        label="Framework",
+        label=_("Framework"),
         queryset=Framework.objects.published().order_by("-version"),
         empty_label=None,
-        error_messages={"invalid_choice": "Select a framework from the list"},
+        error_messages={"invalid_choice": _("Select a framework from the list")},
     )
     opens_on = date_field(
-        "Opening date", "The round opens at the start of this day. For example, 1 4 2027"
+        _("Opening date"), _("The round opens at the start of this day. For example, 1 4 2027")
     )
     closes_on = date_field(
-        "Closing date", "The last day councils can answer. For example, 31 3 2028"
+        _("Closing date"), _("The last day councils can answer. For example, 31 3 2028")
     )
 
     def __init__(self, *args: Any, round: AssessmentRound | None = None, **kwargs: Any) -> None:
@@ -57,20 +59,22 @@ class RoundForm(ErrorLinksMixin, forms.Form):
         ]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(*fields, Submit("submit", "Save the round"))
+        self.helper.layout = Layout(*fields, Submit("submit", gettext("Save the round")))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
-            self.add_error("closes_on", "The closing date must be on or after the opening date")
+            self.add_error(
+                "closes_on", gettext("The closing date must be on or after the opening date")
+            )
         name = cleaned.get("name")
         if name:
             others = AssessmentRound.objects.all()
             if self.round is not None:
                 others = others.exclude(pk=self.round.pk)
             if others.filter(name=name).exists() or others.filter(slug=slugify(name)).exists():
-                self.add_error("name", "Another round has this name: choose another")
+                self.add_error("name", gettext("Another round has this name: choose another"))
         return cleaned
 
     def apply(self) -> AssessmentRound:
@@ -92,8 +96,8 @@ class ConfirmForm(ErrorLinksMixin, forms.Form):
         fields: list[Any] = []
         if reasons:
             self.fields["confirm"] = forms.BooleanField(
-                label="I have read the above and want to go ahead",
-                error_messages={"required": "Confirm that you want to go ahead"},
+                label=gettext("I have read the above and want to go ahead"),
+                error_messages={"required": gettext("Confirm that you want to go ahead")},
             )
             fields.append(Field.checkbox("confirm", small=True))
         self.helper = FormHelper()

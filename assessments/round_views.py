@@ -6,8 +6,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.types import AuthenticatedHttpRequest
+from core.formatting import date_text
 from core.http import form_view, reads
 
 from . import services
@@ -52,7 +54,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Round {round_.name} created")
+            messages.success(request, gettext("Round %(round)s created") % {"round": round_.name})
             return redirect("rounds:index")
     return render(request, "assessments/rounds/form.html", {"form": form, "round": None})
 
@@ -67,7 +69,7 @@ def edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Round {round_.name} saved")
+            messages.success(request, gettext("Round %(round)s saved") % {"round": round_.name})
             return redirect("rounds:index")
     return render(request, "assessments/rounds/form.html", {"form": form, "round": round_})
 
@@ -76,12 +78,14 @@ def edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def open_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _round(request, slug)
     reasons = services.round_open_warnings(round_, today=timezone.localdate())
-    refusal = "" if round_.status == RoundStatus.UPCOMING else "This round has already opened."
+    refusal = (
+        "" if round_.status == RoundStatus.UPCOMING else gettext("This round has already opened.")
+    )
     if not refusal and not round_.framework.is_published:
-        refusal = "Its framework is not published, so it cannot open."
+        refusal = gettext("Its framework is not published, so it cannot open.")
     form = ConfirmForm(
         request.POST if request.method == "POST" else None,
-        button="Open the round now",
+        button=gettext("Open the round now"),
         reasons=reasons,
     )
     if request.method == "POST" and not refusal and form.is_valid():
@@ -91,7 +95,9 @@ def open_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"Round {round_.name} is open. Every council's leads have been emailed"
+                request,
+                gettext("Round %(round)s is open. Every council's leads have been emailed")
+                % {"round": round_.name},
             )
             return redirect("rounds:index")
     return render(
@@ -100,10 +106,12 @@ def open_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         {
             "round": round_,
             "form": form,
-            "heading": f"Open {round_.name} now",
-            "explanation": f"Councils can start their assessments as soon as it opens, and every "
-            f"council's assessment leads are emailed. It is due to open on "
-            f"{round_.opens_on:%-d %B %Y} by itself.",
+            "heading": gettext("Open %(round)s now") % {"round": round_.name},
+            "explanation": gettext(
+                "Councils can start their assessments as soon as it opens, and every council's "
+                "assessment leads are emailed. It is due to open on %(date)s by itself."
+            )
+            % {"date": date_text(round_.opens_on)},
             "reasons": reasons,
             "refusal": refusal,
         },
@@ -113,9 +121,11 @@ def open_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @form_view
 def close_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _round(request, slug)
-    refusal = "" if round_.status == RoundStatus.OPEN else "Only an open round can be closed."
+    refusal = (
+        "" if round_.status == RoundStatus.OPEN else gettext("Only an open round can be closed.")
+    )
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button="Close the round now"
+        request.POST if request.method == "POST" else None, button=gettext("Close the round now")
     )
     if request.method == "POST" and not refusal and form.is_valid():
         try:
@@ -123,7 +133,7 @@ def close_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Round {round_.name} is closed")
+            messages.success(request, gettext("Round %(round)s is closed") % {"round": round_.name})
             return redirect("rounds:index")
     return render(
         request,
@@ -131,10 +141,12 @@ def close_round(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         {
             "round": round_,
             "form": form,
-            "heading": f"Close {round_.name} now",
-            "explanation": "Once closed, no council can change its answers or sign off, and the "
-            f"round's final peer figures are released. It is due to close after "
-            f"{round_.closes_on:%-d %B %Y} by itself.",
+            "heading": gettext("Close %(round)s now") % {"round": round_.name},
+            "explanation": gettext(
+                "Once closed, no council can change its answers or sign off, and the round's "
+                "final peer figures are released. It is due to close after %(date)s by itself."
+            )
+            % {"date": date_text(round_.closes_on)},
             "reasons": [],
             "refusal": refusal,
         },
@@ -146,13 +158,19 @@ def delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _round(request, slug)
     started = round_.assessments.count()
     refusal = (
-        f"{started} council{'s have' if started != 1 else ' has'} started this round, so it "
-        "cannot be deleted: their answers and any signed-off results are kept."
+        ngettext(
+            "%(count)s council has started this round, so it cannot be deleted: their answers "
+            "and any signed-off results are kept.",
+            "%(count)s councils have started this round, so it cannot be deleted: their answers "
+            "and any signed-off results are kept.",
+            started,
+        )
+        % {"count": started}
         if started
         else ""
     )
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button="Delete the round"
+        request.POST if request.method == "POST" else None, button=gettext("Delete the round")
     )
     if request.method == "POST" and not refusal and form.is_valid():
         try:
@@ -160,7 +178,7 @@ def delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Round {round_.name} deleted")
+            messages.success(request, gettext("Round %(round)s deleted") % {"round": round_.name})
             return redirect("rounds:index")
     return render(
         request,
@@ -168,8 +186,10 @@ def delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         {
             "round": round_,
             "form": form,
-            "heading": f"Delete {round_.name}",
-            "explanation": "No council has started this round. Deleting it cannot be undone.",
+            "heading": gettext("Delete %(round)s") % {"round": round_.name},
+            "explanation": gettext(
+                "No council has started this round. Deleting it cannot be undone."
+            ),
             "reasons": [],
             "refusal": refusal,
         },

@@ -13,12 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-LEVEL_NAMES: dict[int, str] = {
-    1: "Ad hoc",
-    2: "Developing",
-    3: "Defined",
-    4: "Embedded",
-    5: "Leading",
+# The one import from outside the standard library: the level names are words people read.
+from django.utils.translation import gettext_lazy as _
+
+# Lazy: each is read in the language of the page, email or report that shows it. Use str() (or
+# gettext at that moment) where a plain str is needed.
+LEVEL_NAMES = {
+    1: _("Ad hoc"),
+    2: _("Developing"),
+    3: _("Defined"),
+    4: _("Embedded"),
+    5: _("Leading"),
 }
 # The framework's scale, from its lowest level to its top one (5), for everything that counts,
 # draws or words levels: no other module writes a 1 or a 5 for a level.

@@ -19,8 +19,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import CouncilMembership, CouncilRole, User
+from core.formatting import date_text
 from core.queue import enqueue_after_commit
 from councils.models import Council
 
@@ -86,9 +88,14 @@ class StaleAgreedAnswers(AssessmentError):
 
     def __init__(self, conflicts: list[Conflict]) -> None:
         super().__init__(
-            "Someone else changed "
-            + ("this answer" if len(conflicts) == 1 else f"{len(conflicts)} of these answers")
-            + " while you were editing. Check their answer before saving yours."
+            ngettext(
+                "Someone else changed this answer while you were editing. Check their answer "
+                "before saving yours.",
+                "Someone else changed %(count)s of these answers while you were editing. Check "
+                "their answer before saving yours.",
+                len(conflicts),
+            )
+            % {"count": len(conflicts)}
         )
         self.conflicts = conflicts
 
@@ -113,9 +120,11 @@ def _require_staff(user: User) -> None:
 
 def _require_editable(assessment: Assessment) -> None:
     if assessment.round.status != RoundStatus.OPEN:
-        raise AssessmentError("This round is closed, so answers can no longer change.")
+        raise AssessmentError(gettext("This round is closed, so answers can no longer change."))
     if assessment.is_signed_off:
-        raise AssessmentError("This assessment has been signed off, so it can no longer change.")
+        raise AssessmentError(
+            gettext("This assessment has been signed off, so it can no longer change.")
+        )
 
 
 def _audit(
@@ -163,9 +172,9 @@ def _transition(
 
 def _validate_answer(status: str, level: int | None) -> None:
     if status not in AnswerStatus.values:
-        raise AssessmentError("Choose a level, 'Not applicable' or 'Don't know'.")
+        raise AssessmentError(gettext("Choose a level, 'Not applicable' or 'Don't know'."))
     if status == AnswerStatus.ANSWERED and (level is None or not 1 <= level <= 5):
-        raise AssessmentError("A level must be between 1 and 5.")
+        raise AssessmentError(gettext("A level must be between 1 and 5."))
 
 
 # Rounds ---------------------------------------------------------------------------------------
@@ -194,18 +203,20 @@ def round_open_warnings(round: AssessmentRound, *, today: date) -> list[str]:
     )
     if others:
         reasons.append(
-            f"Another round is open ({', '.join(others)}): councils would have two to answer."
+            gettext("Another round is open (%(rounds)s): councils would have two to answer.")
+            % {"rounds": ", ".join(others)}
         )
     if (round.opens_on - today).days > EARLY_OPENING_DAYS:
         reasons.append(
-            f"This round is due to open on {round.opens_on:%-d %B %Y}, more than a month from now."
+            gettext("This round is due to open on %(date)s, more than a month from now.")
+            % {"date": date_text(round.opens_on)}
         )
     return reasons
 
 
 def _round_open(round: AssessmentRound) -> None:
     if not round.framework.is_published:
-        raise AssessmentError("A round can only use a published framework.")
+        raise AssessmentError(gettext("A round can only use a published framework."))
     with transaction.atomic():
         if (
             AssessmentRound.objects.filter(pk=round.pk, status=RoundStatus.UPCOMING).update(
@@ -213,7 +224,7 @@ def _round_open(round: AssessmentRound) -> None:
             )
             != 1
         ):
-            raise AssessmentError("Only a round that has not opened yet can be opened.")
+            raise AssessmentError(gettext("Only a round that has not opened yet can be opened."))
         round.refresh_from_db()
         # Stored with the opening, so every council's leads hear of it even if a job is lost.
         notices.round_opened(round)
@@ -226,7 +237,7 @@ def _round_close(round: AssessmentRound) -> None:
         )
         != 1
     ):
-        raise AssessmentError("Only an open round can be closed.")
+        raise AssessmentError(gettext("Only an open round can be closed."))
     round.refresh_from_db()
     # The round's final figures are released at once, not at the next daily release.
     enqueue_after_commit(MAKE_RELEASE, round.pk, "round_closed")
@@ -283,11 +294,11 @@ def round_save(*, round: AssessmentRound, by: User) -> AssessmentRound:
     """Create or change a round (its name, dates and, before it opens, framework)."""
     _require_staff(by)
     if round.closes_on < round.opens_on:
-        raise AssessmentError("The closing date must be on or after the opening date.")
+        raise AssessmentError(gettext("The closing date must be on or after the opening date."))
     if round.pk and round.status != RoundStatus.UPCOMING:
         stored = AssessmentRound.objects.get(pk=round.pk)
         if stored.framework_id != round.framework_id:
-            raise AssessmentError("The framework cannot change once a round has opened.")
+            raise AssessmentError(gettext("The framework cannot change once a round has opened."))
     round.full_clean()
     round.save()
     return round
@@ -301,8 +312,12 @@ def round_delete(*, round: AssessmentRound, by: User) -> None:
         started = Assessment.objects.filter(round=round).count()
         if started:
             raise AssessmentError(
-                f"{started} council{'s have' if started != 1 else ' has'} started this round, "
-                "so it cannot be deleted."
+                ngettext(
+                    "%(count)s council has started this round, so it cannot be deleted.",
+                    "%(count)s councils have started this round, so it cannot be deleted.",
+                    started,
+                )
+                % {"count": started}
             )
         AssessmentRound.objects.filter(pk=round.pk).delete()
 
@@ -318,7 +333,7 @@ def assessment_start(*, council: Council, round: AssessmentRound, by: User) -> A
     if existing:
         return existing
     if round.status != RoundStatus.OPEN:
-        raise AssessmentError("This round is not open.")
+        raise AssessmentError(gettext("This round is not open."))
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(council=council, round=round)
@@ -347,13 +362,13 @@ def answers_save(
     assessment = response.assessment
     _require_editable(assessment)
     if response.is_submitted:
-        raise AssessmentError("You have already submitted your answers.")
+        raise AssessmentError(gettext("You have already submitted your answers."))
     if dimension.framework_id != assessment.round.framework_id:
-        raise AssessmentError("That barrier is not in this assessment.")
+        raise AssessmentError(gettext("That barrier is not in this assessment."))
     questions = {q.pk: q for q in dimension.questions.all()}
     unknown = set(answers) - set(questions)
     if unknown:
-        raise AssessmentError("Some answers were for questions that are not on this page.")
+        raise AssessmentError(gettext("Some answers were for questions that are not on this page."))
     for value in answers.values():
         _validate_answer(value.status, value.level)
     now = timezone.now()
@@ -406,16 +421,29 @@ def response_submit(*, response: Response) -> None:
     if missing and parts:
         counts = Counter(missing)
         left = ", ".join(
-            f"{n} in {name}" for (name, _order), n in sorted(counts.items(), key=lambda i: i[0][1])
+            gettext("%(count)s in %(barrier)s") % {"count": n, "barrier": name}
+            for (name, _order), n in sorted(counts.items(), key=lambda i: i[0][1])
         )
         raise AssessmentError(
-            f"Answer every question in the barriers assigned to you before you submit: {left} "
-            f"still need{'s' if len(missing) == 1 else ''} an answer. You can choose 'Don't know'."
+            ngettext(
+                "Answer every question in the barriers assigned to you before you submit: "
+                "%(left)s still needs an answer. You can choose 'Don't know'.",
+                "Answer every question in the barriers assigned to you before you submit: "
+                "%(left)s still need an answer. You can choose 'Don't know'.",
+                len(missing),
+            )
+            % {"left": left}
         )
     if missing:
         raise AssessmentError(
-            f"Answer every question before you submit: {len(missing)} still need an answer. "
-            "You can choose 'Don't know'."
+            ngettext(
+                "Answer every question before you submit: %(count)s still need an answer. "
+                "You can choose 'Don't know'.",
+                "Answer every question before you submit: %(count)s still need an answer. "
+                "You can choose 'Don't know'.",
+                len(missing),
+            )
+            % {"count": len(missing)}
         )
     if (
         Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
@@ -423,7 +451,7 @@ def response_submit(*, response: Response) -> None:
         )
         != 1
     ):
-        raise AssessmentError("You have already submitted your answers.")
+        raise AssessmentError(gettext("You have already submitted your answers."))
     response.refresh_from_db()
 
 
@@ -458,7 +486,7 @@ def assignments_save(
     _require_role(by, assessment.council, [CouncilRole.LEAD])
     _require_editable(assessment)
     if any(d.framework_id != assessment.round.framework_id for d in parts):
-        raise AssessmentError("That barrier is not in this assessment.")
+        raise AssessmentError(gettext("That barrier is not in this assessment."))
     chosen = {dimension: list(users) for dimension, users in parts.items()}
     people = {user.pk for users in chosen.values() for user in users}
     members = set(
@@ -467,7 +495,7 @@ def assignments_save(
         ).values_list("user_id", flat=True)
     )
     if people - members:
-        raise AssessmentError("You can only assign officers of your council.")
+        raise AssessmentError(gettext("You can only assign officers of your council."))
     newly: dict[User, list[Dimension]] = {}
     with transaction.atomic():
         # Locked, so two leads saving at once cannot both pass the version check.
@@ -477,8 +505,10 @@ def assignments_save(
             and DimensionAssignment.objects.version_of(assessment) != expected_version
         ):
             raise StaleAssignments(
-                "Someone else changed who answers which barrier while you had this page open. "
-                "The page now shows their choices: make yours again and save."
+                gettext(
+                    "Someone else changed who answers which barrier while you had this page "
+                    "open. The page now shows their choices: make yours again and save."
+                )
             )
         current: dict[int, set[int]] = {}
         for dimension_id, user_id in DimensionAssignment.objects.filter(
@@ -541,11 +571,13 @@ def agreed_answers_save(
     _require_role(by, assessment.council, [CouncilRole.LEAD])
     _require_editable(assessment)
     if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise AssessmentError("This assessment is waiting for sign-off, so answers are locked.")
+        raise AssessmentError(
+            gettext("This assessment is waiting for sign-off, so answers are locked.")
+        )
     in_framework = Question.objects.for_framework(assessment.round.framework_id)
     questions = {q.pk: q for q in in_framework.filter(pk__in=answers)}
     if set(answers) - set(questions):
-        raise AssessmentError("That question is not part of this assessment's framework.")
+        raise AssessmentError(gettext("That question is not part of this assessment's framework."))
     for value in answers.values():
         _validate_answer(value.status, value.level)
     saved = []
@@ -609,7 +641,8 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
     agreed = assessment.agreed_answers.count()
     if agreed < total:
         raise AssessmentError(
-            f"Agree an answer to every question before you submit: {total - agreed} to go."
+            gettext("Agree an answer to every question before you submit: %(count)s to go.")
+            % {"count": total - agreed}
         )
     with transaction.atomic():
         event = _transition(
@@ -618,7 +651,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> None:
             action=AuditAction.SUBMITTED,
             source=AssessmentStatus.IN_PROGRESS,
             target=AssessmentStatus.SUBMITTED,
-            refuse="This assessment has already been submitted.",
+            refuse=gettext("This assessment has already been submitted."),
             submitted_at=timezone.now(),
             submitted_by=by,
         )
@@ -634,7 +667,7 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
     _require_editable(assessment)
     comment = comment.strip()
     if not comment:
-        raise AssessmentError("Say what the lead needs to change.")
+        raise AssessmentError(gettext("Say what the lead needs to change."))
     with transaction.atomic():
         event = _transition(
             assessment,
@@ -642,7 +675,7 @@ def assessment_return(*, assessment: Assessment, by: User, comment: str) -> None
             action=AuditAction.RETURNED,
             source=AssessmentStatus.SUBMITTED,
             target=AssessmentStatus.IN_PROGRESS,
-            refuse="Only an assessment waiting for sign-off can be returned.",
+            refuse=gettext("Only an assessment waiting for sign-off can be returned."),
             note=comment,
             return_comment=comment,
         )
@@ -664,7 +697,7 @@ def assessment_sign_off(*, assessment: Assessment, by: User) -> list[DimensionSc
             action=AuditAction.SIGNED_OFF,
             source=AssessmentStatus.SUBMITTED,
             target=AssessmentStatus.SIGNED_OFF,
-            refuse="Only an assessment waiting for sign-off can be signed off.",
+            refuse=gettext("Only an assessment waiting for sign-off can be signed off."),
             signed_off_at=timezone.now(),
             signed_off_by=by,
             return_comment="",
@@ -681,7 +714,7 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
     _require_staff(by)
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Give the reason for reopening.")
+        raise AssessmentError(gettext("Give the reason for reopening."))
     with transaction.atomic():
         _transition(
             assessment,
@@ -689,7 +722,7 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> None:
             action=AuditAction.REOPENED,
             source=AssessmentStatus.SIGNED_OFF,
             target=AssessmentStatus.IN_PROGRESS,
-            refuse="Only a signed-off assessment can be reopened.",
+            refuse=gettext("Only a signed-off assessment can be reopened."),
             note=reason,
             signed_off_at=None,
             signed_off_by=None,

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import council_membership
 from accounts.models import CouncilMembership, CouncilRole, User
@@ -33,12 +35,13 @@ from .models import (
 )
 from .outline import framework_outline
 from .services import ANSWERING_ROLES, AssessmentError
+from .wording import CONFIDENCE_LABELS
 
 STATUS_TAGS = {
-    scoring.NOT_STARTED: ("Not started", "govuk-tag--grey"),
-    scoring.IN_PROGRESS: ("In progress", "govuk-tag--light-blue"),
+    scoring.NOT_STARTED: (_("Not started"), "govuk-tag--grey"),
+    scoring.IN_PROGRESS: (_("In progress"), "govuk-tag--light-blue"),
     # Completed is plain text, as the Design System's task list shows it.
-    scoring.COMPLETED: ("Completed", ""),
+    scoring.COMPLETED: (_("Completed"), ""),
 }
 
 
@@ -54,13 +57,17 @@ def _own_response(assessment: Assessment, user: User) -> Response | None:
 def _read_only_reason(assessment: Assessment, response: Response | None) -> str:
     """Why this person's answers cannot change, or "" if they can."""
     if assessment.is_signed_off:
-        return "This assessment has been signed off, so answers can no longer change."
+        return gettext("This assessment has been signed off, so answers can no longer change.")
     if assessment.round.status == RoundStatus.CLOSED:
-        return f"The {assessment.round.name} round has closed, so answers can no longer change."
+        return gettext("The %(round)s round has closed, so answers can no longer change.") % {
+            "round": assessment.round.name
+        }
     if assessment.round.status != RoundStatus.OPEN:
-        return f"The {assessment.round.name} round has not opened yet."
+        return gettext("The %(round)s round has not opened yet.") % {"round": assessment.round.name}
     if response is not None and response.is_submitted:
-        return "You have sent your answers to your assessment lead, so they can no longer change."
+        return gettext(
+            "You have sent your answers to your assessment lead, so they can no longer change."
+        )
     return ""
 
 
@@ -77,7 +84,7 @@ def _answers(response: Response | None, **filters: Any) -> dict[int, Answer]:
 def answer_text(answer: Answer | None) -> str:
     """An officer's answer as the page shows it (wording.answer_text), or "Not answered"."""
     if answer is None:
-        return "Not answered"
+        return gettext("Not answered")
     return wording.answer_text(answer.status, answer.level)
 
 
@@ -89,6 +96,13 @@ class AnsweredQuestion:
     @property
     def text(self) -> str:
         return answer_text(self.answer)
+
+    @property
+    def confidence_text(self) -> str:
+        """How sure the officer is, in the active language ("Low"), or "" if not given."""
+        if self.answer is None or not self.answer.confidence:
+            return ""
+        return str(CONFIDENCE_LABELS.get(self.answer.confidence, self.answer.confidence))
 
 
 @dataclass
@@ -260,7 +274,7 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
             form.add_error(None, str(error))
         else:
             if "later" in request.POST:
-                messages.success(request, "Your answers have been saved")
+                messages.success(request, gettext("Your answers have been saved"))
                 return redirect("assessments:overview", pk=assessment.pk)
             # "Change" on check your answers comes back to it (the GOV.UK pattern).
             if request.GET.get("return") != "check" and position + 1 < len(dimensions):

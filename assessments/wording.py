@@ -1,17 +1,33 @@
 """How the portal spells an answer, in one place, for every page, email and report."""
 
-from .models import AnswerStatus
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
+
+from .models import AnswerStatus, Confidence
 from .scoring import LEVEL_NAMES
+
+# How sure an officer is of an answer, as forms and pages show it.
+CONFIDENCE_LABELS: dict[str, StrPromise] = {
+    Confidence.LOW: _("Low"),
+    Confidence.MEDIUM: _("Medium"),
+    Confidence.HIGH: _("High"),
+}
 
 
 def answer_text(status: str, level: int | None) -> str:
-    """An answer as people read it: "Level 3 (Defined)", "Not applicable" or "Don't know".
+    """An answer as people read it, in the active language: "Level 3 (Defined)", "Not
+    applicable" or "Don't know".
 
     `status` is an AnswerStatus value; anything else is shown as it is, so an old audit record
     still reads as what was stored.
     """
     if status == AnswerStatus.ANSWERED and level in LEVEL_NAMES:
-        return f"Level {level} ({LEVEL_NAMES[level]})"
+        return gettext("Level %(level)s (%(name)s)") % {"level": level, "name": LEVEL_NAMES[level]}
+    if status == AnswerStatus.NOT_APPLICABLE:
+        return gettext("Not applicable")
+    if status == AnswerStatus.DONT_KNOW:
+        return gettext("Don't know")
     if status in AnswerStatus.values:
         return str(AnswerStatus(status).label)
     return str(status)

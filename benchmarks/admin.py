@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 
@@ -12,12 +14,12 @@ class PeerGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "kind", "member_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "kind", "network", "owner", "updated_at", "members")
+    fields = ("name", "name_cy", "slug", "kind", "network", "owner", "updated_at", "members")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PeerGroup]:
         return super().get_queryset(request).annotate(member_count=Count("members"))
 
-    @admin.display(description="Member councils", ordering="member_count")
+    @admin.display(description=_("Member councils"), ordering="member_count")
     def member_count(self, obj: PeerGroup) -> int:
         return obj.member_count  # type: ignore[attr-defined]
 
@@ -42,9 +44,9 @@ class BenchmarkResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The distribution places single councils; it is for each council's own view only.
     exclude = ("distribution",)
 
-    @admin.display(description="Dimension")
+    @admin.display(description=_("Dimension"))
     def subject(self, obj: BenchmarkResult) -> str:
-        return obj.dimension.name if obj.dimension is not None else "Overall"
+        return obj.dimension.name if obj.dimension is not None else gettext("Overall")
 
 
 @admin.register(BenchmarkRun)

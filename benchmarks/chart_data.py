@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext, pgettext
+
 from core.spreadsheet_text import neutralise
 
 from .dashboard import CouncilDashboard
-from .figures import FIGURE_HEADINGS, FIGURES, withheld_words
+from .figures import FIGURES, figure_headings, withheld_words
 
 CHARTS = ("radar", "distributions", "trend")
 
@@ -18,20 +20,20 @@ def _text(value: object) -> str:
 
 
 def chart_rows(dashboard: CouncilDashboard, chart: str) -> Iterator[list[str]]:
-    """The CSV's rows, heading first. `chart` is one of CHARTS."""
+    """The CSV's rows, heading first, in the active language. `chart` is one of CHARTS."""
     if chart == "trend":
-        yield ["Dimension", *(point.round_name for point in dashboard.trend)]
+        yield [gettext("Dimension"), *(point.round_name for point in dashboard.trend)]
         for row in dashboard.trend_rows:
             yield [_text(row["name"]), *(_text(v) for v in row["values"])]  # type: ignore[attr-defined]
         return
     group = dashboard.group.name if dashboard.group else ""
     yield [
-        "Dimension",
-        f"{dashboard.council.short_name} score",
-        "Group",
-        "Councils in the group",
-        *FIGURE_HEADINGS.values(),
-        "Figures withheld",
+        gettext("Dimension"),
+        gettext("%(council)s score") % {"council": dashboard.council.short_name},
+        pgettext("comparison group", "Group"),
+        gettext("Councils in the group"),
+        *figure_headings().values(),
+        gettext("Figures withheld"),
     ]
     subjects = [*dashboard.dimensions, *([dashboard.overall] if dashboard.overall else [])]
     for subject in subjects:

@@ -3,10 +3,10 @@ to pages as JSON.
 
 Each function takes plain figures (already suppressed where they must be) and returns a
 `Chart`: the Plotly figure as a JSON-ready dict, and the one-sentence summary the page prints
-above the chart's table. Pages never build figures themselves, so what a chart shows is exactly
-what its table shows. `static/js/charts.js` draws them with the bundle in
-`static/vendor/plotly/`, which holds only the trace types used here (scatter, scatterpolar,
-box, bar, heatmap).
+above the chart's table, both worded in the active language (titles, legend names, summary).
+Pages never build figures themselves, so what a chart shows is exactly what its table shows.
+`static/js/charts.js` draws them with the bundle in `static/vendor/plotly/`, which holds only
+the trace types used here (scatter, scatterpolar, box, bar, heatmap).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext
 
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from core.formatting import score_text
@@ -83,7 +85,7 @@ def _figure(traces: Sequence[Trace], **layout: Any) -> dict[str, Any]:
 
 
 def _fmt(value: Decimal | None) -> str:
-    return score_text(value) or "no score"
+    return score_text(value) or gettext("no score")
 
 
 def _box(name: str, figures: GroupFigures) -> Trace:
@@ -134,7 +136,7 @@ def _box_chart(
         traces,
         xaxis={
             "range": [MIN_LEVEL, MAX_LEVEL],
-            "title": {"text": f"Score ({MIN_LEVEL} to {MAX_LEVEL})"},
+            "title": {"text": _score_axis()},
             "dtick": 1,
             "gridcolor": MID_GREY,
         },
@@ -144,6 +146,15 @@ def _box_chart(
         **legend,
     )
     return Chart(id=chart_id, figure=figure, summary=summary)
+
+
+def _score_axis() -> str:
+    """The title of a score axis: "Score (1 to 5)"."""
+    return gettext("Score (%(low)s to %(high)s)") % {"low": MIN_LEVEL, "high": MAX_LEVEL}
+
+
+def _group_name(dashboard: CouncilDashboard) -> str:
+    return dashboard.group.name if dashboard.group else gettext("the group")
 
 
 def _widest(rows: Sequence[tuple[str, GroupFigures]]) -> str:
@@ -193,7 +204,7 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
         return getattr(s.figures, name) if s.published and s.figures else None
 
     traces: list[Trace] = []
-    group_name = dashboard.group.name if dashboard.group else "the group"
+    group_name = _group_name(dashboard)
     if any(s.published for s in subjects):
         # The band: the upper quartiles filled, then the lower quartiles filled in white
         # over them, so only the space between them stays shaded.
@@ -206,7 +217,7 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
                 "fillcolor": LIGHT_BLUE_FILL,
                 "line": {"width": 0},
                 "mode": "lines",
-                "name": "Middle half of the group",
+                "name": gettext("Middle half of the group"),
                 "hoverinfo": "skip",
             }
         )
@@ -230,7 +241,7 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
                 "theta": list(closed),
                 "mode": "lines",
                 "line": {"color": GREY, "dash": "dash", "width": 2},
-                "name": f"Median of {group_name}",
+                "name": gettext("Median of %(group)s") % {"group": group_name},
             }
         )
     traces.append(
@@ -248,15 +259,20 @@ def radar(dashboard: CouncilDashboard) -> Chart | None:
     above = sum(1 for s in compared if (s.difference or 0) > 0)
     below = sum(1 for s in compared if (s.difference or 0) < 0)
     if compared:
-        summary = (
-            f"{dashboard.council.name} is above the median of {group_name} in {above} of "
-            f"{len(compared)} barriers that can be compared, and below it in {below}."
-        )
+        summary = gettext(
+            "%(council)s is above the median of %(group)s in %(above)s of %(compared)s "
+            "barriers that can be compared, and below it in %(below)s."
+        ) % {
+            "council": dashboard.council.name,
+            "group": group_name,
+            "above": above,
+            "compared": len(compared),
+            "below": below,
+        }
     else:
-        summary = (
-            f"The chart shows {dashboard.council.name}'s scores only: {group_name} has no "
-            "figures that can be shown."
-        )
+        summary = gettext(
+            "The chart shows %(council)s's scores only: %(group)s has no figures that can be shown."
+        ) % {"council": dashboard.council.name, "group": group_name}
     figure = _figure(
         traces,
         polar={
@@ -297,11 +313,15 @@ def distributions(dashboard: CouncilDashboard) -> Chart | None:
         },
         "name": dashboard.council.name,
     }
-    group_name = dashboard.group.name if dashboard.group else "the group"
-    summary = (
-        f"For {len(shown)} barriers, the chart shows how scores spread across {group_name} "
-        f"and where {dashboard.council.name} sits; councils differ most on {_widest(shown)}."
-    )
+    summary = gettext(
+        "For %(count)s barriers, the chart shows how scores spread across %(group)s and where "
+        "%(council)s sits; councils differ most on %(widest)s."
+    ) % {
+        "count": len(shown),
+        "group": _group_name(dashboard),
+        "council": dashboard.council.name,
+        "widest": _widest(shown),
+    }
     return _box_chart("chart-distributions", shown, summary, marks=council)
 
 
@@ -341,20 +361,36 @@ def trend(dashboard: CouncilDashboard) -> Chart | None:
         )
     first, last = dashboard.trend[0], dashboard.trend[-1]
     before, after = first.scores.get(None), last.scores.get(None)
-    span = f"Across {len(rounds)} rounds, from {first.round_name} to {last.round_name}"
+    values = {"rounds": len(rounds), "first": first.round_name, "last": last.round_name}
     if before is None or after is None:
-        summary = f"{span}, the overall score cannot be compared."
+        summary = (
+            gettext(
+                "Across %(rounds)s rounds, from %(first)s to %(last)s, the overall score cannot "
+                "be compared."
+            )
+            % values
+        )
     elif after == before:
-        summary = f"{span}, the overall score stayed at {_fmt(after)}."
+        summary = gettext(
+            "Across %(rounds)s rounds, from %(first)s to %(last)s, the overall score stayed at "
+            "%(score)s."
+        ) % {**values, "score": _fmt(after)}
+    elif after > before:
+        summary = gettext(
+            "Across %(rounds)s rounds, from %(first)s to %(last)s, the overall score rose from "
+            "%(before)s to %(after)s."
+        ) % {**values, "before": _fmt(before), "after": _fmt(after)}
     else:
-        direction = "rose" if after > before else "fell"
-        summary = f"{span}, the overall score {direction} from {_fmt(before)} to {_fmt(after)}."
+        summary = gettext(
+            "Across %(rounds)s rounds, from %(first)s to %(last)s, the overall score fell from "
+            "%(before)s to %(after)s."
+        ) % {**values, "before": _fmt(before), "after": _fmt(after)}
     figure = _figure(
         traces,
         yaxis={
             "range": [MIN_LEVEL, MAX_LEVEL],
             "dtick": 1,
-            "title": {"text": f"Score ({MIN_LEVEL} to {MAX_LEVEL})"},
+            "title": {"text": _score_axis()},
             "gridcolor": MID_GREY,
         },
         xaxis={"type": "category"},
@@ -399,12 +435,14 @@ def group_distributions(group_name: str, distributions: Sequence[Distribution]) 
         (d.column.name, d.figures) for d in distributions if d.column.dimension_id is not None
     )
     if dimensions:
-        summary = (
-            f"For {len(dimensions)} barriers, the chart shows how member councils' scores "
-            f"spread across {group_name}; they differ most on {_widest(dimensions)}."
-        )
+        summary = gettext(
+            "For %(count)s barriers, the chart shows how member councils' scores spread across "
+            "%(group)s; they differ most on %(widest)s."
+        ) % {"count": len(dimensions), "group": group_name, "widest": _widest(dimensions)}
     else:
-        summary = f"The chart shows how member councils' overall scores spread across {group_name}."
+        summary = gettext(
+            "The chart shows how member councils' overall scores spread across %(group)s."
+        ) % {"group": group_name}
     return _box_chart("chart-network-distributions", shown, summary)
 
 
@@ -432,38 +470,71 @@ def network_heatmap(dashboard: NetworkDashboard) -> Chart | None:
         "ygap": 2,
         "hoverongaps": False,
         "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
-        "colorbar": {"title": {"text": "Score"}, "tickvals": [1, 2, 3, 4, 5]},
+        "colorbar": {
+            "title": {"text": gettext("Score")},
+            "tickvals": [1, 2, 3, 4, 5],
+        },
     }
     network = dashboard.network.name
     named = len(dashboard.named_rows)
+    # The summary is two clauses, each its own message: who is named, then the rest.
+    # Translators: each "rest" clause follows a "who" clause, and its punctuation with it.
     if named == 1:
-        who = (
+        who = gettext(
             "The heatmap shows the one member council that shares its results with "
-            f"{network} by name"
-        )
+            "%(network)s by name"
+        ) % {"network": network}
     elif named:
-        who = (
-            f"The heatmap shows the {named} member councils that share their results with "
-            f"{network} by name"
-        )
+        who = gettext(
+            "The heatmap shows the %(count)s member councils that share their results with "
+            "%(network)s by name"
+        ) % {"count": named, "network": network}
     else:
-        who = f"No member council shares its results with {network} by name"
+        who = gettext("No member council shares its results with %(network)s by name") % {
+            "network": network
+        }
     pooled = dashboard.pooled_row
     if pooled is None:
-        rest = ", and no other member council has signed off this round"
+        rest = gettext(", and no other member council has signed off this round")
     else:
-        others = f"{'other ' if named else ''}{pooled.councils} signed-off member councils"
+        count = {"count": pooled.councils}
         shown = [cell.score is not None for cell in pooled.cells]
         if all(shown):
-            rest = f"; the {others} are shown together as their mean"
+            rest = (
+                gettext(
+                    "; the other %(count)s signed-off member councils are shown together as "
+                    "their mean"
+                )
+                if named
+                else gettext(
+                    "; the %(count)s signed-off member councils are shown together as their mean"
+                )
+            ) % count
         elif any(shown):
             rest = (
-                f"; the {others} are shown together as their mean where that cannot reveal "
-                "any one council's scores"
-            )
+                gettext(
+                    "; the other %(count)s signed-off member councils are shown together as "
+                    "their mean where that cannot reveal any one council's scores"
+                )
+                if named
+                else gettext(
+                    "; the %(count)s signed-off member councils are shown together as their "
+                    "mean where that cannot reveal any one council's scores"
+                )
+            ) % count
         else:
-            rest = f"; the mean of the {others} is withheld to protect individual councils"
-    summary = f"{who}{rest}."
+            rest = (
+                gettext(
+                    "; the mean of the other %(count)s signed-off member councils is withheld "
+                    "to protect individual councils"
+                )
+                if named
+                else gettext(
+                    "; the mean of the %(count)s signed-off member councils is withheld to "
+                    "protect individual councils"
+                )
+            ) % count
+    summary = gettext("%(who)s%(rest)s.") % {"who": who, "rest": rest}
     figure = _figure(
         [trace],
         xaxis={"side": "top", "automargin": True, "tickangle": -30},

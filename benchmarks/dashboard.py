@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from assessments.lineage import dimension_lineage
 from assessments.models import (
@@ -27,6 +28,7 @@ from assessments.models import (
     DimensionScore,
     LevelDescriptor,
     Question,
+    in_language,
 )
 from assessments.outline import framework_outline
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
@@ -75,7 +77,7 @@ class Subject:
 
     @property
     def level_name(self) -> str:
-        return LEVEL_NAMES.get(self.level or 0, "")
+        return str(LEVEL_NAMES.get(self.level or 0, ""))
 
     @property
     def change(self) -> Decimal | None:
@@ -216,7 +218,7 @@ def next_steps(
                 statement=statement,
                 level=level,
                 next_level=level + 1,
-                next_level_name=LEVEL_NAMES[level + 1],
+                next_level_name=str(LEVEL_NAMES[level + 1]),
                 descriptor=descriptors.get((question_id, level + 1), ""),
             )
             for level, code, statement, question_id in weakest
@@ -279,9 +281,9 @@ def council_dashboard(
     dashboard.groups = [
         GroupChoice(
             slug=g.slug,
-            name=g.name,
+            name=g.shown_name,
             kind=g.kind,
-            kind_label=PeerGroupKind(g.kind).label,
+            kind_label=str(PeerGroupKind(g.kind).label),
             overall=results.get((g.pk, None), _NO_RESULT)[0],
         )
         for g in groups
@@ -346,7 +348,7 @@ def council_dashboard(
         return Subject(
             dimension_id=key,
             code=dimension.code if dimension else "overall",
-            name=dimension.name if dimension else "Overall score",
+            name=dimension.name if dimension else gettext("Overall score"),
             score=score,
             previous=previous.get(key),
             figures=figures,
@@ -406,7 +408,7 @@ def council_positions(council: Council, assessment: Assessment) -> list[GroupPos
                 Subject(
                     dimension_id=key,
                     code=dimension.code if dimension else "overall",
-                    name=dimension.name if dimension else "Overall score",
+                    name=dimension.name if dimension else gettext("Overall score"),
                     score=score,
                     previous=None,
                     figures=figures,
@@ -515,6 +517,9 @@ def _scores_by_round(
 
 def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, list[NextStep]]:
     """One query: each agreed level with the descriptor of the level above it, if any."""
+    next_descriptor = LevelDescriptor.objects.filter(
+        question_id=OuterRef("question_id"), level=OuterRef("level") + 1
+    )
     rows = (
         AgreedAnswer.objects.filter(
             assessment=assessment,
@@ -523,28 +528,28 @@ def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, l
             question__dimension_id__in=dimension_ids,
         )
         .annotate(
-            next_descriptor=Subquery(
-                LevelDescriptor.objects.filter(
-                    question_id=OuterRef("question_id"), level=OuterRef("level") + 1
-                ).values("description")[:1]
-            )
+            next_descriptor=Subquery(next_descriptor.values("description_en")[:1]),
+            next_descriptor_cy=Subquery(next_descriptor.values("description_cy")[:1]),
         )
         .order_by("question__dimension__order", "question__order")
         .values_list(
             "question__dimension_id",
             "question__code",
-            "question__statement",
+            "question__statement_en",
+            "question__statement_cy",
             "question_id",
             "level",
             "next_descriptor",
+            "next_descriptor_cy",
         )
     )
     answers: list[tuple[int, str, str, int, int]] = []
     descriptors: dict[tuple[int, int], str] = {}
-    for dimension_id, code, statement, question_id, level, descriptor in rows:
+    for dimension_id, code, statement, statement_cy, question_id, level, descriptor, cy in rows:
         if level is None:  # filtered out above; this tells the type checker
             continue
-        answers.append((dimension_id, code, statement, question_id, level))
+        shown = in_language(statement, statement_cy)
+        answers.append((dimension_id, code, shown, question_id, level))
         if descriptor is not None:
-            descriptors[(question_id, level + 1)] = descriptor
+            descriptors[(question_id, level + 1)] = in_language(descriptor, cy)
     return next_steps(answers, descriptors)

@@ -14,7 +14,7 @@ differ by, the first step of the differencing that suppression stops; "fewer tha
 is all a reader may know. `BenchmarkResult.councils` still stores the real number, for the
 rebuild and the read-only admin, and `from_row` drops it.
 
-Pure: standard library only, no ORM.
+Pure: no ORM; Django's gettext words it in the active language.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 # The level bands a published result counts councils in (statistics.level_of).
 from assessments.scoring import LEVELS
 from core.formatting import figure_text
@@ -31,22 +33,29 @@ from core.formatting import figure_text
 from .publication import OVERLAP, TOO_SMALL
 
 # The figures a published result gives, in the order every page and file lists them, with
-# the heading a table gives each. CSV and JSON files name them by these keys.
+# the heading a table gives each. CSV and JSON files name them by these keys. The headings are
+# the English, marked for translation: `figure_headings()` gives them in the active language.
 FIGURE_HEADINGS: Mapping[str, str] = {
-    "mean": "Mean",
-    "median": "Median",
-    "q1": "Lower quartile",
-    "q3": "Upper quartile",
-    "p10": "10th percentile",
-    "p90": "90th percentile",
-    "minimum": "Minimum",
-    "maximum": "Maximum",
+    "mean": gettext_noop("Mean"),
+    "median": gettext_noop("Median"),
+    "q1": gettext_noop("Lower quartile"),
+    "q3": gettext_noop("Upper quartile"),
+    "p10": gettext_noop("10th percentile"),
+    "p90": gettext_noop("90th percentile"),
+    "minimum": gettext_noop("Minimum"),
+    "maximum": gettext_noop("Maximum"),
 }
 FIGURES: tuple[str, ...] = tuple(FIGURE_HEADINGS)
 # The ReleasedResult columns `GroupFigures.from_row` reads.
 RESULT_FIELDS = ("suppressed", "suppression_reason", "councils", "level_counts", "as_of", *FIGURES)
 
-NO_RESULTS = "no results yet"
+# The English, marked for translation: withheld_words(None, ...) gives it in the active language.
+NO_RESULTS = gettext_noop("no results yet")
+
+
+def figure_headings() -> dict[str, str]:
+    """FIGURE_HEADINGS in the active language."""
+    return {name: gettext(heading) for name, heading in FIGURE_HEADINGS.items()}
 
 
 @dataclass(frozen=True)
@@ -130,10 +139,10 @@ def withheld_words(reason: str | None, min_group: int) -> str:
     than K councils" (TOO_SMALL), "withheld to protect individual councils" (any other reason)
     or, for None, "no results yet". Lower case; pages start a cell with a capital."""
     if reason is None:
-        return NO_RESULTS
+        return gettext(NO_RESULTS)
     if reason == TOO_SMALL:
-        return f"fewer than {min_group} councils"
-    return "withheld to protect individual councils"
+        return gettext("fewer than %(min_group)s councils") % {"min_group": min_group}
+    return gettext("withheld to protect individual councils")
 
 
 def withheld_sentence(reason: str | None, group_name: str, min_group: int) -> str:
@@ -141,26 +150,26 @@ def withheld_sentence(reason: str | None, group_name: str, min_group: int) -> st
     (None: no results yet, said as too few councils, which is what it means before anyone in
     the group has signed off)."""
     if reason is None or reason == TOO_SMALL:
-        return (
-            f"{group_name} has fewer than {min_group} councils with signed-off scores this "
+        return gettext(
+            "%(group)s has fewer than %(min_group)s councils with signed-off scores this "
             "round, so we show no figures for it."
-        )
-    return (
-        f"We cannot show figures for {group_name} because it is too close to another group: "
+        ) % {"group": group_name, "min_group": min_group}
+    return gettext(
+        "We cannot show figures for %(group)s because it is too close to another group: "
         "comparing the two could reveal a single council's scores."
-    )
+    ) % {"group": group_name}
 
 
 def withheld_plain(reason: str | None) -> str:
     """The same for elected members, without statistical words (the members' briefing)."""
     if reason is None or reason == TOO_SMALL:
-        return "too few of them have finished this year's assessment."
-    return "the comparison could give away another council's answers."
+        return gettext("too few of them have finished this year's assessment.")
+    return gettext("the comparison could give away another council's answers.")
 
 
 def extremes_words(min_group: int) -> str:
     """Why a published group has no 10th and 90th percentiles, minimum or maximum."""
-    return f"not shown for fewer than {2 * min_group} councils"
+    return gettext("not shown for fewer than %(councils)s councils") % {"councils": 2 * min_group}
 
 
 def statistic_rows(figures: GroupFigures | None, min_group: int) -> list[tuple[str, str]]:
@@ -169,7 +178,7 @@ def statistic_rows(figures: GroupFigures | None, min_group: int) -> list[tuple[s
     pair with the reason in words and no number, not even the count; no results a single
     `not_available` pair."""
     if figures is None:
-        return [("not_available", NO_RESULTS)]
+        return [("not_available", gettext(NO_RESULTS))]
     if figures.suppressed:
         return [("suppressed", withheld_words(figures.reason, min_group))]
     return [

@@ -3,6 +3,8 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentRound
 
@@ -16,27 +18,29 @@ def _label(choice: GroupChoice, min_group: int) -> str:
     if overall is None or overall.suppressed:
         size = withheld_words(overall.reason if overall else None, min_group)
     else:
-        size = f"{overall.councils} councils"
-    return f"{choice.name} ({size})"
+        size = ngettext("%(count)s council", "%(count)s councils", overall.councils or 0) % {
+            "count": overall.councils
+        }
+    return gettext("%(group)s (%(size)s)") % {"group": choice.name, "size": size}
 
 
 class PeerGroupForm(forms.Form):
     """The round and peer-group picker: a GET form, so the choice is in the address to share."""
 
     round = forms.ChoiceField(
-        label="Round",
+        label=_("Round"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a round",
-            "invalid_choice": "Select a round from the list",
+            "required": _("Select a round"),
+            "invalid_choice": _("Select a round from the list"),
         },
     )
     group = forms.ChoiceField(
-        label="Compare with",
+        label=_("Compare with"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a group of councils to compare with",
-            "invalid_choice": "Select a group of councils from the list",
+            "required": _("Select a group of councils to compare with"),
+            "invalid_choice": _("Select a group of councils from the list"),
         },
     )
 
@@ -65,7 +69,7 @@ class PeerGroupForm(forms.Form):
         self.helper.layout = Layout(
             *rounds_field,
             Field.radios("group", legend_size=Size.SMALL, small=True),
-            Submit("submit", "Show comparison", css_class="govuk-button--secondary"),
+            Submit("submit", gettext("Show comparison"), css_class="govuk-button--secondary"),
         )
 
 
@@ -73,11 +77,11 @@ class NetworkRoundForm(forms.Form):
     """The round picker on a network's dashboard: a GET form, so the round is in the address."""
 
     round = forms.ChoiceField(
-        label="Round",
+        label=_("Round"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a round",
-            "invalid_choice": "Select a round from the list",
+            "required": _("Select a round"),
+            "invalid_choice": _("Select a round from the list"),
         },
     )
 
@@ -86,7 +90,11 @@ class NetworkRoundForm(forms.Form):
         field = self.fields["round"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            (r.slug, f"{r.name} ({r.signed_off} of {members} member councils signed off)")
+            (
+                r.slug,
+                gettext("%(round)s (%(signed_off)s of %(members)s member councils signed off)")
+                % {"round": r.name, "signed_off": r.signed_off, "members": members},
+            )
             for r in rounds
         ]
         self.helper = FormHelper()
@@ -94,5 +102,5 @@ class NetworkRoundForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.radios("round", legend_size=Size.SMALL, small=True),
-            Submit("submit", "Show round", css_class="govuk-button--secondary"),
+            Submit("submit", gettext("Show round"), css_class="govuk-button--secondary"),
         )

@@ -10,31 +10,36 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from assessments.models import AssessmentRound, Dimension
+from assessments.models import AssessmentRound, Dimension, in_language
 from councils.models import Council, Network
 
 from .figures import FIGURES
 
 
 class PeerGroupKind(models.TextChoices):
-    ALL = "all", "All UK councils"
-    NATION = "nation", "Nation"
-    COUNCIL_TYPE = "council_type", "Council type"
-    TIER = "tier", "Tier"
-    REGION = "region", "English region"
-    POPULATION_BAND = "population_band", "Population band within tier"
-    DEPRIVATION = "deprivation", "Deprivation quintile within nation"
-    RURALITY = "rurality", "Rurality"
-    NEAREST_NEIGHBOURS = "nearest_neighbours", "Nearest neighbours"
-    NETWORK = "network", "Network"
+    ALL = "all", _("All UK councils")
+    NATION = "nation", _("Nation")
+    COUNCIL_TYPE = "council_type", _("Council type")
+    TIER = "tier", _("Tier")
+    REGION = "region", _("English region")
+    POPULATION_BAND = "population_band", _("Population band within tier")
+    DEPRIVATION = "deprivation", _("Deprivation quintile within nation")
+    RURALITY = "rurality", _("Rurality")
+    NEAREST_NEIGHBOURS = "nearest_neighbours", _("Nearest neighbours")
+    NETWORK = "network", _("Network")
 
 
 class PeerGroup(models.Model):
     """A named set of councils that are compared with each other."""
 
     slug = models.SlugField(max_length=140, unique=True)
+    # The name in English, and in Welsh: both built in code by peer_groups_build (a network's
+    # group has its network's name in both). Pages show `shown_name`; files and open data
+    # that identify a group keep the English `name`.
     name = models.CharField(max_length=160)
+    name_cy = models.CharField(max_length=160, blank=True, default="")
     kind = models.CharField(max_length=20, choices=PeerGroupKind.choices)
     # Set for kind=network only; deleting the network removes its group and results.
     network = models.ForeignKey(
@@ -68,10 +73,15 @@ class PeerGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language (the English until a build has given the Welsh)."""
+        return in_language(self.name, self.name_cy)
+
 
 class SuppressionReason(models.TextChoices):
-    TOO_SMALL = "too_small", "Fewer councils than the minimum"
-    OVERLAP = "overlap", "Too close to another published group"
+    TOO_SMALL = "too_small", _("Fewer councils than the minimum")
+    OVERLAP = "overlap", _("Too close to another published group")
 
 
 def _figure() -> models.DecimalField:
@@ -208,9 +218,9 @@ class BenchmarkRun(models.Model):
 
 
 class ReleaseReason(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    ROUND_CLOSED = "round_closed", "Round closed"
-    STAFF = "staff", "Made by staff"
+    SCHEDULED = "scheduled", _("Scheduled")
+    ROUND_CLOSED = "round_closed", _("Round closed")
+    STAFF = "staff", _("Made by staff")
 
 
 class Release(models.Model):

@@ -23,8 +23,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
-from assessments.models import AssessmentRound, Dimension, DimensionScore, signed_off_through
+from assessments.models import (
+    AssessmentRound,
+    Dimension,
+    DimensionScore,
+    in_language,
+    signed_off_through,
+)
 from assessments.scoring import overall_score
 from councils.models import Network, council_ids_named_in
 
@@ -264,7 +271,7 @@ def heatmap_rows(
             cells.append(Cell(None, reason))
         else:
             cells.append(Cell(mean_one_place([scores[c][key] for c in members])))
-    label = f"Other member councils ({len(pool)})"
+    label = gettext("Other member councils (%(count)s)") % {"count": len(pool)}
     rows.append(HeatmapRow(label, label, pooled=True, councils=len(pool), cells=cells))
     return rows
 
@@ -351,11 +358,11 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     dimensions = list(
         Dimension.objects.filter(framework__rounds=chosen.pk)
         .order_by("order")
-        .values_list("pk", "code", "name")
+        .values_list("pk", "code", "name_en", "name_cy")
     )
     dashboard.columns = [
-        *(Column(pk, code, name) for pk, code, name in dimensions),
-        Column(None, "overall", "Overall score"),
+        *(Column(pk, code, in_language(name, name_cy)) for pk, code, name, name_cy in dimensions),
+        Column(None, "overall", gettext("Overall score")),
     ]
 
     own: dict[int, dict[int, Decimal]] = defaultdict(dict)

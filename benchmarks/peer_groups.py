@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
 
@@ -47,10 +49,17 @@ NEIGHBOURS = 15
 SUI_GENERIS_NOTE = "Sui generis"
 
 _TIER_COUNCILS = {
-    Tier.UNITARY: "Single-tier councils",
-    Tier.UPPER: "County councils",
-    Tier.LOWER: "District councils",
-    Tier.NI_DISTRICT: "Northern Ireland councils",
+    Tier.UNITARY: _("Single-tier councils"),
+    Tier.UPPER: _("County councils"),
+    Tier.LOWER: _("District councils"),
+    Tier.NI_DISTRICT: _("Northern Ireland councils"),
+}
+# Whole names, so each language can say "in" its own way ("yng Nghymru", "yn Lloegr").
+_NATION_COUNCILS = {
+    Nation.ENGLAND: _("Councils in England"),
+    Nation.WALES: _("Councils in Wales"),
+    Nation.SCOTLAND: _("Councils in Scotland"),
+    Nation.NORTHERN_IRELAND: _("Councils in Northern Ireland"),
 }
 
 # Bulk writes of many ids are chunked, to stay far below any database's parameter limit.
@@ -64,6 +73,8 @@ class _GroupSpec:
     slug: str
     name: str
     kind: str
+    # The Welsh name ("" for none).
+    name_cy: str = ""
     members: set[int] = field(default_factory=set)
     network_id: int | None = None
     owner_id: int | None = None
@@ -87,6 +98,28 @@ class _Council:
     @property
     def sui_generis(self) -> bool:
         return self.notes.startswith(SUI_GENERIS_NOTE)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A name still to be worded: a message marked for translation (lazy) and its values, which
+    may be lazy or _Words themselves. str() words it in the active language."""
+
+    message: object
+    values: Mapping[str, object]
+
+    def __str__(self) -> str:
+        return str(self.message) % {key: str(value) for key, value in self.values.items()}
+
+
+def in_both(name: object) -> tuple[str, str]:
+    """(English, Welsh) of a group's name (_Words or a lazy string). The English is the same
+    whatever language is active when the build runs."""
+    with translation.override("en-gb"):
+        english = str(name)
+    with translation.override("cy"):
+        welsh = str(name)
+    return english, welsh
 
 
 def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
@@ -120,12 +153,27 @@ def _population_band_specs(councils: list[_Council]) -> list[_GroupSpec]:
             if not run:
                 continue
             low, high = run[0].population, run[-1].population
-            span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+            span: object = (
+                f"{low:,}"
+                if low == high
+                else _Words(_("%(low)s to %(high)s"), {"low": f"{low:,}", "high": f"{high:,}"})
+            )
+            name, name_cy = in_both(
+                _Words(
+                    _("%(councils)s, population band %(band)s of %(bands)s (%(span)s)"),
+                    {
+                        "councils": _TIER_COUNCILS[Tier(tier)],
+                        "band": band,
+                        "bands": BANDS,
+                        "span": span,
+                    },
+                )
+            )
             specs.append(
                 _GroupSpec(
                     slug=f"population-{slugify(tier)}-{band}",
-                    name=f"{_TIER_COUNCILS[Tier(tier)]}, population band {band} of {BANDS} "
-                    f"({span})",
+                    name=name,
+                    name_cy=name_cy,
                     kind=PeerGroupKind.POPULATION_BAND,
                     members={c.pk for c in run},
                 )
@@ -141,12 +189,23 @@ def _deprivation_specs(councils: list[_Council]) -> list[_GroupSpec]:
         for quintile, run in enumerate(split_evenly(ordered, BANDS), start=1):
             if not run:
                 continue
-            note = {1: " (most deprived)", BANDS: " (least deprived)"}.get(quintile, "")
+            if quintile == 1:
+                message = _(
+                    "%(nation)s, deprivation quintile %(quintile)s of %(bands)s (most deprived)"
+                )
+            elif quintile == BANDS:
+                message = _(
+                    "%(nation)s, deprivation quintile %(quintile)s of %(bands)s (least deprived)"
+                )
+            else:
+                message = _("%(nation)s, deprivation quintile %(quintile)s of %(bands)s")
+            values = {"nation": Nation(nation).label, "quintile": quintile, "bands": BANDS}
+            name, name_cy = in_both(_Words(message, values))
             specs.append(
                 _GroupSpec(
                     slug=f"deprivation-{slugify(nation)}-{quintile}",
-                    name=f"{Nation(nation).label}, deprivation quintile {quintile} of {BANDS}"
-                    f"{note}",
+                    name=name,
+                    name_cy=name_cy,
                     kind=PeerGroupKind.DEPRIVATION,
                     members={c.pk for c in run},
                 )
@@ -176,12 +235,22 @@ def _neighbour_specs(councils: list[_Council]) -> list[_GroupSpec]:
         for code, nearest in neighbours.items():
             if not nearest:  # alone in its tier: nothing to compare with
                 continue
-            council = by_code[code]
-            noun = "neighbour" if len(nearest) == 1 else "neighbours"
+            council, count = by_code[code], len(nearest)
+            name, name_cy = in_both(
+                _Words(
+                    ngettext_lazy(
+                        "%(council)s and its %(count)s nearest neighbour",
+                        "%(council)s and its %(count)s nearest neighbours",
+                        count,
+                    ),
+                    {"council": council.short_name, "count": count},
+                )
+            )
             specs.append(
                 _GroupSpec(
                     slug=f"neighbours-{slugify(code)}",
-                    name=f"{council.short_name} and its {len(nearest)} nearest {noun}",
+                    name=name,
+                    name_cy=name_cy,
                     kind=PeerGroupKind.NEAREST_NEIGHBOURS,
                     members={council.pk} | {by_code[other].pk for other in nearest},
                     owner_id=council.pk,
@@ -214,31 +283,47 @@ def _group_specs() -> list[_GroupSpec]:
     ]
     specs: dict[str, _GroupSpec] = {}
 
-    def add(slug: str, name: str, kind: str, council_id: int) -> None:
-        spec = specs.setdefault(slug, _GroupSpec(slug=slug, name=name, kind=kind))
+    def add(slug: str, name: object, kind: str, council_id: int) -> None:
+        """Put the council in the group, made (and named in both languages) if it is new."""
+        spec = specs.get(slug)
+        if spec is None:
+            english, welsh = in_both(name)
+            spec = specs[slug] = _GroupSpec(slug=slug, name=english, name_cy=welsh, kind=kind)
         spec.members.add(council_id)
 
     for c in councils:
-        add("all", "All UK councils", PeerGroupKind.ALL, c.pk)
+        add("all", _("All UK councils"), PeerGroupKind.ALL, c.pk)
         add(
             f"nation-{slugify(c.nation)}",
-            f"Councils in {Nation(c.nation).label}",
+            _NATION_COUNCILS.get(Nation(c.nation))
+            or _Words(_("Councils in %(nation)s"), {"nation": Nation(c.nation).label}),
             PeerGroupKind.NATION,
             c.pk,
         )
         add(
             f"type-{slugify(c.council_type)}",
-            f"Council type: {CouncilType(c.council_type).label}",
+            _Words(_("Council type: %(type)s"), {"type": CouncilType(c.council_type).label}),
             PeerGroupKind.COUNCIL_TYPE,
             c.pk,
         )
-        add(f"tier-{slugify(c.tier)}", f"Tier: {Tier(c.tier).label}", PeerGroupKind.TIER, c.pk)
-        # Outside England the register's "region" is the nation itself, already a group.
+        add(
+            f"tier-{slugify(c.tier)}",
+            _Words(_("Tier: %(tier)s"), {"tier": Tier(c.tier).label}),
+            PeerGroupKind.TIER,
+            c.pk,
+        )
+        # Outside England the register's "region" is the nation itself, already a group. The
+        # region's own name is the register's, in English.
         if c.nation == Nation.ENGLAND and c.region:
-            add(f"region-{slugify(c.region)}", f"{c.region} region", PeerGroupKind.REGION, c.pk)
+            add(
+                f"region-{slugify(c.region)}",
+                _Words(_("%(region)s region"), {"region": c.region}),
+                PeerGroupKind.REGION,
+                c.pk,
+            )
         add(
             f"rurality-{slugify(c.rurality)}",
-            f"Rurality: {Rurality(c.rurality).label}",
+            _Words(_("Rurality: %(rurality)s"), {"rurality": Rurality(c.rurality).label}),
             PeerGroupKind.RURALITY,
             c.pk,
         )
@@ -287,12 +372,18 @@ def peer_groups_build() -> int:
     now = timezone.now()
     through = PeerGroup.members.through
     with transaction.atomic():
+        rows = list(
+            PeerGroup.objects.filter(kind__in=BUILT_KINDS).values_list(
+                "pk", "slug", "name", "kind", "network_id", "owner_id", "name_cy"
+            )
+        )
         existing = {
             slug: (pk, name, kind, network_id, owner_id)
-            for pk, slug, name, kind, network_id, owner_id in PeerGroup.objects.filter(
-                kind__in=BUILT_KINDS
-            ).values_list("pk", "slug", "name", "kind", "network_id", "owner_id")
+            for pk, slug, name, kind, network_id, owner_id, _name_cy in rows
         }
+        # The Welsh name is words only, not the definition: a new one is written without
+        # moving `updated_at` on (which would make every round's results look out of date).
+        welsh_names = {row[1]: row[6] for row in rows}
         # Each group's members, with the id of the row that makes each one a member.
         current_members: dict[int, dict[int, int]] = defaultdict(dict)
         for row_id, group_id, council_id in through.objects.filter(
@@ -304,16 +395,20 @@ def peer_groups_build() -> int:
         updated: list[PeerGroup] = []
         # Groups whose members changed, with the members they should have.
         refill: list[tuple[PeerGroup, _GroupSpec]] = []
+        renamed_cy: list[PeerGroup] = []
         for spec in specs:
             row = existing.pop(spec.slug, None)
             definition = (spec.name, spec.kind, spec.network_id, spec.owner_id)
             if row is not None and row[1:] == definition:
                 if current_members[row[0]].keys() == spec.members:
+                    if welsh_names.get(spec.slug) != spec.name_cy:
+                        renamed_cy.append(PeerGroup(pk=row[0], name_cy=spec.name_cy))
                     continue
             group = PeerGroup(
                 pk=row[0] if row is not None else None,
                 slug=spec.slug,
                 name=spec.name,
+                name_cy=spec.name_cy,
                 kind=spec.kind,
                 network_id=spec.network_id,
                 owner_id=spec.owner_id,
@@ -341,8 +436,11 @@ def peer_groups_build() -> int:
         # In batches: one UPDATE for every group is a CASE with a branch per group, which the
         # database evaluates for each row: quadratic, 8 s for 3,900 groups.
         PeerGroup.objects.bulk_update(
-            updated, ["name", "kind", "network", "owner", "updated_at"], batch_size=_CHUNK
+            updated,
+            ["name", "name_cy", "kind", "network", "owner", "updated_at"],
+            batch_size=_CHUNK,
         )
+        PeerGroup.objects.bulk_update(renamed_cy, ["name_cy"], batch_size=_CHUNK)
         # Only the memberships that changed: a group that grows keeps the rows it had.
         leaving = [
             row_id

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from assessments.models import Dimension
+from assessments.models import Dimension, in_language
 from councils.models import Network
 from plans.models import Plan, PlanStatus
 
@@ -128,7 +128,12 @@ def planned_targets(network: Network, round_id: int) -> PlannedTargets | None:
     if snapshot is None:
         return None
     min_group = min_group_size()
-    names = dict(Dimension.objects.filter(framework__rounds=round_id).values_list("code", "name"))
+    names = {
+        code: in_language(name, name_cy)
+        for code, name, name_cy in Dimension.objects.filter(framework__rounds=round_id).values_list(
+            "code", "name_en", "name_cy"
+        )
+    }
     counts = sorted(snapshot.counts.items(), key=lambda pair: (-pair[1], names.get(pair[0], "")))
     return PlannedTargets(
         councils=len(snapshot.councils),

@@ -14,6 +14,13 @@ new release at once. Since a key names its generation, what is under it never ch
 process keeps the last values it used as they are, not pickled, and asks Redis only for the
 others. Callers must treat what they get as read-only.
 
+What is kept holds no words in any language, because the cache is shared by every reader,
+English and Welsh: figures with their reason codes (GroupFigures), ids, scores, sets of
+councils, and council names as the register has them. Every word about them (a withheld
+reason, a heading, a summary, "Overall score", a group's Welsh name) is put in when the page is
+rendered, in the reader's language. A read that would give words must put the language in its
+`parts` (`translation.get_language()`), or better, keep the codes and word them afterwards.
+
 Without a working cache (the dummy backend, or Redis unreachable) every read is simply made
 again, so pages keep working. Making a release does need the cache: if the new generation cannot
 be written, the release's transaction fails and the job is retried, rather than leave pages on

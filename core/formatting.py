@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext
 
 Number = Decimal | float | int
 
@@ -44,7 +45,7 @@ def span_text(low: Number | None, high: Number | None) -> str:
     """Two published figures as a range: "2.50 to 3.75"; empty if either is missing."""
     if low is None or high is None:
         return ""
-    return f"{figure_text(low)} to {figure_text(high)}"
+    return gettext("%(low)s to %(high)s") % {"low": figure_text(low), "high": figure_text(high)}
 
 
 def percent_text(value: Number | None) -> str:
@@ -72,24 +73,30 @@ def signed_figure(value: Number) -> str:
 
 
 def date_text(value: datetime.date | None) -> str:
-    """GOV.UK style: "2 December 2026" (no leading zero, the month in full)."""
+    """GOV.UK style: "2 December 2026" (no leading zero, the month in full), with the month
+    in the active language from Django's own catalogue: "2 Rhagfyr 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return f"{value.day} {value:%B %Y}"
+    return dateformat.format(value, "j F Y")
 
 
 def datetime_text(value: datetime.datetime | None) -> str:
     """GOV.UK style, in London time: "2 December 2026 at 5:42pm"; "midday" and "midnight"
-    rather than 12pm and 12am."""
+    rather than 12pm and 12am. In Welsh: "2 Rhagfyr 2026 am 5:42yp", "canol dydd", "hanner nos"."""
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     if (local.hour, local.minute) == (12, 0):
-        time = "midday"
+        time = gettext("midday")
     elif (local.hour, local.minute) == (0, 0):
-        time = "midnight"
+        time = gettext("midnight")
     else:
-        time = f"{(local.hour % 12) or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
-    return f"{date_text(local.date())} at {time}"
+        # Written straight after the minutes, with no space: "5:42pm", "5:42yp".
+        if local.hour < 12:
+            half = pgettext("time before midday", "am")
+        else:
+            half = pgettext("time after midday", "pm")
+        time = f"{(local.hour % 12) or 12}:{local.minute:02d}{half}"
+    return gettext("%(date)s at %(time)s") % {"date": date_text(local.date()), "time": time}

@@ -7,6 +7,17 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.core.validators import RegexValidator
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+# The date input's three boxes, with the messages for each: crispy-forms-gds's own are in
+# English only.
+_DATE_PARTS = (
+    (_("Day"), _("Enter the day of the month"), _("Enter a valid date")),
+    (_("Month"), _("Enter the month"), _("Enter a valid month")),
+    (_("Year"), _("Enter the year"), _("Enter a valid year")),
+)
 
 
 def field_anchor(bound: forms.BoundField) -> str:
@@ -59,6 +70,16 @@ class DateField(DateInputField):
     """A GOV.UK date input whose impossible dates (31 2 2027) get the field's own "invalid"
     message rather than Python's "day is out of range for month"."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for field, widget, (label, incomplete, invalid) in zip(
+            self.fields, self.widget.widgets, _DATE_PARTS, strict=True
+        ):
+            field.label = label
+            field.error_messages["incomplete"] = incomplete
+            field.validators = [RegexValidator(r"^[0-9]+$", invalid)]
+            widget.attrs["label"] = label
+
     def compress(self, data_list: Any) -> date | None:
         try:
             return super().compress(data_list)
@@ -66,13 +87,23 @@ class DateField(DateInputField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-def date_field(label: str, hint: str, *, required: bool = True) -> DateField:
+def _naming(message: str | Promise, label: str | Promise) -> str:
+    """`message` with the date's label in it, lower case, both in the active language."""
+    return str(message) % {"date": str(label).lower()}
+
+
+# Worked out when the error is shown, so in the language of the person reading it.
+_naming_lazy = lazy(_naming, str)
+
+
+def date_field(label: str | Promise, hint: str | Promise, *, required: bool = True) -> DateField:
     """A GOV.UK date input whose every error names the date: "Enter the due date", "Enter the
-    due date in full", "Enter the due date as a real date"."""
+    due date in full", "Enter the due date as a real date". `label` and `hint` may be lazy
+    (gettext_lazy): the messages follow the language they are read in."""
     field = DateField(label=label, help_text=hint, required=required)
     field.error_messages.update(
-        required=f"Enter the {label.lower()}",
-        incomplete=f"Enter the {label.lower()} in full",
-        invalid=f"Enter the {label.lower()} as a real date",
+        required=_naming_lazy(_("Enter the %(date)s"), label),
+        incomplete=_naming_lazy(_("Enter the %(date)s in full"), label),
+        invalid=_naming_lazy(_("Enter the %(date)s as a real date"), label),
     )
     return field

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 
@@ -27,11 +28,11 @@ class CouncilAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "gss_code", "la_code")}),
         (
-            "Type and place",
+            _("Type and place"),
             {"fields": ("council_type", "tier", "nation", "region", "parent_county")},
         ),
         (
-            "Peer grouping data",
+            _("Peer grouping data"),
             {
                 "fields": (
                     ("population", "population_year"),
@@ -62,7 +63,7 @@ class NetworkAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Network]:
         return super().get_queryset(request).annotate(member_count=Count("members"))
 
-    @admin.display(description="Member councils", ordering="member_count")
+    @admin.display(description=_("Member councils"), ordering="member_count")
     def member_count(self, obj: Network) -> int:
         return obj.member_count  # type: ignore[attr-defined]
 

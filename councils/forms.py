@@ -7,6 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ErrorLinksMixin, names_another_object
 
@@ -17,34 +19,34 @@ class CouncilFilterForm(forms.Form):
     """The directory's search and filters. A GET form: every field is optional."""
 
     q = forms.CharField(
-        label="Search by name or GSS code",
+        label=_("Search by name or GSS code"),
         required=False,
         max_length=100,
-        error_messages={"max_length": "Search must be 100 characters or fewer"},
+        error_messages={"max_length": _("Search must be 100 characters or fewer")},
     )
     nation = forms.ChoiceField(
-        label="Nation",
+        label=_("Nation"),
         required=False,
-        choices=[("", "All nations"), *Nation.choices],
-        error_messages={"invalid_choice": "Select a nation from the list"},
+        choices=[("", _("All nations")), *Nation.choices],
+        error_messages={"invalid_choice": _("Select a nation from the list")},
     )
     council_type = forms.ChoiceField(
-        label="Council type",
+        label=_("Council type"),
         required=False,
-        choices=[("", "All council types"), *CouncilType.choices],
-        error_messages={"invalid_choice": "Select a council type from the list"},
+        choices=[("", _("All council types")), *CouncilType.choices],
+        error_messages={"invalid_choice": _("Select a council type from the list")},
     )
     region = forms.ChoiceField(
-        label="Region",
+        label=_("Region"),
         required=False,
-        error_messages={"invalid_choice": "Select a region from the list"},
+        error_messages={"invalid_choice": _("Select a region from the list")},
     )
 
     def __init__(self, *args: Any, regions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", "All regions"), *((r, r) for r in regions)]
+        region.choices = [("", gettext("All regions")), *((r, r) for r in regions)]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
@@ -53,7 +55,7 @@ class CouncilFilterForm(forms.Form):
             Field.select("nation"),
             Field.select("council_type"),
             Field.select("region"),
-            Submit("submit", "Apply filters"),
+            Submit("submit", gettext("Apply filters")),
         )
 
     @property
@@ -89,17 +91,25 @@ def _sharing_choices() -> list[Choice]:
     return [
         Choice(
             BY_NAME,
-            "Share our results with this network by name",
-            hint="The network's analysts see your council's scores, with your council's name, "
-            "on the network dashboard and in the network's reports.",
+            gettext("Share our results with this network by name"),
+            hint=gettext(
+                "The network's analysts see your council's scores, with your council's name, "
+                "on the network dashboard and in the network's reports."
+            ),
         ),
         Choice(
             ANONYMOUS,
-            "Only include our results in anonymous figures (default)",
-            hint="Your scores count towards the network's figures, such as averages, but are "
-            "never shown with your council's name. Where fewer than "
-            f"{settings.BENCHMARK_MIN_GROUP} councils are in a group, no figures are shown "
-            "at all.",
+            gettext("Only include our results in anonymous figures (default)"),
+            hint=ngettext(
+                "Your scores count towards the network's figures, such as averages, but are "
+                "never shown with your council's name. Where fewer than %(count)s council is "
+                "in a group, no figures are shown at all.",
+                "Your scores count towards the network's figures, such as averages, but are "
+                "never shown with your council's name. Where fewer than %(count)s councils are "
+                "in a group, no figures are shown at all.",
+                settings.BENCHMARK_MIN_GROUP,
+            )
+            % {"count": settings.BENCHMARK_MIN_GROUP},
         ),
     ]
 
@@ -119,13 +129,16 @@ class SharingForm(ErrorLinksMixin, forms.Form):
         self.networks = networks
         for network in networks:
             self.fields[self.field_name(network)] = forms.ChoiceField(
-                label=f"How should {network.name} see your results?",
+                label=gettext("How should %(network)s see your results?")
+                % {"network": network.name},
                 choices=_sharing_choices(),
                 widget=forms.RadioSelect,
                 initial=BY_NAME if current.get(network.pk, False) else ANONYMOUS,
                 error_messages={
-                    "required": f"Select how {network.name} sees your results",
-                    "invalid_choice": f"Select how {network.name} sees your results",
+                    "required": gettext("Select how %(network)s sees your results")
+                    % {"network": network.name},
+                    "invalid_choice": gettext("Select how %(network)s sees your results")
+                    % {"network": network.name},
                 },
             )
         if networks:
@@ -137,7 +150,7 @@ class SharingForm(ErrorLinksMixin, forms.Form):
                 Field.radios(self.field_name(network), legend_size=Size.MEDIUM, legend_tag="h2")
                 for network in networks
             ),
-            Submit("submit", "Save sharing choices"),
+            Submit("submit", gettext("Save sharing choices")),
         )
 
     @staticmethod
@@ -148,8 +161,10 @@ class SharingForm(ErrorLinksMixin, forms.Form):
         cleaned = super().clean() or {}
         if names_another_object(self.data, _NETWORK_KEY, (n.pk for n in self.networks)):
             raise forms.ValidationError(
-                "Some choices were for networks your council is not a member of. Reload "
-                "the page and try again"
+                gettext(
+                    "Some choices were for networks your council is not a member of. Reload "
+                    "the page and try again"
+                )
             )
         return cleaned
 

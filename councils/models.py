@@ -4,38 +4,40 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class CouncilType(models.TextChoices):
-    COUNTY = "county", "County council"
-    DISTRICT = "district", "District council"
-    UNITARY = "unitary", "Unitary authority"
-    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
-    LONDON_BOROUGH = "london_borough", "London borough"
-    WELSH_UNITARY = "welsh_unitary", "Welsh principal council"
-    SCOTTISH_UNITARY = "scottish_unitary", "Scottish council"
-    NI_DISTRICT = "ni_district", "Northern Ireland district council"
+    COUNTY = "county", _("County council")
+    DISTRICT = "district", _("District council")
+    UNITARY = "unitary", _("Unitary authority")
+    METROPOLITAN_DISTRICT = "metropolitan_district", _("Metropolitan district")
+    LONDON_BOROUGH = "london_borough", _("London borough")
+    WELSH_UNITARY = "welsh_unitary", _("Welsh principal council")
+    SCOTTISH_UNITARY = "scottish_unitary", _("Scottish council")
+    NI_DISTRICT = "ni_district", _("Northern Ireland district council")
 
 
 class Nation(models.TextChoices):
-    ENGLAND = "England", "England"
-    WALES = "Wales", "Wales"
-    SCOTLAND = "Scotland", "Scotland"
-    NORTHERN_IRELAND = "Northern Ireland", "Northern Ireland"
+    ENGLAND = "England", _("England")
+    WALES = "Wales", _("Wales")
+    SCOTLAND = "Scotland", _("Scotland")
+    NORTHERN_IRELAND = "Northern Ireland", _("Northern Ireland")
 
 
 class Tier(models.TextChoices):
-    UNITARY = "unitary", "Single tier"
-    UPPER = "upper", "Upper tier (county)"
-    LOWER = "lower", "Lower tier (district)"
-    NI_DISTRICT = "ni_district", "Northern Ireland district"
+    UNITARY = "unitary", _("Single tier")
+    UPPER = "upper", _("Upper tier (county)")
+    LOWER = "lower", _("Lower tier (district)")
+    NI_DISTRICT = "ni_district", _("Northern Ireland district")
 
 
 class Rurality(models.TextChoices):
-    URBAN = "Urban", "Urban"
-    URBAN_WITH_RURAL = "Urban with rural areas", "Urban with rural areas"
-    RURAL = "Rural", "Rural"
-    SPARSE_AND_RURAL = "Sparse and rural", "Sparse and rural"
+    URBAN = "Urban", _("Urban")
+    URBAN_WITH_RURAL = "Urban with rural areas", _("Urban with rural areas")
+    RURAL = "Rural", _("Rural")
+    SPARSE_AND_RURAL = "Sparse and rural", _("Sparse and rural")
 
 
 class CouncilQuerySet(models.QuerySet["Council"]):
@@ -58,10 +60,10 @@ class CouncilQuerySet(models.QuerySet["Council"]):
 class Council(models.Model):
     """A principal council from the UK register (councils/data/uk_councils.csv)."""
 
-    gss_code = models.CharField("GSS code", max_length=9, unique=True)
+    gss_code = models.CharField(_("GSS code"), max_length=9, unique=True)
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=80, unique=True)
-    la_code = models.CharField("mySociety code", max_length=4, unique=True)
+    la_code = models.CharField(_("mySociety code"), max_length=4, unique=True)
     council_type = models.CharField(max_length=24, choices=CouncilType.choices)
     tier = models.CharField(max_length=12, choices=Tier.choices)
     nation = models.CharField(max_length=16, choices=Nation.choices)
@@ -80,8 +82,8 @@ class Council(models.Model):
     deprivation_quintile = models.PositiveSmallIntegerField()
     deprivation_decile = models.PositiveSmallIntegerField()
     high_deprivation_share = models.DecimalField(max_digits=4, decimal_places=3)
-    area_km2 = models.DecimalField("area (km²)", max_digits=9, decimal_places=2)
-    density_per_km2 = models.DecimalField("people per km²", max_digits=9, decimal_places=1)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2)
+    density_per_km2 = models.DecimalField(_("people per km²"), max_digits=9, decimal_places=1)
     rurality = models.CharField(max_length=24, choices=Rurality.choices)
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,7 +112,7 @@ class FormerGssCode(models.Model):
     """A GSS code the council used to have, so older datasets still join to it."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="former_codes")
-    gss_code = models.CharField("former GSS code", max_length=9, unique=True)
+    gss_code = models.CharField(_("former GSS code"), max_length=9, unique=True)
 
     class Meta:
         ordering = ["gss_code"]
@@ -135,7 +137,7 @@ class Network(models.Model):
 
 
 def sharing_label(by_name: bool) -> str:
-    return "By name" if by_name else "Anonymous figures only"
+    return gettext("By name") if by_name else gettext("Anonymous figures only")
 
 
 class NetworkSharingQuerySet(models.QuerySet["NetworkSharing"]):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Council, Network, NetworkSharing, SharingEvent
 
@@ -29,7 +30,10 @@ def sharing_set(*, council: Council, network: Network, by_name: bool, by: User) 
     """
     with transaction.atomic():
         if not network.members.filter(pk=council.pk).exists():
-            raise SharingError(f"{council.short_name} is not a member of {network.name}.")
+            raise SharingError(
+                gettext("%(council)s is not a member of %(networks)s.")
+                % {"council": council.short_name, "networks": network.name}
+            )
         now = timezone.now()
         rows = NetworkSharing.objects.select_for_update()
         if by_name:
@@ -76,7 +80,10 @@ def sharing_set_many(*, council: Council, choices: Mapping[Network, bool], by: U
         )
         outside = sorted(network.name for network in choices if network.pk not in member_of)
         if outside:
-            raise SharingError(f"{council.short_name} is not a member of {', '.join(outside)}.")
+            raise SharingError(
+                gettext("%(council)s is not a member of %(networks)s.")
+                % {"council": council.short_name, "networks": ", ".join(outside)}
+            )
         # Lock what is there first, so the comparison holds until the changes are written.
         stored = dict(
             NetworkSharing.objects.select_for_update()

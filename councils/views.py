@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from accounts.access import council_for_lead, network_for_analyst
 from accounts.models import NetworkMembership
@@ -98,7 +99,7 @@ def sharing(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
         except services.SharingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Sharing choices saved")
+            messages.success(request, gettext("Sharing choices saved"))
             return redirect("councils:sharing", gss_code=council.gss_code)
     events = list(
         SharingEvent.objects.filter(council=council).select_related("actor", "network")[

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = "Emails"
+    verbose_name = _("Emails")
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects them)

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class OutboxEmailQuerySet(models.QuerySet["OutboxEmail"]):
@@ -58,7 +60,10 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.to_email}"
+        return gettext("%(subject)s to %(email)s") % {
+            "subject": self.subject,
+            "email": self.to_email,
+        }
 
     @property
     def message_id(self) -> str:

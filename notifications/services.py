@@ -20,7 +20,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.queue import enqueue_after_commit
@@ -32,11 +34,18 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "notifications.tasks.send_email"
 
 
+def service_name() -> str:
+    """The service's name in the active language (a deployment may have its own name)."""
+    if settings.SERVICE_NAME == "Council Digital Maturity Portal":
+        return gettext("Council Digital Maturity Portal")
+    return settings.SERVICE_NAME
+
+
 def email_queue(
     *,
     key: str,
     to: User,
-    subject: str,
+    subject: str | Promise,
     template: str,
     context: dict[str, Any],
     reminder: bool = False,
@@ -44,30 +53,34 @@ def email_queue(
     """Store an email to `to` for this occasion (`key`) and send it once the caller's
     transaction commits. Renders notifications/email/<template>.txt and .html. Returns False
     if this occasion's email to this person exists already, or if it is a reminder and they
-    turned reminders off."""
+    turned reminders off.
+
+    The subject and both bodies are rendered here, in the recipient's language (their
+    `language`, else the portal's), whoever's request or job queues the email: pass the subject
+    and the context's words unworked, as `gettext_lazy` strings or `text.lazy_format(...)`, so
+    they are translated now, for this reader."""
     if not to.is_active or (reminder and not to.reminder_emails):
         return False
     full_key = f"{key}:user-{to.pk}"
     if OutboxEmail.objects.filter(key=full_key).exists():
         return False
-    values = {
-        **context,
-        "recipient": to,
-        "reminder": reminder,
-        "service_name": settings.SERVICE_NAME,
-        "portal_url": settings.PORTAL_BASE_URL,
-        "account_url": settings.PORTAL_BASE_URL + "/account/",
-    }
+    with translation.override(to.language or settings.LANGUAGE_CODE):
+        values = {
+            **context,
+            "recipient": to,
+            "reminder": reminder,
+            "service_name": service_name(),
+            "portal_url": settings.PORTAL_BASE_URL,
+            "account_url": settings.PORTAL_BASE_URL + "/account/",
+        }
+        written = {
+            "subject": str(subject),
+            "text_body": render_to_string(f"notifications/email/{template}.txt", values),
+            "html_body": render_to_string(f"notifications/email/{template}.html", values),
+        }
     try:
         with transaction.atomic():
-            email = OutboxEmail.objects.create(
-                key=full_key,
-                user=to,
-                to_email=to.email,
-                subject=subject,
-                text_body=render_to_string(f"notifications/email/{template}.txt", values),
-                html_body=render_to_string(f"notifications/email/{template}.html", values),
-            )
+            email = OutboxEmail.objects.create(key=full_key, user=to, to_email=to.email, **written)
     except IntegrityError:
         # Another request stored it between the check and the insert.
         return False

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "plans"
-    verbose_name = "Improvement plans"
+    verbose_name = _("Improvement plans")
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects them)

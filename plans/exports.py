@@ -7,6 +7,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from io import BytesIO, StringIO
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -15,21 +16,26 @@ from core.spreadsheet_text import neutralise, xlsx_cell
 from .reads import PlanPage
 
 HEADER = [
-    "Barrier",
-    "Question",
-    "Level at sign-off",
-    "Target level",
-    "By",
-    "Outcome",
-    "Level reached",
-    "Action",
-    "Owner",
-    "Due date",
-    "Status",
-    "Blocked by",
-    "Latest update",
-    "Latest update on",
+    _("Barrier"),
+    _("Question"),
+    _("Level at sign-off"),
+    _("Target level"),
+    _("By"),
+    _("Outcome"),
+    _("Level reached"),
+    _("Action"),
+    _("Owner"),
+    _("Due date"),
+    _("Status"),
+    _("Blocked by"),
+    _("Latest update"),
+    _("Latest update on"),
 ]
+
+
+def header() -> list[str]:
+    """The column names, in the active language."""
+    return [str(name) for name in HEADER]
 
 
 def plan_rows(page: PlanPage) -> list[list[object]]:
@@ -42,7 +48,7 @@ def plan_rows(page: PlanPage) -> list[list[object]]:
             target.starting_level,
             target.target_level,
             target.by_when,
-            target.get_outcome_display() if target.outcome else "",
+            str(target.get_outcome_display()) if target.outcome else "",
             target.achieved_level,
         ]
         if not row.actions:
@@ -55,7 +61,7 @@ def plan_rows(page: PlanPage) -> list[list[object]]:
                     action.description,
                     action.owner_label,
                     action.due_on,
-                    action.get_status_display(),
+                    str(action.get_status_display()),
                     action.blocked_reason,
                     latest.note if latest else "",
                     latest.at.date() if latest else None,
@@ -75,7 +81,7 @@ def _text(value: object) -> str:
 def as_csv(rows: Iterable[Sequence[object]]) -> str:
     out = StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     for row in rows:
         writer.writerow([_text(cell) for cell in row])
     return out.getvalue()
@@ -84,7 +90,7 @@ def as_csv(rows: Iterable[Sequence[object]]) -> str:
 def as_xlsx(rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
     book = Workbook(write_only=True)
     ws = book.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", sheet)[:31])
-    ws.append(HEADER)
+    ws.append(header())
     for row in rows:
         ws.append([xlsx_cell(cell) for cell in row])
     out = BytesIO()

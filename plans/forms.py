@@ -11,6 +11,10 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fluid, Hidden, Layout, Size, Submit
 from django import forms
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import AssessmentRound
@@ -43,33 +47,33 @@ class _ActionFields(forms.Form):
         self.today = today
         self.members = {str(user.pk): user for user in members}
         self.fields[f"{prefix}description"] = forms.CharField(
-            label="What will be done",
-            help_text=(
+            label=_("What will be done"),
+            help_text=_(
                 "Start with a verb, for example: Agree a data sharing protocol with health partners"
             ),
             widget=forms.Textarea(attrs={"rows": 3}),
             max_length=2000,
             required=required,
-            error_messages={"required": "Enter what will be done"},
+            error_messages={"required": _("Enter what will be done")},
         )
         self.fields[f"{prefix}owner"] = forms.ChoiceField(
-            label="Owner",
-            help_text="Someone in your council's team sees the action on their home page",
+            label=_("Owner"),
+            help_text=_("Someone in your council's team sees the action on their home page"),
             choices=[
                 *((pk, user.get_full_name()) for pk, user in self.members.items()),
-                (OUTSIDE, "Someone outside the portal (name the role below)"),
+                (OUTSIDE, _("Someone outside the portal (name the role below)")),
             ],
             required=False,
-            error_messages={"invalid_choice": "Choose an owner from the list"},
+            error_messages={"invalid_choice": _("Choose an owner from the list")},
         )
         self.fields[f"{prefix}owner_name"] = forms.CharField(
-            label="Role outside the portal (optional)",
-            help_text="For example: Head of IT, or the digital programme board",
+            label=_("Role outside the portal (optional)"),
+            help_text=_("For example: Head of IT, or the digital programme board"),
             max_length=120,
             required=False,
         )
         self.fields[f"{prefix}due_on"] = date_field(
-            "Due date", "For example, 31 3 2027", required=required
+            _("Due date"), _("For example, 31 3 2027"), required=required
         )
         return [
             Field.textarea(f"{prefix}description"),
@@ -87,11 +91,13 @@ class _ActionFields(forms.Form):
         ):
             self.add_error(
                 f"{prefix}owner_name",
-                "Name the role outside the portal, or choose an owner from your team",
+                gettext("Name the role outside the portal, or choose an owner from your team"),
             )
         due = cleaned.get(f"{prefix}due_on")
         if due is not None and due != previous_due and due < self.today:
-            self.add_error(f"{prefix}due_on", "The due date must be today or in the future")
+            self.add_error(
+                f"{prefix}due_on", gettext("The due date must be today or in the future")
+            )
 
     def action_input(
         self, *, prefix: str = "", status: str = ActionStatus.NOT_STARTED, blocked_reason: str = ""
@@ -139,24 +145,31 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         self.rounds = {str(r.pk): r for r in rounds}
         above = [level for level in LEVELS if starting is None or level > starting]
         self.fields["target_level"] = forms.TypedChoiceField(
-            label="Target level",
-            choices=[(str(level), f"Level {level} ({LEVEL_NAMES[level]})") for level in above],
+            label=_("Target level"),
+            choices=[
+                (
+                    str(level),
+                    gettext("Level %(level)s (%(name)s)")
+                    % {"level": level, "name": LEVEL_NAMES[level]},
+                )
+                for level in above
+            ],
             coerce=int,
             widget=forms.RadioSelect,
             error_messages={
-                "required": "Choose the level to reach",
-                "invalid_choice": "Choose a level from the list",
+                "required": _("Choose the level to reach"),
+                "invalid_choice": _("Choose a level from the list"),
             },
         )
         self.fields["target_round"] = forms.ChoiceField(
-            label="Reach it by the round",
-            choices=[(OUTSIDE, "No round: use the date below")]
+            label=_("Reach it by the round"),
+            choices=[(OUTSIDE, _("No round: use the date below"))]
             + [(pk, r.name) for pk, r in self.rounds.items()],
             required=False,
-            error_messages={"invalid_choice": "Choose a round from the list"},
+            error_messages={"invalid_choice": _("Choose a round from the list")},
         )
         self.fields["target_date"] = date_field(
-            "Target date", "Or a date to reach it by. For example, 31 3 2028", required=False
+            _("Target date"), _("Or a date to reach it by. For example, 31 3 2028"), required=False
         )
         layout: list[Any] = [
             Field.radios("target_level", legend_size=Size.SMALL, small=True),
@@ -169,9 +182,17 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         # What "Add to plan" was pressed on, carried through the POST (checked again there).
         layout += [Hidden(name, value) for name, value in (subject or {}).items()]
         if first_action:
-            layout.append(HTML('<h2 class="govuk-heading-m">The first action</h2>'))
+            layout.append(
+                HTML(
+                    '<h2 class="govuk-heading-m">{}</h2>'.format(
+                        escape(gettext("The first action"))
+                    )
+                )
+            )
             layout += self.add_action_fields(members, today=today, prefix="action_")
-        self.helper = _helper(*layout, submit="Save the target" if target else "Add to the plan")
+        self.helper = _helper(
+            *layout, submit=gettext("Save the target") if target else gettext("Add to the plan")
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -179,10 +200,10 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         chosen_date = cleaned.get("target_date")
         if "target_date" not in self.errors and not chosen_round and chosen_date is None:
             self.add_error(
-                "target_round", "Choose the round to reach the target by, or enter a date"
+                "target_round", gettext("Choose the round to reach the target by, or enter a date")
             )
         if chosen_date is not None and chosen_date <= self.today:
-            self.add_error("target_date", "The target date must be in the future")
+            self.add_error("target_date", gettext("The target date must be in the future"))
         if "action_description" in self.fields:
             self.check_action_fields(cleaned, prefix="action_")
         return cleaned
@@ -196,21 +217,21 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         )
 
 
-def _status_field(label: str = "Status") -> forms.ChoiceField:
+def _status_field(label: Any = None) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label,
+        label=label or _("Status"),
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a status",
-            "invalid_choice": "Choose a status from the list",
+            "required": _("Choose a status"),
+            "invalid_choice": _("Choose a status from the list"),
         },
     )
 
 
 def _blocked_reason() -> forms.CharField:
     return forms.CharField(
-        label="If it is blocked, what is blocking it?",
+        label=_("If it is blocked, what is blocking it?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
@@ -255,7 +276,7 @@ class ActionForm(ErrorLinksMixin, _ActionFields):
             layout.append("version")
         else:
             self.initial.setdefault("status", ActionStatus.NOT_STARTED)
-        self.helper = _helper(*layout, submit="Save the action")
+        self.helper = _helper(*layout, submit=gettext("Save the action"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -266,7 +287,7 @@ class ActionForm(ErrorLinksMixin, _ActionFields):
             cleaned.get("status") == ActionStatus.BLOCKED
             and not (cleaned.get("blocked_reason") or "").strip()
         ):
-            self.add_error("blocked_reason", "Say what is blocking the action")
+            self.add_error("blocked_reason", gettext("Say what is blocking the action"))
         return cleaned
 
     def values(self) -> ActionInput:
@@ -279,7 +300,7 @@ class ProgressForm(ErrorLinksMixin, forms.Form):
     """An owner says how their action is going."""
 
     note = forms.CharField(
-        label="What has happened since the last update?",
+        label=_("What has happened since the last update?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         required=False,
@@ -296,7 +317,7 @@ class ProgressForm(ErrorLinksMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.action = action
-        self.fields["status"] = _status_field("How is it going?")
+        self.fields["status"] = _status_field(_("How is it going?"))
         self.fields["blocked_reason"] = _blocked_reason()
         self.fields["version"] = _version()
         self.helper = _helper(
@@ -304,16 +325,16 @@ class ProgressForm(ErrorLinksMixin, forms.Form):
             Field.textarea("blocked_reason"),
             Field.textarea("note"),
             "version",
-            submit="Save the update",
+            submit=gettext("Save the update"),
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         status = cleaned.get("status")
         if status == ActionStatus.BLOCKED and not (cleaned.get("blocked_reason") or "").strip():
-            self.add_error("blocked_reason", "Say what is blocking the action")
+            self.add_error("blocked_reason", gettext("Say what is blocking the action"))
         if status and status == self.action.status and not (cleaned.get("note") or "").strip():
-            self.add_error("note", "Say what has happened, or change the status")
+            self.add_error("note", gettext("Say what has happened, or change the status"))
         return cleaned
 
 
@@ -328,22 +349,22 @@ class ConfirmForm(ErrorLinksMixin, forms.Form):
 class FilterForm(forms.Form):
     """The plan page's filters, read from the query string; an unknown value filters nothing."""
 
-    owner = forms.ChoiceField(label="Owner", required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *ActionStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ActionStatus.choices]
     )
 
     def __init__(self, *args: Any, owners: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ChoiceField)
-        owner_field.choices = [("", "Anyone"), *owners]
+        owner_field.choices = [("", gettext("Anyone")), *owners]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.select("owner"),
             Field.select("status"),
-            Submit("filter", "Filter actions", css_class="govuk-button--secondary"),
+            Submit("filter", gettext("Filter actions"), css_class="govuk-button--secondary"),
         )
 
     def chosen(self) -> tuple[str, str]:
@@ -356,27 +377,27 @@ class SharingOfferForm(ErrorLinksMixin, forms.Form):
     """A council's offer to tell others how it improved in one barrier."""
 
     contact_name = forms.CharField(
-        label="Contact name",
-        help_text="A person or a team, for example: Digital transformation team",
+        label=_("Contact name"),
+        help_text=_("A person or a team, for example: Digital transformation team"),
         max_length=120,
-        error_messages={"required": "Enter a contact name"},
+        error_messages={"required": _("Enter a contact name")},
     )
     contact_email = forms.EmailField(
-        label="Contact email address",
-        help_text="Councils that find you will see this address. A shared team inbox works well",
+        label=_("Contact email address"),
+        help_text=_("Councils that find you will see this address. A shared team inbox works well"),
         max_length=254,
         error_messages={
-            "required": "Enter a contact email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+            "required": _("Enter a contact email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
         },
     )
     note = forms.CharField(
-        label="A short note (optional)",
-        help_text="What you did, in a sentence or two. Up to 500 characters",
+        label=_("A short note (optional)"),
+        help_text=_("What you did, in a sentence or two. Up to 500 characters"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         required=False,
-        error_messages={"max_length": "The note must be 500 characters or fewer"},
+        error_messages={"max_length": _("The note must be 500 characters or fewer")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -385,7 +406,7 @@ class SharingOfferForm(ErrorLinksMixin, forms.Form):
             Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
             Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
             Field.textarea("note"),
-            submit="Save the offer",
+            submit=gettext("Save the offer"),
         )
 
 
@@ -397,30 +418,35 @@ class CarryForm(ErrorLinksMixin, forms.Form):
         self.today = today
         self.actions = {str(a.pk): a for a in actions}
         self.fields["actions"] = forms.MultipleChoiceField(
-            label="Open actions of the previous plan",
+            label=_("Open actions of the previous plan"),
             choices=[
                 (
                     pk,
-                    f"{a.description} ({a.owner_label}, due {a.due_on.day} {a.due_on:%B %Y}, "
-                    f"{a.get_status_display().lower()})",
+                    gettext("%(description)s (%(owner)s, due %(due)s, %(status)s)")
+                    % {
+                        "description": a.description,
+                        "owner": a.owner_label,
+                        "due": formats.date_format(a.due_on, "j F Y"),
+                        "status": str(a.get_status_display()).lower(),
+                    },
                 )
                 for pk, a in self.actions.items()
             ],
             widget=forms.CheckboxSelectMultiple,
             error_messages={
-                "required": "Choose at least one action to carry over",
-                "invalid_choice": "Choose actions from the list",
+                "required": _("Choose at least one action to carry over"),
+                "invalid_choice": _("Choose actions from the list"),
             },
         )
         self.fields["new_due_on"] = date_field(
-            "New due date",
-            "For the actions whose due date has passed. For example, 30 9 2027",
+            _("New due date"),
+            _("For the actions whose due date has passed. For example, 30 9 2027"),
             required=False,
         )
         self.helper = _helper(
             Field.checkboxes("actions", legend_size=Size.SMALL, small=True),
             Field("new_due_on", legend_size=Size.SMALL),
-            submit="Carry over the chosen actions",
+            submit=gettext("Carry over the chosen actions"),
         )
 
     def chosen(self) -> list[Action]:
@@ -432,7 +458,11 @@ class CarryForm(ErrorLinksMixin, forms.Form):
         due = cleaned.get("new_due_on")
         if any(a.due_on < self.today for a in chosen) and "new_due_on" not in self.errors:
             if due is None:
-                self.add_error("new_due_on", "Enter a new due date for the actions already due")
+                self.add_error(
+                    "new_due_on", gettext("Enter a new due date for the actions already due")
+                )
             elif due < self.today:
-                self.add_error("new_due_on", "The new due date must be today or in the future")
+                self.add_error(
+                    "new_due_on", gettext("The new due date must be today or in the future")
+                )
         return cleaned

@@ -10,12 +10,15 @@ with before and after, in the same transaction.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, AssessmentRound, Dimension, Level, Question
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
@@ -23,8 +26,8 @@ from councils.models import Council
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
 
 
 class Plan(models.Model):
@@ -54,7 +57,7 @@ class Plan(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Plan for {self.assessment}"
+        return gettext("Plan for %(assessment)s") % {"assessment": self.assessment}
 
     @property
     def is_approved(self) -> bool:
@@ -66,9 +69,9 @@ class Plan(models.Model):
 
 
 class Outcome(models.TextChoices):
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
-    NOT_COMPARABLE = "not_comparable", "No longer comparable"
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_COMPARABLE = "not_comparable", _("No longer comparable")
 
 
 class TargetQuerySet(models.QuerySet["Target"]):
@@ -121,7 +124,10 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_name}: level {self.target_level}"
+        return gettext("%(subject)s: level %(level)s") % {
+            "subject": self.subject_name,
+            "level": self.target_level,
+        }
 
     @property
     def subject_name(self) -> str:
@@ -132,16 +138,58 @@ class Target(models.Model):
     @property
     def by_when(self) -> str:
         if self.target_round is not None:
-            return f"the {self.target_round.name} round"
+            return gettext("the %(round)s round") % {"round": self.target_round.name}
         assert self.target_date is not None
-        return f"{self.target_date.day} {self.target_date:%B %Y}"
+        return formats.date_format(self.target_date, "j F Y")
+
+
+# Words the portal itself writes into a plan's records ---------------------------------------
+#
+# Owner names it gives, the notes it adds to the history, and the values in the history's
+# before and after, are stored in English (the portal's language), so a record never depends on
+# who caused it, and are shown in the reader's language (`recorded`, `owner_name_shown`).
+
+FORMER_MEMBER = "A former team member"
+LEFT_SUFFIX = " (left the council's team)"
+LEFT_THE_TEAM = f"{FORMER_MEMBER} (left the team)"
+
+NOTE_UNCHECKED = _("The next round was reopened, so the outcomes are withdrawn.")
+NOTE_CARRIED_TARGET = _("Made to carry over actions from the previous plan.")
+NOTE_OWNER_LEFT = _("The owner left the council's team.")
+NOTE_WITHDRAWN = _("Withdrawn")
+
+
+def in_english(words: Any) -> str:
+    """Words as the portal stores them in a record: in English, whoever is reading."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(words)
+
+
+def owner_name_shown(stored: str) -> str:
+    """An action's stored owner outside the portal, with the portal's own words in it in the
+    reader's language (a name a council typed is shown as it is)."""
+    if stored == FORMER_MEMBER:
+        return gettext("A former team member")
+    if stored == LEFT_THE_TEAM:
+        return gettext("A former team member (left the team)")
+    if stored.endswith(LEFT_SUFFIX):
+        return gettext("%(name)s (left the council's team)") % {
+            "name": stored.removesuffix(LEFT_SUFFIX)
+        }
+    return stored
+
+
+def recorded(value: str) -> str:
+    """A value or note the portal wrote into the history in English, in the reader's language;
+    anything else (what people typed, names) as it is."""
+    return str(_recorded_words().get(value, value))
 
 
 class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    BLOCKED = "blocked", "Blocked"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
 
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
@@ -168,7 +216,10 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     owner_name = models.CharField(
-        "owner outside the portal", max_length=120, blank=True, help_text="For example: Head of IT"
+        _("owner outside the portal"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example: Head of IT"),
     )
     due_on = models.DateField()
     status = models.CharField(
@@ -200,7 +251,7 @@ class Action(models.Model):
     def owner_label(self) -> str:
         if self.owner is not None:
             return self.owner.get_full_name()
-        return self.owner_name or "No owner"
+        return owner_name_shown(self.owner_name) if self.owner_name else gettext("No owner")
 
     @property
     def is_open(self) -> bool:
@@ -225,22 +276,25 @@ class ProgressUpdate(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return gettext("%(status)s at %(time)s") % {
+            "status": self.get_status_display(),
+            "time": f"{self.at:%Y-%m-%d %H:%M}",
+        }
 
 
 class PlanEventAction(models.TextChoices):
-    CREATED = "created", "Plan started"
-    TARGET_ADDED = "target_added", "Target added"
-    TARGET_CHANGED = "target_changed", "Target changed"
-    TARGET_REMOVED = "target_removed", "Target removed"
-    ACTION_ADDED = "action_added", "Action added"
-    ACTION_CHANGED = "action_changed", "Action changed"
-    ACTION_REMOVED = "action_removed", "Action removed"
-    PROGRESS = "progress", "Progress update"
-    APPROVED = "approved", "Plan approved"
-    CHECKED = "checked", "Checked against the next round"
-    CARRIED = "carried", "Actions carried over"
-    SHARING = "sharing", "Offer to share changed"
+    CREATED = "created", _("Plan started")
+    TARGET_ADDED = "target_added", _("Target added")
+    TARGET_CHANGED = "target_changed", _("Target changed")
+    TARGET_REMOVED = "target_removed", _("Target removed")
+    ACTION_ADDED = "action_added", _("Action added")
+    ACTION_CHANGED = "action_changed", _("Action changed")
+    ACTION_REMOVED = "action_removed", _("Action removed")
+    PROGRESS = "progress", _("Progress update")
+    APPROVED = "approved", _("Plan approved")
+    CHECKED = "checked", _("Checked against the next round")
+    CARRIED = "carried", _("Actions carried over")
+    SHARING = "sharing", _("Offer to share changed")
 
 
 class PlanEvent(models.Model):
@@ -265,7 +319,10 @@ class PlanEvent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return gettext("%(status)s at %(time)s") % {
+            "status": self.get_action_display(),
+            "time": f"{self.at:%Y-%m-%d %H:%M}",
+        }
 
 
 class SharingOfferQuerySet(models.QuerySet["SharingOffer"]):
@@ -302,3 +359,21 @@ class SharingOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council} shares {self.dimension_code}"
+
+
+@cache
+def _recorded_words() -> dict[str, Any]:
+    """The portal's own words that records hold, by their English (worked out on first use:
+    translations cannot be read while the models load)."""
+    return {
+        in_english(words): words
+        for words in (
+            *PlanStatus.labels,
+            *ActionStatus.labels,
+            NOTE_UNCHECKED,
+            NOTE_CARRIED_TARGET,
+            NOTE_OWNER_LEFT,
+            NOTE_WITHDRAWN,
+            _("No owner"),
+        )
+    }

@@ -2,15 +2,19 @@
 
 Both are reminders, so anyone may turn them off from "Your account". Keys name the action and
 its due date, so a second run on the same day, a retried job or a missed day sends each
-reminder once, and moving the due date earns a fresh one.
+reminder once, and moving the due date earns a fresh one. Each is written in its owner's
+language (the outbox renders it in the same one).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext
 
 from assessments.notices import Notice, send_notice
 
@@ -42,38 +46,45 @@ def action_reminders_send(*, today: date) -> int:
             "plans:action-progress",
             args=[council.gss_code, action.plan.assessment.round.slug, action.pk],
         )
-        due = f"{action.due_on:%-d %B %Y}"
-        if action.due_on < today:
-            key, notice = (
-                f"action-overdue:{action.pk}:{action.due_on.isoformat()}",
-                Notice(
-                    subject=f"Overdue: an action in {council.short_name}'s improvement plan",
-                    heading="An action you own is overdue",
-                    paragraphs=[
-                        f"This action in {council.short_name}'s improvement plan was due on "
-                        f"{due}. Say how it is going, or that it is blocked and why, so your "
-                        "assessment lead and chief executive can see where the plan stands.",
-                    ],
-                    quote=action.description,
-                    link_text="Update your action",
-                    link_path=link,
-                ),
-            )
-        else:
-            key, notice = (
-                f"action-due:{action.pk}:{action.due_on.isoformat()}",
-                Notice(
-                    subject=f"Due on {due}: an action in {council.short_name}'s improvement plan",
-                    heading=f"An action you own is due on {due}",
-                    paragraphs=[
-                        f"This action in {council.short_name}'s improvement plan "
-                        f"({action.target.dimension.name}) is due on {due}. Update it when it "
-                        "is done, or say how it is going.",
-                    ],
-                    quote=action.description,
-                    link_text="Update your action",
-                    link_path=link,
-                ),
-            )
+        with translation.override(action.owner.language or settings.LANGUAGE_CODE):
+            key, notice = _notice(action, today=today, link=link)
         sent += send_notice(key, [action.owner], notice, reminder=True)
     return sent
+
+
+def _notice(action: Action, *, today: date, link: str) -> tuple[str, Notice]:
+    """The reminder about `action`, in the active language (its owner's)."""
+    council = action.plan.council.short_name
+    due = formats.date_format(action.due_on, "j F Y")
+    if action.due_on < today:
+        return f"action-overdue:{action.pk}:{action.due_on.isoformat()}", Notice(
+            subject=gettext("Overdue: an action in %(council)s's improvement plan")
+            % {"council": council},
+            heading=gettext("An action you own is overdue"),
+            paragraphs=[
+                gettext(
+                    "This action in %(council)s's improvement plan was due on %(due)s. Say how "
+                    "it is going, or that it is blocked and why, so your assessment lead and "
+                    "chief executive can see where the plan stands."
+                )
+                % {"council": council, "due": due},
+            ],
+            quote=action.description,
+            link_text=gettext("Update your action"),
+            link_path=link,
+        )
+    return f"action-due:{action.pk}:{action.due_on.isoformat()}", Notice(
+        subject=gettext("Due on %(due)s: an action in %(council)s's improvement plan")
+        % {"due": due, "council": council},
+        heading=gettext("An action you own is due on %(due)s") % {"due": due},
+        paragraphs=[
+            gettext(
+                "This action in %(council)s's improvement plan (%(barrier)s) is due on %(due)s. "
+                "Update it when it is done, or say how it is going."
+            )
+            % {"council": council, "barrier": action.target.dimension.name, "due": due},
+        ],
+        quote=action.description,
+        link_text=gettext("Update your action"),
+        link_path=link,
+    )

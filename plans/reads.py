@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CouncilMembership, User
 from assessments.models import (
@@ -17,6 +19,7 @@ from assessments.models import (
     Framework,
     LevelDescriptor,
     Question,
+    in_language,
 )
 from assessments.scoring import LEVEL_NAMES, MAX_LEVEL
 from councils.models import Council
@@ -31,11 +34,14 @@ from .models import (
     ProgressUpdate,
     SharingOffer,
     Target,
+    recorded,
 )
 
 
 def level_text(level: int | None) -> str:
-    return f"Level {level} ({LEVEL_NAMES[level]})" if level else "No level"
+    if not level:
+        return gettext("No level")
+    return gettext("Level %(level)s (%(name)s)") % {"level": level, "name": LEVEL_NAMES[level]}
 
 
 @dataclass
@@ -183,12 +189,12 @@ def suggestion(
     else:
         question_id = question.pk
         wanted = next_level or 0
-    text = (
+    found = (
         LevelDescriptor.objects.filter(question_id=question_id, level=wanted)
-        .values_list("description", flat=True)
+        .values_list("description_en", "description_cy")
         .first()
     )
-    return next_level, text or ""
+    return next_level, in_language(*found) if found else ""
 
 
 def later_rounds(assessment: Assessment) -> list[AssessmentRound]:
@@ -244,31 +250,56 @@ def history_row(event: PlanEvent) -> HistoryRow:
     keys = [k for k in [*before, *after] if before.get(k) != after.get(k)]
     return HistoryRow(
         at=event.at,
-        actor=event.actor.get_full_name() if event.actor else "The portal",
+        actor=event.actor.get_full_name() if event.actor else gettext("The portal"),
         action=event.get_action_display(),
         subject=event.subject,
         changes=[_change(k, before.get(k), after.get(k)) for k in dict.fromkeys(keys)],
-        note=event.note,
+        note=recorded(event.note),
         after_approval=event.after_approval,
     )
 
 
+# What the history calls each recorded value, by its key in PlanEvent.before and .after.
+CHANGED_WHAT = {
+    "target_level": _("Target level"),
+    "target_round": _("Target round"),
+    "target_date": _("Target date"),
+    "description": _("Description"),
+    "owner": _("Owner"),
+    "due_on": _("Due on"),
+    "status": _("Status"),
+    "blocked_reason": _("Blocked reason"),
+    "actions": _("Actions"),
+    "met": pgettext_lazy("how many targets", "Met"),
+    "not_met": pgettext_lazy("how many targets", "Not met"),
+    "not_comparable": pgettext_lazy("how many targets", "Not comparable"),
+    "contact": _("Contact"),
+    "email": _("Email"),
+    "note": _("Note"),
+}
+
+
 def _change(key: str, before: object, after: object) -> str:
-    what = key.replace("_", " ").capitalize()
+    what = str(CHANGED_WHAT.get(key, key.replace("_", " ").capitalize()))
     if _shown(before) and _shown(after):
-        return f"{what}: {_shown(before)} to {_shown(after)}"
+        return gettext("%(what)s: %(before)s to %(after)s") % {
+            "what": what,
+            "before": _shown(before),
+            "after": _shown(after),
+        }
     if _shown(after):
         return f"{what}: {_shown(after)}"
-    return f"{what}: was {_shown(before)}"
+    return gettext("%(what)s: was %(before)s") % {"what": what, "before": _shown(before)}
 
 
 def _shown(value: object) -> str:
-    """A recorded value in words; "" for none."""
+    """A recorded value in words; "" for none. The portal's own words, recorded in English, are
+    shown in the reader's language."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+        return "; ".join(recorded(str(v)) for v in value)
+    return recorded(str(value))
 
 
 @dataclass(frozen=True)
@@ -286,15 +317,24 @@ class PlannedAchieved:
     @property
     def summary(self) -> str:
         met, total = self.count(Outcome.MET), len(self.targets)
-        parts = [f"{met} of {total} target{'s' if total != 1 else ''} met"]
+        parts = [
+            ngettext("%(met)s of %(total)s target met", "%(met)s of %(total)s targets met", total)
+            % {"met": met, "total": total}
+        ]
         if not_met := self.count(Outcome.NOT_MET):
-            parts.append(f"{not_met} not met")
+            parts.append(gettext("%(count)s not met") % {"count": not_met})
         if other := self.count(Outcome.NOT_COMPARABLE):
-            parts.append(f"{other} no longer comparable after the framework changed")
-        return (
-            f"The {self.plan_round} plan, checked against the {self.checked_round} "
-            f"results: {', '.join(parts)}."
-        )
+            parts.append(
+                gettext("%(count)s no longer comparable after the framework changed")
+                % {"count": other}
+            )
+        return gettext(
+            "The %(plan_round)s plan, checked against the %(checked_round)s results: %(parts)s."
+        ) % {
+            "plan_round": self.plan_round,
+            "checked_round": self.checked_round,
+            "parts": ", ".join(parts),
+        }
 
 
 def planned_vs_achieved(council: Council, round_: AssessmentRound) -> PlannedAchieved | None:

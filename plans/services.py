@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from assessments.lineage import dimension_lineage, question_lineage
@@ -33,6 +35,13 @@ from core.scrub import scrubbed
 from councils.models import Council
 
 from .models import (
+    FORMER_MEMBER,
+    LEFT_SUFFIX,
+    LEFT_THE_TEAM,
+    NOTE_CARRIED_TARGET,
+    NOTE_OWNER_LEFT,
+    NOTE_UNCHECKED,
+    NOTE_WITHDRAWN,
     Action,
     ActionStatus,
     Outcome,
@@ -43,6 +52,7 @@ from .models import (
     ProgressUpdate,
     SharingOffer,
     Target,
+    in_english,
 )
 
 
@@ -53,8 +63,10 @@ class PlanError(Exception):
 class StaleChange(PlanError):
     def __init__(self) -> None:
         super().__init__(
-            "Someone else changed this while you were editing it. The page now shows what is "
-            "saved; make your change again."
+            gettext(
+                "Someone else changed this while you were editing it. The page now shows what "
+                "is saved; make your change again."
+            )
         )
 
 
@@ -90,14 +102,16 @@ def role_at(user: Any, council: Council | int) -> str | None:
 
 def _require_role(user: User, council: Council | int, *roles: str) -> None:
     if role_at(user, council) not in roles:
-        raise PlanError("You cannot do this for this council.")
+        raise PlanError(gettext("You cannot do this for this council."))
 
 
 def _require_editable(plan: Plan) -> None:
     if plan.is_read_only:
         raise PlanError(
-            "This plan has been checked against the next round, so it can no longer change. "
-            "Carry its open actions into the new plan instead."
+            gettext(
+                "This plan has been checked against the next round, so it can no longer change. "
+                "Carry its open actions into the new plan instead."
+            )
         )
 
 
@@ -109,8 +123,10 @@ def _audit(
     subject: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    note: str = "",
+    note: Any = "",
 ) -> PlanEvent:
+    """Record a change. `note` may be one of the portal's own notes (models.NOTE_...): it is
+    stored in English and shown in the reader's language."""
     return PlanEvent.objects.create(
         council_id=plan.council_id,
         plan=plan,
@@ -121,7 +137,7 @@ def _audit(
         after=after,
         # What the chief executive has not seen: people's changes since approving.
         after_approval=plan.is_approved and by is not None,
-        note=note,
+        note=in_english(note),
     )
 
 
@@ -153,39 +169,43 @@ def _check_target(
     assessment: Assessment, values: TargetInput, starting: int | None, *, today: date
 ) -> None:
     if not 1 <= values.target_level <= MAX_LEVEL:
-        raise PlanError(f"Choose a target level from 1 to {MAX_LEVEL}.")
+        raise PlanError(gettext("Choose a target level from 1 to %(top)s.") % {"top": MAX_LEVEL})
     if starting is not None and values.target_level <= starting:
         raise PlanError(
-            f"Choose a target level above where the council is now, level {starting} "
-            f"({LEVEL_NAMES[starting]})."
+            gettext(
+                "Choose a target level above where the council is now, level %(level)s (%(name)s)."
+            )
+            % {"level": starting, "name": LEVEL_NAMES[starting]}
         )
     if values.target_round is None and values.target_date is None:
-        raise PlanError("Choose the round to reach the target by, or enter a date.")
+        raise PlanError(gettext("Choose the round to reach the target by, or enter a date."))
     if (
         values.target_round is not None
         and values.target_round.opens_on <= assessment.round.opens_on
     ):
-        raise PlanError("Choose a round after the one this plan comes from.")
+        raise PlanError(gettext("Choose a round after the one this plan comes from."))
     if values.target_date is not None and values.target_date <= today:
-        raise PlanError("The target date must be in the future.")
+        raise PlanError(gettext("The target date must be in the future."))
 
 
 def _check_action(
     council_id: int, values: ActionInput, *, today: date, previous_due: date | None = None
 ) -> None:
     if not values.description.strip():
-        raise PlanError("Enter what will be done.")
+        raise PlanError(gettext("Enter what will be done."))
     if values.owner is None and not values.owner_name.strip():
-        raise PlanError("Choose an owner from your team, or name a role outside the portal.")
+        raise PlanError(
+            gettext("Choose an owner from your team, or name a role outside the portal.")
+        )
     if values.owner is not None and role_at(values.owner, council_id) is None:
-        raise PlanError("The owner must be a member of your council's team.")
+        raise PlanError(gettext("The owner must be a member of your council's team."))
     # An unchanged due date may be in the past (the action is overdue); a new one may not.
     if values.due_on != previous_due and values.due_on < today:
-        raise PlanError("The due date must be today or in the future.")
+        raise PlanError(gettext("The due date must be today or in the future."))
     if values.status not in ActionStatus.values:
-        raise PlanError("Choose a status from the list.")
+        raise PlanError(gettext("Choose a status from the list."))
     if values.status == ActionStatus.BLOCKED and not values.blocked_reason.strip():
-        raise PlanError("Say why the action is blocked.")
+        raise PlanError(gettext("Say why the action is blocked."))
 
 
 def _target_snapshot(target: Target) -> dict[str, Any]:
@@ -197,13 +217,26 @@ def _target_snapshot(target: Target) -> dict[str, Any]:
 
 
 def _action_snapshot(action: Action) -> dict[str, Any]:
-    return {
-        "description": action.description,
-        "owner": action.owner_label,
-        "due_on": action.due_on.isoformat(),
-        "status": action.get_status_display(),
-        "blocked_reason": action.blocked_reason,
-    }
+    """An action as the history records it: the portal's own words in English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "description": action.description,
+            "owner": action.owner_label,
+            "due_on": action.due_on.isoformat(),
+            "status": action.get_status_display(),
+            "blocked_reason": action.blocked_reason,
+        }
+
+
+def _status_recorded(status: str) -> str:
+    """A status as the history records it: its English label (shown in the reader's language)."""
+    return in_english(ActionStatus(status).label)
+
+
+def _subject(target: Target) -> str:
+    """What a target is about, as the history records it: in English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return target.subject_name
 
 
 # The plan -------------------------------------------------------------------------------------
@@ -214,7 +247,7 @@ def plan_for(*, assessment: Assessment, by: User) -> Plan:
     for a signed-off assessment."""
     _require_role(by, assessment.council, CouncilRole.LEAD)
     if not assessment.is_signed_off:
-        raise PlanError("A plan can be made once the assessment is signed off.")
+        raise PlanError(gettext("A plan can be made once the assessment is signed off."))
     existing = Plan.objects.filter(assessment=assessment).first()
     if existing is not None:
         return existing
@@ -236,7 +269,7 @@ def plan_approve(*, plan: Plan, by: User) -> None:
     _require_editable(plan)
     with transaction.atomic():
         if not Target.objects.filter(plan=plan).exists():
-            raise PlanError("A plan needs at least one target before it can be approved.")
+            raise PlanError(gettext("A plan needs at least one target before it can be approved."))
         now = timezone.now()
         barriers = sorted(
             set(Target.objects.filter(plan=plan).values_list("dimension__code", flat=True))
@@ -245,7 +278,7 @@ def plan_approve(*, plan: Plan, by: User) -> None:
             status=PlanStatus.APPROVED, approved_at=now, approved_by=by, approved_barriers=barriers
         )
         if not updated:
-            raise PlanError("This plan is already approved.")
+            raise PlanError(gettext("This plan is already approved."))
         _audit(
             plan,
             by=by,
@@ -275,7 +308,7 @@ def target_add(
     if dimension.framework_id != assessment.round.framework_id or (
         question is not None and question.dimension_id != dimension.pk
     ):
-        raise PlanError("Choose a barrier and question from this assessment's framework.")
+        raise PlanError(gettext("Choose a barrier and question from this assessment's framework."))
     plan = plan_for(assessment=assessment, by=by)
     _require_editable(plan)
     starting = current_level(assessment, dimension, question)
@@ -284,7 +317,9 @@ def target_add(
         _check_action(plan.council_id, first_action, today=today)
     existing = Target.objects.filter(plan=plan, dimension=dimension, question=question)
     if existing.exists():
-        raise PlanError("The plan already has a target for this. Change that target instead.")
+        raise PlanError(
+            gettext("The plan already has a target for this. Change that target instead.")
+        )
     try:
         with transaction.atomic():
             target = Target.objects.create(
@@ -300,14 +335,14 @@ def target_add(
                 plan,
                 by=by,
                 action=PlanEventAction.TARGET_ADDED,
-                subject=target.subject_name,
+                subject=_subject(target),
                 after=_target_snapshot(target),
             )
             if first_action is not None:
                 _action_create(target, first_action, by=by)
     except IntegrityError as error:
         raise PlanError(
-            "The plan already has a target for this. Change that target instead."
+            gettext("The plan already has a target for this. Change that target instead.")
         ) from error
     return target
 
@@ -334,7 +369,7 @@ def target_change(
             plan,
             by=by,
             action=PlanEventAction.TARGET_CHANGED,
-            subject=target.subject_name,
+            subject=_subject(target),
             before=before,
             after=_target_snapshot(target),
         )
@@ -351,7 +386,7 @@ def target_remove(*, target: Target, by: User) -> None:
             plan,
             by=by,
             action=PlanEventAction.TARGET_REMOVED,
-            subject=target.subject_name,
+            subject=_subject(target),
             before=before,
         )
         target.delete()
@@ -377,7 +412,7 @@ def _action_create(target: Target, values: ActionInput, *, by: User) -> Action:
         target.plan,
         by=by,
         action=PlanEventAction.ACTION_ADDED,
-        subject=target.subject_name,
+        subject=_subject(target),
         after=_action_snapshot(action),
     )
     return action
@@ -421,7 +456,7 @@ def action_change(
             plan,
             by=by,
             action=PlanEventAction.ACTION_CHANGED,
-            subject=action.target.subject_name,
+            subject=_subject(action.target),
             before=before,
             after=_action_snapshot(action),
         )
@@ -436,7 +471,7 @@ def action_remove(*, action: Action, by: User) -> None:
             plan,
             by=by,
             action=PlanEventAction.ACTION_REMOVED,
-            subject=action.target.subject_name,
+            subject=_subject(action.target),
             before=_action_snapshot(action),
         )
         action.delete()
@@ -461,16 +496,19 @@ def action_progress(
     """A dated progress update on an action, by its owner or the lead."""
     plan = action.plan
     if not can_update_progress(by, action):
-        raise PlanError("Only the action's owner or the assessment lead can update it.")
+        raise PlanError(gettext("Only the action's owner or the assessment lead can update it."))
     _require_editable(plan)
     if status not in ActionStatus.values:
-        raise PlanError("Choose a status from the list.")
+        raise PlanError(gettext("Choose a status from the list."))
     if status == ActionStatus.BLOCKED and not blocked_reason.strip():
-        raise PlanError("Say why the action is blocked.")
+        raise PlanError(gettext("Say why the action is blocked."))
     if status == action.status and not note.strip():
-        raise PlanError("Enter what has happened, or change the status.")
+        raise PlanError(gettext("Enter what has happened, or change the status."))
     with transaction.atomic():
-        before = {"status": action.get_status_display(), "blocked_reason": action.blocked_reason}
+        before = {
+            "status": _status_recorded(action.status),
+            "blocked_reason": action.blocked_reason,
+        }
         reason = blocked_reason.strip() if status == ActionStatus.BLOCKED else ""
         updated = Action.objects.filter(pk=action.pk, version=expected_version).update(
             status=status,
@@ -490,7 +528,7 @@ def action_progress(
             action=PlanEventAction.PROGRESS,
             subject=action.description[:200],
             before=before,
-            after={"status": action.get_status_display(), "blocked_reason": reason},
+            after={"status": _status_recorded(action.status), "blocked_reason": reason},
             note=note.strip(),
         )
     return update
@@ -623,7 +661,7 @@ def plan_uncheck(*, assessment: Assessment) -> None:
                 by=None,
                 action=PlanEventAction.CHECKED,
                 subject=assessment.round.name,
-                note="The next round was reopened, so the outcomes are withdrawn.",
+                note=NOTE_UNCHECKED,
             )
 
 
@@ -642,7 +680,7 @@ def sharing_offer_save(
     """The council offers to share how it improved in a barrier (replacing any earlier offer)."""
     _require_role(by, council, CouncilRole.LEAD)
     if not contact_name.strip() or not contact_email.strip():
-        raise PlanError("Enter a contact name and email address.")
+        raise PlanError(gettext("Enter a contact name and email address."))
     with transaction.atomic():
         before = _withdraw(council, dimension_code)
         offer = SharingOffer.objects.create(
@@ -669,14 +707,14 @@ def sharing_offer_withdraw(*, council: Council, dimension_code: str, by: User) -
     with transaction.atomic():
         before = _withdraw(council, dimension_code)
         if before is None:
-            raise PlanError("There is no offer to withdraw.")
+            raise PlanError(gettext("There is no offer to withdraw."))
         PlanEvent.objects.create(
             council=council,
             actor=by,
             action=PlanEventAction.SHARING,
             subject=dimension_code,
             before=before,
-            note="Withdrawn",
+            note=in_english(NOTE_WITHDRAWN),
         )
 
 
@@ -718,12 +756,14 @@ def actions_carry(
     actions = list(actions)
     previous = previous_plan(assessment)
     if not actions:
-        raise PlanError("Choose at least one action to carry over.")
+        raise PlanError(gettext("Choose at least one action to carry over."))
     if previous is None or any(a.plan_id != previous.pk or not a.is_open for a in actions):
-        raise PlanError("Choose open actions of the previous plan.")
+        raise PlanError(gettext("Choose open actions of the previous plan."))
     overdue = [a for a in actions if a.due_on < today]
     if overdue and (new_due_on is None or new_due_on < today):
-        raise PlanError("Enter a new due date, today or later, for the actions already due.")
+        raise PlanError(
+            gettext("Enter a new due date, today or later, for the actions already due.")
+        )
     plan = plan_for(assessment=assessment, by=by)
     _require_editable(plan)
     targets = {t.pk: t for t in previous.targets.select_related("dimension", "question")}
@@ -740,8 +780,11 @@ def actions_carry(
             subject = mapped.get(old.pk)
             if subject is None:
                 raise PlanError(
-                    f"{old.subject_name} is not in this round's framework, so its actions "
-                    "cannot be carried over. Add them to a new target instead."
+                    gettext(
+                        "%(subject)s is not in this round's framework, so its actions cannot be "
+                        "carried over. Add them to a new target instead."
+                    )
+                    % {"subject": old.subject_name}
                 )
             dimension, question = subject
             target = Target.objects.filter(
@@ -751,8 +794,11 @@ def actions_carry(
                 starting = current_level(assessment, dimension, question)
                 if starting is not None and starting >= MAX_LEVEL:
                     raise PlanError(
-                        f"{old.subject_name} is already at the top level, so there is no target "
-                        "to carry its actions towards."
+                        gettext(
+                            "%(subject)s is already at the top level, so there is no target to "
+                            "carry its actions towards."
+                        )
+                        % {"subject": old.subject_name}
                     )
                 level = old.target_level
                 if starting is not None and level <= starting:
@@ -770,9 +816,9 @@ def actions_carry(
                     plan,
                     by=by,
                     action=PlanEventAction.TARGET_ADDED,
-                    subject=target.subject_name,
+                    subject=_subject(target),
                     after=_target_snapshot(target),
-                    note="Made to carry over actions from the previous plan.",
+                    note=NOTE_CARRIED_TARGET,
                 )
             copy = Action.objects.create(
                 target=target,
@@ -824,22 +870,19 @@ def actions_release_owner(*, user_id: int, council: Council) -> int:
         before = _action_snapshot(action)
         name = action.owner.get_full_name() if action.owner else "Someone"
         action.owner = None
-        action.owner_name = f"{name} (left the council's team)"[:120]
+        action.owner_name = f"{name}{LEFT_SUFFIX}"[:120]
         action.version += 1
         action.save(update_fields=["owner", "owner_name", "version"])
         _audit(
             action.plan,
             by=None,
             action=PlanEventAction.ACTION_CHANGED,
-            subject=action.target.subject_name,
+            subject=_subject(action.target),
             before=before,
             after=_action_snapshot(action),
-            note="The owner left the council's team.",
+            note=NOTE_OWNER_LEFT,
         )
     return len(actions)
-
-
-FORMER_MEMBER = "A former team member"
 
 
 def person_forget(*, user: User) -> None:
@@ -847,9 +890,9 @@ def person_forget(*, user: User) -> None:
     "a former team member"; the plans' history and sharing offers lose their name and email.
     Inside the erasing transaction; the actions' own history is kept, without them."""
     name, email = user.get_full_name(), user.email
-    left = f"{name} (left the council's team)"
+    left = f"{name}{LEFT_SUFFIX}"
     Action.objects.filter(owner=user).update(owner=None, owner_name=FORMER_MEMBER)
-    Action.objects.filter(owner_name=left).update(owner_name=f"{FORMER_MEMBER} (left the team)")
+    Action.objects.filter(owner_name=left).update(owner_name=LEFT_THE_TEAM)
     councils = list(user.council_memberships.values_list("council_id", flat=True))
     offers = SharingOffer.objects.filter(
         Q(contact_email__iexact=email) | Q(council_id__in=councils, contact_name=name)

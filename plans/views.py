@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.access import council_membership
 from accounts.models import CouncilRole
@@ -101,8 +102,11 @@ def target_add(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str
     if found is not None and found.is_read_only:
         messages.info(
             request,
-            f"The {assessment.round.name} plan has been checked against the next round, so it "
-            "can no longer change. Add targets to the plan of the latest round instead.",
+            gettext(
+                "The %(round)s plan has been checked against the next round, so it can no "
+                "longer change. Add targets to the plan of the latest round instead."
+            )
+            % {"round": assessment.round.name},
         )
         return redirect(_plan_url(assessment))
     source = request.POST if request.method == "POST" else request.GET
@@ -148,7 +152,11 @@ def target_add(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Added to the plan: {_subject_name(dimension, question)}")
+            messages.success(
+                request,
+                gettext("Added to the plan: %(subject)s")
+                % {"subject": _subject_name(dimension, question)},
+            )
             return redirect(_plan_url(assessment))
     return render(
         request,
@@ -208,7 +216,9 @@ def target_change(
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Target saved: {target.subject_name}")
+            messages.success(
+                request, gettext("Target saved: %(subject)s") % {"subject": target.subject_name}
+            )
             return redirect(_plan_url(assessment))
     return render(
         request,
@@ -224,16 +234,24 @@ def target_remove(
     assessment, _ = access.assessment_for(request.user, gss_code, round_slug, LEAD)
     found = access.plan_of(assessment)
     target = access.target_in(found, pk)
+    count = target.actions.count()
     return _remove(
         request,
         assessment,
         found,
-        what="target",
+        heading=gettext("Remove this target?"),
+        button=gettext("Remove the target"),
         subject=target.subject_name,
-        detail=f"{target.actions.count()} actions and their progress updates will go too. "
-        "The history of changes keeps a record.",
+        detail=ngettext(
+            "%(count)s action and its progress updates will go too. The history of changes "
+            "keeps a record.",
+            "%(count)s actions and their progress updates will go too. The history of changes "
+            "keeps a record.",
+            count,
+        )
+        % {"count": count},
         remove=lambda: services.target_remove(target=target, by=request.user),
-        done=f"Target removed: {target.subject_name}",
+        done=gettext("Target removed: %(subject)s") % {"subject": target.subject_name},
     )
 
 
@@ -242,16 +260,15 @@ def _remove(
     assessment: Assessment,
     found: Plan | None,
     *,
-    what: str,
+    heading: str,
+    button: str,
     subject: str,
     detail: str,
     remove: Callable[[], None],
     done: str,
 ) -> HttpResponse:
     """A confirmation page whose button removes a target or an action."""
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button=f"Remove the {what}"
-    )
+    form = ConfirmForm(request.POST if request.method == "POST" else None, button=button)
     if form.is_bound and form.is_valid():
         try:
             remove()
@@ -267,7 +284,7 @@ def _remove(
             assessment,
             found,
             form=form,
-            heading=f"Remove this {what}?",
+            heading=heading,
             subject=subject,
             detail=detail,
         ),
@@ -293,12 +310,15 @@ def action_add(
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Action added to {target.subject_name}")
+            messages.success(
+                request,
+                gettext("Action added to %(subject)s") % {"subject": target.subject_name},
+            )
             return redirect(_plan_url(assessment))
     return render(
         request,
         "plans/action_form.html",
-        _context(assessment, found, form=form, target=target, heading="Add an action"),
+        _context(assessment, found, form=form, target=target, heading=gettext("Add an action")),
     )
 
 
@@ -333,7 +353,7 @@ def action_change(
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Action saved")
+            messages.success(request, gettext("Action saved"))
             return redirect(_plan_url(assessment))
     return render(
         request,
@@ -344,7 +364,7 @@ def action_change(
             form=form,
             target=action.target,
             action=action,
-            heading="Change the action",
+            heading=gettext("Change the action"),
         ),
     )
 
@@ -360,11 +380,12 @@ def action_remove(
         request,
         assessment,
         found,
-        what="action",
+        heading=gettext("Remove this action?"),
+        button=gettext("Remove the action"),
         subject=action.description,
-        detail="Its progress updates will go too. The history of changes keeps a record.",
+        detail=gettext("Its progress updates will go too. The history of changes keeps a record."),
         remove=lambda: services.action_remove(action=action, by=request.user),
-        done="Action removed",
+        done=gettext("Action removed"),
     )
 
 
@@ -396,7 +417,7 @@ def action_progress(
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Progress saved")
+            messages.success(request, gettext("Progress saved"))
             return redirect(_plan_url(assessment) + f"#action-{action.pk}")
     return render(
         request,
@@ -420,7 +441,7 @@ def approve(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -
     if needed := strong_sign_in_needed(request, "approve the plan"):
         return needed
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, button="Approve the plan"
+        request.POST if request.method == "POST" else None, button=gettext("Approve the plan")
     )
     if form.is_bound and form.is_valid():
         try:
@@ -428,7 +449,7 @@ def approve(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -
         except PlanError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "You have approved the plan")
+            messages.success(request, gettext("You have approved the plan"))
             return redirect(_plan_url(assessment))
     page = plan_reads.plan_page(found, today=_today())
     return render(request, "plans/approve.html", _context(assessment, found, form=form, page=page))
@@ -474,7 +495,9 @@ def export(
         )
     else:
         response = HttpResponse(
-            exports.as_xlsx(rows, sheet=f"Plan {assessment.round.name}"),
+            exports.as_xlsx(
+                rows, sheet=gettext("Plan %(round)s") % {"round": assessment.round.name}
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -518,7 +541,10 @@ def sharing_change(request: AuthenticatedHttpRequest, gss_code: str, code: str) 
     try:
         if withdrawing:
             services.sharing_offer_withdraw(council=council, dimension_code=code, by=request.user)
-            messages.success(request, f"You have withdrawn the offer for {barrier.name}")
+            messages.success(
+                request,
+                gettext("You have withdrawn the offer for %(barrier)s") % {"barrier": barrier.name},
+            )
             return redirect("plans:sharing", gss_code=council.gss_code)
         if form.is_bound and form.is_valid():
             services.sharing_offer_save(
@@ -527,7 +553,9 @@ def sharing_change(request: AuthenticatedHttpRequest, gss_code: str, code: str) 
                 by=request.user,
                 **form.cleaned_data,
             )
-            messages.success(request, f"Saved the offer for {barrier.name}")
+            messages.success(
+                request, gettext("Saved the offer for %(barrier)s") % {"barrier": barrier.name}
+            )
             return redirect("plans:sharing", gss_code=council.gss_code)
     except PlanError as error:
         form.add_error(None, str(error))
@@ -564,7 +592,11 @@ def carry(request: AuthenticatedHttpRequest, gss_code: str, round_slug: str) -> 
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"Carried over {len(carried)} action{'s' if len(carried) != 1 else ''}"
+                request,
+                ngettext(
+                    "Carried over %(count)s action", "Carried over %(count)s actions", len(carried)
+                )
+                % {"count": len(carried)},
             )
             return redirect(_plan_url(assessment))
     return render(

@@ -3,30 +3,43 @@ from typing import Any
 from django.db.models import Value
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership
 
 # Not a council role: stands for "analyst of some network" among the roles read below.
 _ANALYST = "network analyst"
 
+# The navigation's items, by a key that never changes with the language.
+_LABELS = {
+    "home": _("Home"),
+    "assessments": _("Assessments"),
+    "benchmarks": _("Benchmarks"),
+    "councils": _("Councils"),
+    "team": _("Your team"),
+    "networks": _("Networks"),
+    "administration": _("Administration"),
+    "account": _("Your account"),
+}
+
 # Which navigation item each page belongs to, by "namespace:url_name".
 _SECTIONS = {
-    "portal:home": "Home",
-    "councils:directory": "Councils",
-    "councils:detail": "Councils",
-    "councils:networks": "Networks",
-    "councils:network-detail": "Networks",
-    "benchmarks:index": "Benchmarks",
-    "benchmarks:council": "Benchmarks",
-    "benchmarks:network": "Networks",
-    "reports:council": "Benchmarks",
-    "reports:network": "Networks",
-    "accounts:teams": "Your team",
-    "accounts:team": "Your team",
-    "accounts:invite": "Your team",
-    "accounts:account": "Your account",
-    "accounts:password-change": "Your account",
-    "accounts:password-change-done": "Your account",
+    "portal:home": "home",
+    "councils:directory": "councils",
+    "councils:detail": "councils",
+    "councils:networks": "networks",
+    "councils:network-detail": "networks",
+    "benchmarks:index": "benchmarks",
+    "benchmarks:council": "benchmarks",
+    "benchmarks:network": "networks",
+    "reports:council": "benchmarks",
+    "reports:network": "networks",
+    "accounts:teams": "team",
+    "accounts:team": "team",
+    "accounts:invite": "team",
+    "accounts:account": "account",
+    "accounts:password-change": "account",
+    "accounts:password-change-done": "account",
 }
 
 
@@ -51,22 +64,24 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
             .values_list("role", flat=True)
         )
     )
-    items = [("Home", reverse("portal:home"))]
+    items = [("home", reverse("portal:home"))]
     if roles - {_ANALYST}:
-        items.append(("Assessments", reverse("assessments:index")))
-        items.append(("Benchmarks", reverse("benchmarks:index")))
-    items.append(("Councils", reverse("councils:directory")))
+        items.append(("assessments", reverse("assessments:index")))
+        items.append(("benchmarks", reverse("benchmarks:index")))
+    items.append(("councils", reverse("councils:directory")))
     if CouncilRole.LEAD in roles:
-        items.append(("Your team", reverse("accounts:teams")))
+        items.append(("team", reverse("accounts:teams")))
     if _ANALYST in roles:
-        items.append(("Networks", reverse("councils:networks")))
+        items.append(("networks", reverse("councils:networks")))
     if user.is_staff:
-        items.append(("Administration", reverse("admin:index")))
-    items.append(("Your account", reverse("accounts:account")))
+        items.append(("administration", reverse("admin:index")))
+    items.append(("account", reverse("accounts:account")))
     match = getattr(request, "resolver_match", None)
     section = None
     if match:
         section = (
-            "Assessments" if match.namespace == "assessments" else _SECTIONS.get(match.view_name)
+            "assessments" if match.namespace == "assessments" else _SECTIONS.get(match.view_name)
         )
-    return [{"label": label, "url": url, "active": label == section} for label, url in items]
+    return [
+        {"label": str(_LABELS[key]), "url": url, "active": key == section} for key, url in items
+    ]

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.services import person_erase
@@ -37,25 +38,40 @@ def inactive_accounts_retire(*, now: datetime | None = None) -> tuple[int, int]:
     for user in _unused_since(now - erase_after + notice).filter(
         is_active=True, inactive_warned_at__isnull=True
     ):
-        with transaction.atomic():
+        years = settings.INACTIVE_ACCOUNT_DAYS // 365
+        days = settings.INACTIVE_WARNING_DAYS
+        # Written in the person's own language: a background job has no request.
+        with transaction.atomic(), translation.override(user.language or settings.LANGUAGE_CODE):
             email_queue(
                 key=f"inactive-warning:{user.pk}:{now:%Y%m%d}",
                 to=user,
-                subject="Your account on the portal will be erased unless you sign in",
+                subject=gettext("Your account on the portal will be erased unless you sign in"),
                 template="assessment_notice",
                 context={
-                    "heading": "We will erase your account unless you sign in",
+                    "heading": gettext("We will erase your account unless you sign in"),
                     "paragraphs": [
-                        f"Nobody has signed in to your account for almost "
-                        f"{settings.INACTIVE_ACCOUNT_DAYS // 365} years. To protect your "
-                        "personal data, we erase accounts that are not used.",
-                        f"Sign in within {settings.INACTIVE_WARNING_DAYS} days to keep it. "
-                        "Otherwise it will be erased: the answers you gave stay in your "
-                        "council's assessments, without your name.",
+                        ngettext(
+                            "Nobody has signed in to your account for almost %(years)s year. "
+                            "To protect your personal data, we erase accounts that are not used.",
+                            "Nobody has signed in to your account for almost %(years)s years. "
+                            "To protect your personal data, we erase accounts that are not used.",
+                            years,
+                        )
+                        % {"years": years},
+                        ngettext(
+                            "Sign in within %(days)s day to keep it. Otherwise it will be "
+                            "erased: the answers you gave stay in your council's assessments, "
+                            "without your name.",
+                            "Sign in within %(days)s days to keep it. Otherwise it will be "
+                            "erased: the answers you gave stay in your council's assessments, "
+                            "without your name.",
+                            days,
+                        )
+                        % {"days": days},
                     ],
                     "quote": "",
                     "items": [],
-                    "link_text": "Sign in to keep your account",
+                    "link_text": gettext("Sign in to keep your account"),
                     "link_url": settings.PORTAL_BASE_URL + reverse("accounts:sign-in"),
                 },
             )

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import CouncilMembership, CouncilRole, User
 from assessments import scoring
@@ -31,6 +32,7 @@ from assessments.models import (
     Response,
     ResponseStatus,
     RoundStatus,
+    in_language,
 )
 from assessments.services import ANSWERING_ROLES
 from plans import reads as plan_reads
@@ -75,12 +77,18 @@ def waiting_for(user: User) -> list[Waiting]:
         ).values_list("assessment_id", flat=True)
     )
     assigned: defaultdict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for assessment_id, dimension_id, name, code in (
+    for assessment_id, dimension_id, name, name_cy, code in (
         DimensionAssignment.objects.filter(assessment__in=ids, user=user)
         .order_by("dimension__order")
-        .values_list("assessment_id", "dimension_id", "dimension__name", "dimension__code")
+        .values_list(
+            "assessment_id",
+            "dimension_id",
+            "dimension__name_en",
+            "dimension__name_cy",
+            "dimension__code",
+        )
     ):
-        assigned[assessment_id].append((dimension_id, name, code))
+        assigned[assessment_id].append((dimension_id, in_language(name, name_cy), code))
     led = [a.pk for a in assessments.values() if _role(memberships, a.council_id) == "lead"]
     disagreements = _disagreements_to_agree(led)
 
@@ -107,7 +115,8 @@ def _plan_items(user: User, memberships: list[CouncilMembership], *, today: date
     items = [
         Waiting(
             action.plan.council.short_name,
-            f"Update your action: {Truncator(action.description).chars(90)}",
+            gettext("Update your action: %(action)s")
+            % {"action": Truncator(action.description).chars(90)},
             reverse(
                 "plans:action-progress",
                 args=[action.plan.council.gss_code, action.plan.assessment.round.slug, action.pk],
@@ -123,8 +132,8 @@ def _plan_items(user: User, memberships: list[CouncilMembership], *, today: date
             items.append(
                 Waiting(
                     plan.council.short_name,
-                    f"Approve {plan.council.short_name}'s improvement plan for "
-                    f"{plan.assessment.round.name}",
+                    gettext("Approve %(council)s's improvement plan for %(round)s")
+                    % {"council": plan.council.short_name, "round": plan.assessment.round.name},
                     reverse(
                         "plans:approve", args=[plan.council.gss_code, plan.assessment.round.slug]
                     ),
@@ -205,7 +214,8 @@ def _for(
             return [
                 Waiting(
                     council,
-                    f"Start {council}'s assessment for {round_.name}",
+                    gettext("Start %(council)s's assessment for %(round)s")
+                    % {"council": council, "round": round_.name},
                     reverse("assessments:index"),
                     closes,
                 )
@@ -222,7 +232,7 @@ def _for(
                     items.append(
                         Waiting(
                             council,
-                            f"Answer your barrier: {name}",
+                            gettext("Answer your barrier: %(barrier)s") % {"barrier": name},
                             reverse("assessments:dimension", args=[assessment.pk, code]),
                             closes,
                         )
@@ -230,13 +240,18 @@ def _for(
             answered_any = any(key[0] == assessment.pk for key in mine)
             if not items and parts:
                 items.append(
-                    Waiting(council, "Send your answers to the assessment lead", overview, closes)
+                    Waiting(
+                        council,
+                        gettext("Send your answers to the assessment lead"),
+                        overview,
+                        closes,
+                    )
                 )
             elif not parts and answered_any:
                 items.append(
                     Waiting(
                         council,
-                        "Finish your answers and send them to the assessment lead",
+                        gettext("Finish your answers and send them to the assessment lead"),
                         overview,
                         closes,
                     )
@@ -247,7 +262,7 @@ def _for(
                 items.append(
                     Waiting(
                         council,
-                        "The chief executive returned the assessment to you",
+                        gettext("The chief executive returned the assessment to you"),
                         agree,
                         closes,
                         detail=assessment.return_comment,
@@ -258,7 +273,12 @@ def _for(
                 items.append(
                     Waiting(
                         council,
-                        f"Resolve {n} question{'s' if n != 1 else ''} where officers disagree",
+                        ngettext(
+                            "Resolve %(count)s question where officers disagree",
+                            "Resolve %(count)s questions where officers disagree",
+                            n,
+                        )
+                        % {"count": n},
                         agree,
                         closes,
                     )
@@ -268,7 +288,7 @@ def _for(
                 items.append(
                     Waiting(
                         council,
-                        "Submit the agreed answers for sign-off",
+                        gettext("Submit the agreed answers for sign-off"),
                         reverse("assessments:submit", args=[assessment.pk]),
                         closes,
                     )
@@ -277,7 +297,7 @@ def _for(
         items.append(
             Waiting(
                 council,
-                f"Sign off {council}'s assessment",
+                gettext("Sign off %(council)s's assessment") % {"council": council},
                 reverse("assessments:sign-off", args=[assessment.pk]),
                 closes,
             )

@@ -10,6 +10,7 @@ from io import StringIO
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import pgettext
 
 from accounts.models import CouncilMembership, Invitation, User
 from accounts.two_factor import has_two_factor
@@ -132,7 +133,16 @@ def as_csv(user: User) -> str:
 
     out = StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "item", "field", "value"])
+    # The column headings are words for the reader; the sections and fields below them are
+    # the JSON document's keys, the same in every language, so a program can read either file.
+    writer.writerow(
+        [
+            pgettext("your data CSV column", "section"),
+            pgettext("your data CSV column", "item"),
+            pgettext("your data CSV column", "field"),
+            pgettext("your data CSV column", "value"),
+        ]
+    )
     for section, items in sections(user).items():
         for number, item in enumerate(items, start=1):
             for field, value in item.items():

@@ -3,9 +3,11 @@ the council's own team), its frozen scores and its plan, in tidy long format (on
 observation, one column per variable), as CSV files and one XLSX workbook.
 
 Each table documents its columns (`Column.meaning`), shown on the download page and in the
-workbook's "Columns" sheet. Rows are read with `.iterator()` and written as they come, so a
-download never holds a large assessment in memory; every text cell is neutralised
-(core.spreadsheet_text) so no spreadsheet runs it.
+workbook's "Columns" sheet. The column names are identifiers, the same in every language (tools
+read them); the titles, sheet names and meanings are in the reader's language, as are the
+barrier names, and coded values (answered, yes, no) stay as documented. Rows are read with
+`.iterator()` and written as they come, so a download never holds a large assessment in memory;
+every text cell is neutralised (core.spreadsheet_text) so no spreadsheet runs it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from io import StringIO
 from typing import IO
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from assessments.models import AgreedAnswer, Answer, Assessment, Dimension, DimensionScore
@@ -31,15 +36,15 @@ from plans.models import Plan
 
 @dataclass(frozen=True)
 class Column:
-    name: str
-    meaning: str
+    name: str  # an identifier: not translated
+    meaning: str | Promise
 
 
 @dataclass(frozen=True)
 class Table:
     slug: str
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     columns: list[Column]
     rows: Callable[[Assessment], Iterator[list[object]]]
 
@@ -109,7 +114,13 @@ def _scores(assessment: Assessment) -> Iterator[list[object]]:
         ]
     overall = overall_score([s.score for s in frozen.values() if s.score is not None])
     if overall is not None:
-        yield [assessment.round.slug, "overall", "Overall score", overall, level_band(overall)]
+        yield [
+            assessment.round.slug,
+            "overall",
+            gettext("Overall score"),
+            overall,
+            level_band(overall),
+        ]
 
 
 def _plan(assessment: Assessment) -> Iterator[list[object]]:
@@ -121,89 +132,98 @@ def _plan(assessment: Assessment) -> Iterator[list[object]]:
         yield [assessment.round.slug, *row]
 
 
-ROUND = Column("round", "The assessment round's short name, like 2025-2026.")
+ROUND = Column("round", _("The assessment round's short name, like 2025-2026."))
 ANSWER = Column(
-    "answer", "answered (a level was chosen), not_applicable or dont_know (don't know)."
+    "answer", _("answered (a level was chosen), not_applicable or dont_know (don't know).")
 )
 
 TABLES = [
     Table(
         "agreed-answers",
-        "Agreed answers",
-        "The council's answer to each question, as the assessment lead agreed it, with the reason.",
+        _("Agreed answers"),
+        _(
+            "The council's answer to each question, as the assessment lead agreed it, with the "
+            "reason."
+        ),
         [
             ROUND,
-            Column("barrier_code", "The barrier's code in the framework, like LEAD."),
-            Column("barrier", "The barrier's name."),
-            Column("question_code", "The question's code, stable across framework versions."),
-            Column("question", "The question as the framework asks it."),
+            Column("barrier_code", _("The barrier's code in the framework, like LEAD.")),
+            Column("barrier", _("The barrier's name.")),
+            Column("question_code", _("The question's code, stable across framework versions.")),
+            Column("question", _("The question as the framework asks it.")),
             ANSWER,
-            Column("level", "The maturity level agreed, 1 (lowest) to 5; empty without one."),
-            Column("reason", "Why the lead agreed this answer, in their words."),
-            Column("agreed_by", "Who last saved the agreed answer."),
-            Column("agreed_at", "When it was last saved (UTC)."),
+            Column("level", _("The maturity level agreed, 1 (lowest) to 5; empty without one.")),
+            Column("reason", _("Why the lead agreed this answer, in their words.")),
+            Column("agreed_by", _("Who last saved the agreed answer.")),
+            Column("agreed_at", _("When it was last saved (UTC).")),
         ],
         _agreed,
     ),
     Table(
         "officer-answers",
-        "Officers' answers",
-        "Every answer each officer gave, with their confidence and evidence, named.",
+        _("Officers' answers"),
+        _("Every answer each officer gave, with their confidence and evidence, named."),
         [
             ROUND,
-            Column("officer", "The officer's name."),
-            Column("officer_email", "The officer's email address."),
-            Column("barrier_code", "The barrier's code."),
-            Column("question_code", "The question's code."),
-            Column("question", "The question as the framework asks it."),
+            Column("officer", _("The officer's name.")),
+            Column("officer_email", _("The officer's email address.")),
+            Column("barrier_code", _("The barrier's code.")),
+            Column("question_code", _("The question's code.")),
+            Column("question", _("The question as the framework asks it.")),
             ANSWER,
-            Column("level", "The level the officer chose, 1 to 5; empty without one."),
-            Column("confidence", "How sure the officer was: low, medium or high; may be empty."),
-            Column("evidence_note", "The officer's note on the evidence."),
-            Column("evidence_link", "A link to the evidence, if the officer gave one."),
-            Column("sent", "yes if the officer sent their answers to the lead, else no."),
-            Column("updated_at", "When the officer last changed this answer (UTC)."),
+            Column("level", _("The level the officer chose, 1 to 5; empty without one.")),
+            Column("confidence", _("How sure the officer was: low, medium or high; may be empty.")),
+            Column("evidence_note", _("The officer's note on the evidence.")),
+            Column("evidence_link", _("A link to the evidence, if the officer gave one.")),
+            Column("sent", _("yes if the officer sent their answers to the lead, else no.")),
+            Column("updated_at", _("When the officer last changed this answer (UTC).")),
         ],
         _officers,
     ),
     Table(
         "scores",
-        "Scores",
-        "The scores frozen at sign-off: one row per barrier, then the overall score.",
+        _("Scores"),
+        _("The scores frozen at sign-off: one row per barrier, then the overall score."),
         [
             ROUND,
-            Column("barrier_code", "The barrier's code, or overall for the overall score."),
-            Column("barrier", "The barrier's name."),
-            Column("score", "The score, 1.0 to 5.0 (the mean of the agreed levels)."),
-            Column("level", "The whole maturity level the score falls in, 1 to 5."),
-            Column("coverage", "The share of the barrier's questions with a level, 0 to 1."),
-            Column("respondents", "How many officers answered questions in the barrier."),
-            Column("spread", "How far officers' levels differed (standard deviation)."),
-            Column("frozen_at", "When the score was frozen at sign-off (UTC)."),
+            Column("barrier_code", _("The barrier's code, or overall for the overall score.")),
+            Column("barrier", _("The barrier's name.")),
+            Column("score", _("The score, 1.0 to 5.0 (the mean of the agreed levels).")),
+            Column("level", _("The whole maturity level the score falls in, 1 to 5.")),
+            Column("coverage", _("The share of the barrier's questions with a level, 0 to 1.")),
+            Column("respondents", _("How many officers answered questions in the barrier.")),
+            Column("spread", _("How far officers' levels differed (standard deviation).")),
+            Column("frozen_at", _("When the score was frozen at sign-off (UTC).")),
         ],
         _scores,
     ),
     Table(
         "plan",
-        "Plan",
-        "The improvement plan made from this assessment: one row per action (a target with no "
-        "actions yet is one row with the action columns empty).",
+        _("Plan"),
+        _(
+            "The improvement plan made from this assessment: one row per action (a target with "
+            "no actions yet is one row with the action columns empty)."
+        ),
         [
             ROUND,
-            Column("barrier", "The barrier the target is in."),
-            Column("question", "The question the target is about, if it is about one."),
-            Column("level_at_sign_off", "The level when the assessment was signed off."),
-            Column("target_level", "The level the council aims for, 1 to 5."),
-            Column("by", "The round or the date the target is for."),
-            Column("outcome", "Met, not met or no longer comparable, once the next round is in."),
-            Column("level_reached", "The level the next round found."),
-            Column("action", "What will be done."),
-            Column("owner", "Who will do it: a member of the team, or a role outside the portal."),
-            Column("due_date", "When it is due."),
-            Column("status", "Not started, in progress, blocked or done."),
-            Column("blocked_by", "What is in the way, for a blocked action."),
-            Column("latest_update", "The latest progress update."),
-            Column("latest_update_on", "The date of the latest progress update."),
+            Column("barrier", _("The barrier the target is in.")),
+            Column("question", _("The question the target is about, if it is about one.")),
+            Column("level_at_sign_off", _("The level when the assessment was signed off.")),
+            Column("target_level", _("The level the council aims for, 1 to 5.")),
+            Column("by", _("The round or the date the target is for.")),
+            Column(
+                "outcome", _("Met, not met or no longer comparable, once the next round is in.")
+            ),
+            Column("level_reached", _("The level the next round found.")),
+            Column("action", _("What will be done.")),
+            Column(
+                "owner", _("Who will do it: a member of the team, or a role outside the portal.")
+            ),
+            Column("due_date", _("When it is due.")),
+            Column("status", _("Not started, in progress, blocked or done.")),
+            Column("blocked_by", _("What is in the way, for a blocked action.")),
+            Column("latest_update", _("The latest progress update.")),
+            Column("latest_update_on", _("The date of the latest progress update.")),
         ],
         _plan,
     ),
@@ -245,15 +265,15 @@ def workbook(assessment: Assessment) -> IO[bytes]:
     row by row (openpyxl's write-only mode) to a temporary file, returned rewound."""
     book = Workbook(write_only=True)
     for table in TABLES:
-        sheet = book.create_sheet(table.title)
+        sheet = book.create_sheet(str(table.title))
         sheet.append([column.name for column in table.columns])
         for row in table.rows(assessment):
             sheet.append([xlsx_cell(cell) for cell in row])
-    columns = book.create_sheet("Columns")
-    columns.append(["sheet", "column", "meaning"])
+    columns = book.create_sheet(gettext("Columns"))
+    columns.append([gettext("sheet"), gettext("column"), gettext("meaning")])
     for table in TABLES:
         for column in table.columns:
-            columns.append([table.title, column.name, column.meaning])
+            columns.append([str(table.title), column.name, str(column.meaning)])
     out = tempfile.TemporaryFile()
     book.save(out)
     out.seek(0)

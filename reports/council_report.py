@@ -9,6 +9,9 @@ briefing has no charts: their legends and summaries use the words it avoids.
 
 Anything that goes wrong raises ReportError (ChartRenderError for a chart), whose message is
 shown to the person who asked for the report.
+
+Both are written in the active language: the report job renders them inside
+`translation.override(report.language)` (services.report_generate).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     AgreedAnswer,
@@ -46,13 +51,14 @@ from plans import reads as plan_reads
 from . import rendering
 from .errors import ReportError
 from .plan_wording import PlanFacts, TargetFact, plan_paragraph
+from .print_css import page_of_pages
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "reports" / "pdf"
 # How many areas the briefing names in each of its lists.
 BRIEFING_AREAS = 3
-FAILED = "Something went wrong while making this report. Try again."
+FAILED = _("Something went wrong while making this report. Try again.")
 # Charts drawn wider than the page's text column, (width, height) in CSS pixels, and scaled
 # down to fit it. The radar's dimension names sit outside the plot, where Plotly leaves them
 # no margin of their own: at the column's width the longest are cut off. Other charts are
@@ -84,7 +90,7 @@ class AgreedRow:
 
     @property
     def answer(self) -> str:
-        return answer_text(self.status, self.level) if self.status else "No agreed answer"
+        return answer_text(self.status, self.level) if self.status else gettext("No agreed answer")
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def _failures_as_report_errors(what: str, council_id: int) -> Iterator[None]:
         raise
     except Exception as error:
         logger.exception("The %s for council %s failed", what, council_id)
-        raise ReportError(FAILED) from error
+        raise ReportError(str(FAILED)) from error
 
 
 # What the briefing picks out: pure, over the dashboard's subjects ------------------------------
@@ -204,7 +210,11 @@ def _by_score(subjects: Sequence[Subject]) -> list[Subject]:
 
 
 def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ..."""
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... In Welsh, the number itself: the
+    sentence says "yn safle 3" ("in place 3"), as Welsh ordinals past 20 are rarely written in
+    figures."""
+    if translation.get_language() == "cy":
+        return str(number)
     if 10 <= number % 100 <= 20:
         suffix = "th"
     else:
@@ -252,18 +262,24 @@ def agreed_answers(assessment: Assessment) -> list[AgreedDimension]:
 def _load(council_id: int, group_slug: str | None) -> tuple[Council, CouncilDashboard]:
     council = Council.objects.filter(pk=council_id).first()
     if council is None:
-        raise ReportError("The council for this report no longer exists.")
+        raise ReportError(gettext("The council for this report no longer exists."))
     try:
         dashboard = council_dashboard(council, group_slug=group_slug or None)
     except PeerGroup.DoesNotExist:
         raise ReportError(
-            f"{council.name} cannot be compared with the chosen group: it is not one of the "
-            "council's groups any more. Choose another group and ask for the report again."
+            gettext(
+                "%(council)s cannot be compared with the chosen group: it is not one of the "
+                "council's groups any more. Choose another group and ask for the report again."
+            )
+            % {"council": council.name}
         ) from None
     if dashboard.round is None or dashboard.overall is None:
         raise ReportError(
-            f"{council.name} has no signed-off assessment yet. The report can be made once "
-            "the chief executive signs off the council's first assessment."
+            gettext(
+                "%(council)s has no signed-off assessment yet. The report can be made once the "
+                "chief executive signs off the council's first assessment."
+            )
+            % {"council": council.name}
         )
     return council, dashboard
 
@@ -334,6 +350,7 @@ def _common(council: Council, dashboard: CouncilDashboard) -> dict[str, Any]:
         "level_count": len(LEVEL_NAMES),
         "median_gap": _gap(overall),
         "change": change_text(overall, dashboard.previous_round),
+        "page_of_pages": page_of_pages(),
     }
 
 
@@ -342,15 +359,19 @@ def change_text(subject: Subject, previous_round: AssessmentRound | None) -> str
     change = subject.change
     if change is None:
         if previous_round is not None:
-            return f"Not comparable with {previous_round.name}"
-        return "This is the council's first signed-off round"
+            return gettext("Not comparable with %(round)s") % {"round": previous_round.name}
+        return gettext("This is the council's first signed-off round")
     assert previous_round is not None
-    was = score_text(subject.previous)
+    words = {
+        "change": change_size(change),
+        "round": previous_round.name,
+        "was": score_text(subject.previous),
+    }
     if change > 0:
-        return f"Up {change_size(change)} since {previous_round.name} (was {was})"
+        return gettext("Up %(change)s since %(round)s (was %(was)s)") % words
     if change < 0:
-        return f"Down {change_size(change)} since {previous_round.name} (was {was})"
-    return f"No change since {previous_round.name}"
+        return gettext("Down %(change)s since %(round)s (was %(was)s)") % words
+    return gettext("No change since %(round)s") % words
 
 
 def _gap(subject: Subject) -> str:
@@ -378,5 +399,5 @@ def _pdf(html: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols=("data",))
     pdf = HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     if not pdf:
-        raise ReportError(FAILED)
+        raise ReportError(str(FAILED))
     return bytes(pdf)

@@ -4,6 +4,8 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentRound
 from benchmarks.models import PeerGroup
@@ -14,30 +16,32 @@ from .models import ReportKind
 
 class CouncilReportForm(ErrorLinksMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Which report?",
+        label=_("Which report?"),
         widget=forms.RadioSelect,
         choices=[
             (
                 ReportKind.COUNCIL_PDF,
-                "Council report: the full results, charts, strengths and priorities, and the "
-                "agreed answers with their evidence (PDF)",
+                _(
+                    "Council report: the full results, charts, strengths and priorities, and "
+                    "the agreed answers with their evidence (PDF)"
+                ),
             ),
             (
                 ReportKind.MEMBER_BRIEFING,
-                "Briefing for elected members: one page in plain English (PDF)",
+                _("Briefing for elected members: one page in plain English (PDF)"),
             ),
         ],
         error_messages={
-            "required": "Select which report you want",
-            "invalid_choice": "Select a report from the list",
+            "required": _("Select which report you want"),
+            "invalid_choice": _("Select a report from the list"),
         },
     )
     group = forms.ChoiceField(
-        label="Compare with",
-        help_text="The group of similar councils the report compares your council with.",
+        label=_("Compare with"),
+        help_text=_("The group of similar councils the report compares your council with."),
         error_messages={
-            "required": "Select a group of councils to compare with",
-            "invalid_choice": "Select a group of councils from the list",
+            "required": _("Select a group of councils to compare with"),
+            "invalid_choice": _("Select a group of councils from the list"),
         },
     )
 
@@ -53,7 +57,12 @@ class CouncilReportForm(ErrorLinksMixin, forms.Form):
         assert isinstance(field, forms.ChoiceField)
         # A group with no figures to show makes a report with none: say so in its name.
         field.choices = [
-            (g.slug, f"{g.name} (no figures yet)" if g.slug in without_figures else g.name)
+            (
+                g.slug,
+                gettext("%(group)s (no figures yet)") % {"group": g.name}
+                if g.slug in without_figures
+                else g.name,
+            )
             for g in groups
         ]
         self.helper = FormHelper()
@@ -61,29 +70,29 @@ class CouncilReportForm(ErrorLinksMixin, forms.Form):
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.select("group"),
-            Submit("submit", "Make the report"),
+            Submit("submit", gettext("Make the report")),
         )
 
 
 class SectorReportForm(ErrorLinksMixin, forms.Form):
     round = forms.ChoiceField(
-        label="Round",
+        label=_("Round"),
         error_messages={
-            "required": "Select a round",
-            "invalid_choice": "Select a round from the list",
+            "required": _("Select a round"),
+            "invalid_choice": _("Select a round from the list"),
         },
     )
     kind = forms.ChoiceField(
-        label="Format",
+        label=_("Format"),
         widget=forms.RadioSelect,
         choices=[
-            (ReportKind.SECTOR_PDF, "PDF: a narrative report to read and share"),
-            (ReportKind.SECTOR_XLSX, "Excel spreadsheet: the figures, one sheet per view"),
-            (ReportKind.SECTOR_CSV, "CSV: every figure in one long table, for analysis"),
+            (ReportKind.SECTOR_PDF, _("PDF: a narrative report to read and share")),
+            (ReportKind.SECTOR_XLSX, _("Excel spreadsheet: the figures, one sheet per view")),
+            (ReportKind.SECTOR_CSV, _("CSV: every figure in one long table, for analysis")),
         ],
         error_messages={
-            "required": "Select a format",
-            "invalid_choice": "Select a format from the list",
+            "required": _("Select a format"),
+            "invalid_choice": _("Select a format from the list"),
         },
     )
 
@@ -98,7 +107,7 @@ class SectorReportForm(ErrorLinksMixin, forms.Form):
         self.helper.layout = Layout(
             Field.select("round"),
             Field.radios("kind", legend_size=Size.SMALL),
-            Submit("submit", "Make the report"),
+            Submit("submit", gettext("Make the report")),
         )
 
 
@@ -108,14 +117,16 @@ class PublishOpenDataForm(ErrorLinksMixin, forms.Form):
 
     release = forms.IntegerField(widget=forms.HiddenInput)
     correction = forms.CharField(
-        label="What does this edition correct?",
-        help_text="This is published with the edition, for example: 'Two councils' answers "
-        "were corrected after the round closed.'",
+        label=_("What does this edition correct?"),
+        help_text=_(
+            "This is published with the edition, for example: 'Two councils' answers "
+            "were corrected after the round closed.'"
+        ),
         widget=forms.Textarea,
         max_length=500,
         error_messages={
-            "required": "Say what this edition corrects",
-            "max_length": "What it corrects must be 500 characters or fewer",
+            "required": _("Say what this edition corrects"),
+            "max_length": _("What it corrects must be 500 characters or fewer"),
         },
     )
 
@@ -128,4 +139,4 @@ class PublishOpenDataForm(ErrorLinksMixin, forms.Form):
             fields.append(Field.textarea("correction", label_size=Size.SMALL, rows=3))
         else:
             del self.fields["correction"]
-        self.helper.layout = Layout(*fields, Submit("submit", "Publish"))
+        self.helper.layout = Layout(*fields, Submit("submit", gettext("Publish")))

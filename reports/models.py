@@ -13,7 +13,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentRound
 from benchmarks.models import Release
@@ -21,11 +23,11 @@ from councils.models import Council, Network
 
 
 class ReportKind(models.TextChoices):
-    COUNCIL_PDF = "council_pdf", "Council report (PDF)"
-    MEMBER_BRIEFING = "member_briefing", "Briefing for elected members (PDF)"
-    SECTOR_PDF = "sector_pdf", "Sector report (PDF)"
-    SECTOR_XLSX = "sector_xlsx", "Sector report (Excel spreadsheet)"
-    SECTOR_CSV = "sector_csv", "Sector data (CSV)"
+    COUNCIL_PDF = "council_pdf", _("Council report (PDF)")
+    MEMBER_BRIEFING = "member_briefing", _("Briefing for elected members (PDF)")
+    SECTOR_PDF = "sector_pdf", _("Sector report (PDF)")
+    SECTOR_XLSX = "sector_xlsx", _("Sector report (Excel spreadsheet)")
+    SECTOR_CSV = "sector_csv", _("Sector data (CSV)")
 
 
 COUNCIL_KINDS = (ReportKind.COUNCIL_PDF, ReportKind.MEMBER_BRIEFING)
@@ -48,11 +50,11 @@ EXTENSIONS = {
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being made"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
@@ -98,6 +100,10 @@ class Report(models.Model):
     # What went wrong, in words the person who asked can act on.
     error = models.TextField(blank=True)
     size = models.PositiveIntegerField(default=0)
+    # The language the report is written in: the requester's, when they asked (settings.LANGUAGES;
+    # blank for reports asked for before there was a choice, which are in English). A report in
+    # Welsh is a different report from the same one in English.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = ReportQuerySet.as_manager()
 
@@ -115,7 +121,11 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "requested_at"], name="report_status_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.scope_name}, {self.round}"
+        return gettext("%(kind)s for %(scope)s, %(round)s") % {
+            "kind": self.get_kind_display(),
+            "scope": self.scope_name,
+            "round": self.round,
+        }
 
     @property
     def scope_name(self) -> str:
@@ -123,7 +133,7 @@ class Report(models.Model):
             return self.council.name
         if self.network is not None:
             return self.network.name
-        return "All UK councils"
+        return gettext("All UK councils")
 
     @property
     def content_type(self) -> str:
@@ -138,7 +148,18 @@ class Report(models.Model):
         else:
             scope = "all-uk"
         extension = EXTENSIONS[ReportKind(self.kind)]
-        return f"{self.kind.replace('_', '-')}-{scope}-{self.round.slug}.{extension}"
+        # A report in another language than the default has it in its name: both may be kept.
+        language = "" if self.language in ("", settings.LANGUAGE_CODE) else f"-{self.language}"
+        return f"{self.kind.replace('_', '-')}-{scope}-{self.round.slug}{language}.{extension}"
+
+    @property
+    def written_in(self) -> str:
+        """The language to write the report in (settings.LANGUAGES)."""
+        return self.language or settings.LANGUAGE_CODE
+
+    def in_its_language(self) -> translation.override:
+        """`with report.in_its_language():` writes what follows in the report's language."""
+        return translation.override(self.written_in)
 
     @property
     def is_pending(self) -> bool:
@@ -163,7 +184,10 @@ class ReportChunk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Report {self.report_id}, part {self.number}"
+        return gettext("Report %(number)s, part %(part)s") % {
+            "number": self.report_id,
+            "part": self.number,
+        }
 
 
 def edition_file_name(round_slug: str, number: int, extension: str) -> str:
@@ -213,7 +237,10 @@ class OpenDataEdition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Open data: {self.round}, edition {self.number}"
+        return gettext("Open data: %(round)s, edition %(number)s") % {
+            "round": self.round,
+            "number": self.number,
+        }
 
     def file_name(self, extension: str) -> str:
         return edition_file_name(self.round.slug, self.number, extension)

@@ -7,6 +7,11 @@ group, never a council's nearest neighbours, never a council by name. A suppress
 carries only the reason, not even its count, exactly as everywhere else in the portal.
 The public groups do not grow with the number of councils, so an edition's files are small
 (well under a megabyte) and are made in memory.
+
+The files are published once, for everyone, and never change: they are always written in the
+portal's default language (English), whoever publishes them, with the same column names and
+statistic identifiers as the sector CSV. The open data page around them is in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -21,7 +26,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from assessments.models import AssessmentRound, RoundStatus
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import AssessmentRound, RoundStatus, in_language
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import PeerGroupKind, Release, ReleasedResult
@@ -41,25 +51,39 @@ PUBLIC_KINDS = (
     PeerGroupKind.DEPRIVATION,
     PeerGroupKind.RURALITY,
 )
-LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LICENCE = _("Creative Commons Attribution 4.0 International (CC BY 4.0)")
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# Identifiers, as published: not translated.
 CSV_HEADER = ("round", "group", "group_kind", "dimension", "statistic", "value")
+# The overall score's name in the files (always English, as the files are).
 OVERALL = "Overall score"
 
 
 def method_notes(min_group: int) -> list[str]:
+    """How the figures are made, in the active language (the files: always the default)."""
     return [
-        "Each figure summarises the frozen scores of councils whose chief executive signed off "
-        "the round's assessment. A council's score for a barrier is the mean of its agreed "
-        f"answer levels ({MIN_LEVEL} to {MAX_LEVEL}); its overall score is the mean of its "
-        "barrier scores.",
-        f"A group with fewer than {min_group} councils with a score shows no figures. The 10th "
-        f"and 90th percentiles, minimum and maximum need at least {2 * min_group} councils.",
-        "A group is also withheld when comparing it with another published group could "
-        f"reveal the scores of fewer than {min_group} councils.",
-        "Percentiles use linear interpolation (as PostgreSQL's percentile_cont). Figures are "
-        "rounded half up to two decimal places.",
-        LICENCE_NOTE,
+        gettext(
+            "Each figure summarises the frozen scores of councils whose chief executive signed "
+            "off the round's assessment. A council's score for a barrier is the mean of its "
+            "agreed answer levels (%(lowest)s to %(highest)s); its overall score is the mean of "
+            "its barrier scores."
+        )
+        % {"lowest": MIN_LEVEL, "highest": MAX_LEVEL},
+        gettext(
+            "A group with fewer than %(min_group)s councils with a score shows no figures. The "
+            "10th and 90th percentiles, minimum and maximum need at least %(double)s councils."
+        )
+        % {"min_group": min_group, "double": 2 * min_group},
+        gettext(
+            "A group is also withheld when comparing it with another published group could "
+            "reveal the scores of fewer than %(min_group)s councils."
+        )
+        % {"min_group": min_group},
+        gettext(
+            "Percentiles use linear interpolation (as PostgreSQL's percentile_cont). Figures are "
+            "rounded half up to two decimal places."
+        ),
+        str(LICENCE_NOTE),
     ]
 
 
@@ -94,13 +118,23 @@ class EditionHead:
 
 def release_rows(results: Any, release_id: int) -> list[dict[str, Any]]:
     """The public groups' rows of one release, in file order. `results` is ReleasedResult's
-    manager (or the migration's historical one)."""
+    manager (or the migration's historical one). A row's "dimension__name" is the barrier's
+    name in the active language."""
+    # The migration's historical dimension may be as it was before the Welsh (just `name`).
+    dimension = results.model._meta.get_field("dimension").related_model
+    welsh = any(field.name == "name_cy" for field in dimension._meta.get_fields())
+    names = ("dimension__name_en", "dimension__name_cy") if welsh else ("dimension__name",)
     rows = (
         results.filter(release_id=release_id, group_kind__in=PUBLIC_KINDS)
         .order_by("group_kind", "group_slug", "dimension__order")
-        .values("group_slug", "group_name", "group_kind", "dimension__name", *RESULT_FIELDS)
+        .values("group_slug", "group_name", "group_kind", *names, *RESULT_FIELDS)
     )
-    return list(rows)
+    found = list(rows)
+    for row in found if welsh else ():
+        row["dimension__name"] = in_language(
+            row.pop("dimension__name_en"), row.pop("dimension__name_cy")
+        )
+    return found
 
 
 def _dimension(row: dict[str, Any]) -> str:
@@ -135,7 +169,12 @@ def _entry(row: dict[str, Any], min_group: int) -> dict[str, Any]:
 
 def render(head: EditionHead, rows: list[dict[str, Any]], *, min_group: int) -> EditionFiles:
     """Both files of an edition. The JSON names the CSV and its SHA-256, so either file can be
-    checked against the other and against the open data page."""
+    checked against the other and against the open data page. Always in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(head, rows, min_group=min_group)
+
+
+def _render(head: EditionHead, rows: list[dict[str, Any]], *, min_group: int) -> EditionFiles:
     csv_bytes = render_csv(head.round_name, rows, min_group=min_group)
     document = {
         "round": {"slug": head.round_slug, "name": head.round_name},
@@ -145,7 +184,7 @@ def render(head: EditionHead, rows: list[dict[str, Any]], *, min_group: int) -> 
             "correction": head.correction,
         },
         "release": {"number": head.release_number, "made_at": head.release_made_at.isoformat()},
-        "licence": {"name": LICENCE, "url": LICENCE_URL},
+        "licence": {"name": str(LICENCE), "url": LICENCE_URL},
         "minimum_group_size": min_group,
         "method": method_notes(min_group),
         "csv": {
@@ -272,10 +311,10 @@ def edition_plan(
     for a round still open (two downloads made while councils sign off could be subtracted)
     or with no release."""
     if round_.status != RoundStatus.CLOSED:
-        raise CannotPublish("Only a closed round can be published: close the round first.")
+        raise CannotPublish(gettext("Only a closed round can be published: close the round first."))
     release = Release.objects.filter(round=round_, current=True).first()
     if release is None:
-        raise CannotPublish("This round has no released figures to publish.")
+        raise CannotPublish(gettext("This round has no released figures to publish."))
     previous = OpenDataEdition.objects.latest_of(round_.pk)
     number = previous.number + 1 if previous else 1
     min_group = min_group_size()
@@ -288,7 +327,10 @@ def edition_plan(
         release_made_at=release.made_at,
         correction=correction,
     )
-    files = render(head, release_rows(ReleasedResult.objects, release.pk), min_group=min_group)
+    # The files are in the default language whoever publishes them (the barriers' names too).
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = release_rows(ReleasedResult.objects, release.pk)
+    files = render(head, rows, min_group=min_group)
     previous_json = bytes(previous.json_file) if previous else None
     return EditionPlan(
         round=round_,

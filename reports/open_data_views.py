@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from accounts.two_factor import strong_sign_in_needed
 from accounts.types import AuthenticatedHttpRequest
@@ -107,7 +108,9 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The confirmation page: exactly what the next edition would make public, then publish."""
     _staff(request)
     round_ = get_object_or_404(AssessmentRound, slug=slug)
-    if needed := strong_sign_in_needed(request, "publish open data"):
+    if needed := strong_sign_in_needed(
+        request, pgettext("finishes the sentence 'before you ...'", "publish open data")
+    ):
         return needed
     try:
         plan = open_data.edition_plan(round_, published_at=timezone.now())
@@ -133,7 +136,9 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             raise Http404(str(refused)) from None
         else:
             messages.success(
-                request, f"Open data for {round_.name} published: edition {edition.number}"
+                request,
+                gettext("Open data for %(round)s published: edition %(number)s")
+                % {"round": round_.name, "number": edition.number},
             )
             return redirect("reports:open-data-manage")
     return render(

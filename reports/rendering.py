@@ -36,6 +36,7 @@ from typing import Any
 import kaleido
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from .errors import ChartRenderError
 
@@ -107,9 +108,9 @@ def safe_svg(data: bytes | str) -> SafeString:
         text = _PROLOGUE.sub("", text, count=1)
         root = ET.fromstring(text)
     except (UnicodeDecodeError, ET.ParseError) as error:
-        raise ChartRenderError("A chart could not be drawn. Try again.") from error
+        raise ChartRenderError(gettext("A chart could not be drawn. Try again.")) from error
     if root.tag != f"{_SVG_NS}svg":
-        raise ChartRenderError("A chart could not be drawn. Try again.")
+        raise ChartRenderError(gettext("A chart could not be drawn. Try again."))
     for element in root.iter():
         name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
         bad_attribute = any(
@@ -118,7 +119,7 @@ def safe_svg(data: bytes | str) -> SafeString:
             for key, value in element.attrib.items()
         )
         if name in _FORBIDDEN_ELEMENTS or bad_attribute:
-            raise ChartRenderError("A chart could not be drawn. Try again.")
+            raise ChartRenderError(gettext("A chart could not be drawn. Try again."))
     return mark_safe(text.strip())  # noqa: S308 - checked above: one inert SVG element
 
 
@@ -143,15 +144,19 @@ def _ensure_server() -> None:
         return
     if not _stop_server():
         raise ChartRenderError(
-            "The chart drawing service is still recovering from an earlier failure. "
-            "Try again in a few minutes."
+            gettext(
+                "The chart drawing service is still recovering from an earlier failure. "
+                "Try again in a few minutes."
+            )
         )
     _started_with, _broken = None, False
     if not (Path(path).is_file() and os.access(path, os.X_OK)):
         logger.error("No Chromium at %s (KALEIDO_BROWSER_PATH or BROWSER_PATH)", path)
         raise ChartRenderError(
-            "The charts could not be drawn because the chart drawing service is not "
-            "available. Try again later; if it keeps failing, tell the service team."
+            gettext(
+                "The charts could not be drawn because the chart drawing service is not "
+                "available. Try again later; if it keeps failing, tell the service team."
+            )
         )
     try:
         kaleido.start_sync_server(
@@ -162,7 +167,7 @@ def _ensure_server() -> None:
             silence_warnings=True,
         )
     except Exception as error:
-        raise ChartRenderError("The charts could not be drawn. Try again.") from error
+        raise ChartRenderError(gettext("The charts could not be drawn. Try again.")) from error
     _started_with = path
     logger.info("Started kaleido with %s", path)
 
@@ -206,18 +211,22 @@ def _call(figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
             if not _server_alive():
                 _broken = True
                 logger.error("kaleido's server stopped (Chromium failed to start or crashed)")
-                raise ChartRenderError("The charts could not be drawn. Try again.") from None
+                raise ChartRenderError(
+                    gettext("The charts could not be drawn. Try again.")
+                ) from None
             if time.monotonic() > deadline:
                 _broken = True
                 logger.error("kaleido took longer than %s s over one chart", CALL_TIMEOUT)
-                raise ChartRenderError("Drawing the charts took too long. Try again.") from None
+                raise ChartRenderError(
+                    gettext("Drawing the charts took too long. Try again.")
+                ) from None
     if not ok:
         # kaleido hands back render errors (a timeout, a browser that went away) and keeps
         # serving; start afresh anyway, in case the browser is the cause.
         _broken = True
         logger.error("kaleido failed: %r", value)
-        raise ChartRenderError("The charts could not be drawn. Try again.") from value
+        raise ChartRenderError(gettext("The charts could not be drawn. Try again.")) from value
     if not isinstance(value, bytes | str):
         _broken = True
-        raise ChartRenderError("The charts could not be drawn. Try again.")
+        raise ChartRenderError(gettext("The charts could not be drawn. Try again."))
     return value.encode("utf-8") if isinstance(value, str) else value

@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentRound
 from core.queue import enqueue_after_commit
@@ -37,11 +39,22 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 256 * 1024
-GENERIC_FAILURE = (
+GENERIC_FAILURE = _(
     "Something went wrong while making this report. Try again. If it fails again, tell the "
     "service team, quoting the report number."
 )
-OVERDUE_FAILURE = "This report took too long to make and was stopped. Try again."
+OVERDUE_FAILURE = _("This report took too long to make and was stopped. Try again.")
+
+
+def report_language(language: str | None = None) -> str:
+    """One of settings.LANGUAGES: `language` (by default the active one, which a request's
+    LocaleMiddleware set from the person's choice), else the default."""
+    wanted = (language or translation.get_language() or "").lower()
+    codes = [code for code, _name in settings.LANGUAGES]
+    if wanted in codes:
+        return wanted
+    base = wanted.split("-")[0]
+    return next((code for code in codes if code.split("-")[0] == base), settings.LANGUAGE_CODE)
 
 
 def report_request(
@@ -52,11 +65,14 @@ def report_request(
     council: Council | None = None,
     network: Network | None = None,
     peer_group_slug: str = "",
+    language: str | None = None,
 ) -> Report:
     """Ask for a report; the job that makes it is queued once this commits.
 
-    The caller has checked the person may have it. A second identical request while the first
-    is still waiting or being made returns the first (a double click makes one report).
+    The report is written in `language`, by default the active language (the request's): the
+    job has no request, so it is stored with the report. The caller has checked the person may
+    have it. A second identical request (in the same language) while the first is still waiting
+    or being made returns the first (a double click makes one report).
     """
     if kind in COUNCIL_KINDS:
         if council is None or network is not None:
@@ -74,6 +90,7 @@ def report_request(
         "network": network,
         "round": round,
         "peer_group_slug": peer_group_slug,
+        "language": report_language(language),
     }
     with transaction.atomic():
         pending = Report.objects.filter(
@@ -141,7 +158,9 @@ def report_generate(*, report_id: int) -> str:
                 return report.status
             ReportChunk.objects.filter(report=report).delete()
             writer = _ChunkWriter(report)
-            _build(report, writer)
+            # The job has no request: the report is written in the language it was asked in.
+            with report.in_its_language():
+                _build(report, writer)
             writer.close()
             now = timezone.now()
             report.status = ReportStatus.READY
@@ -152,10 +171,12 @@ def report_generate(*, report_id: int) -> str:
             return report.status
     except Exception as error:  # noqa: BLE001 - any failure must end in a visible state
         if isinstance(error, ReportError):
+            # Worded (in the report's language) when it was raised.
             message = str(error)
             logger.warning("Report %s failed: %s", report_id, message)
         else:
-            message = GENERIC_FAILURE
+            with _language_of(report_id):
+                message = str(GENERIC_FAILURE)
             logger.exception("Report %s failed", report_id)
         Report.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
@@ -172,20 +193,32 @@ def reports_expire() -> tuple[int, int]:
         old = Report.objects.filter(status=ReportStatus.READY, expires_at__lt=now)
         ReportChunk.objects.filter(report__in=old).delete()
         expired = old.update(status=ReportStatus.EXPIRED, size=0)
-        failed = Report.objects.overdue().update(
-            status=ReportStatus.FAILED, error=OVERDUE_FAILURE, finished_at=now
-        )
+        failed = 0
+        # The reason is stored in each report's own language.
+        overdue = Report.objects.overdue()
+        for language in set(overdue.values_list("language", flat=True)):
+            with translation.override(language or settings.LANGUAGE_CODE):
+                failed += overdue.filter(language=language).update(
+                    status=ReportStatus.FAILED, error=str(OVERDUE_FAILURE), finished_at=now
+                )
     return expired, failed
+
+
+def _language_of(report_id: int) -> translation.override:
+    language = Report.objects.filter(pk=report_id).values_list("language", flat=True).first()
+    return translation.override(language or settings.LANGUAGE_CODE)
 
 
 def report_fail_if_overdue(*, report: Report) -> Report:
     """Fail this report now if its job was lost (see reports_expire), so its page offers a
     retry at once instead of waiting for the hourly job."""
     now = timezone.now()
+    with report.in_its_language():
+        reason = str(OVERDUE_FAILURE)
     if (
         Report.objects.overdue()
         .filter(pk=report.pk)
-        .update(status=ReportStatus.FAILED, error=OVERDUE_FAILURE, finished_at=now)
+        .update(status=ReportStatus.FAILED, error=reason, finished_at=now)
     ):
         report.refresh_from_db()
     return report
@@ -286,9 +319,11 @@ def open_data_publish(
         if plan.release.pk != release_id:
             raise open_data.FiguresMoved
         if plan.nothing_new:
-            raise open_data.CannotPublish("The figures are the same as the latest edition's.")
+            raise open_data.CannotPublish(
+                gettext("The figures are the same as the latest edition's.")
+            )
         if plan.previous is not None and not correction.strip():
-            raise open_data.CannotPublish("Say what the corrected edition corrects.")
+            raise open_data.CannotPublish(gettext("Say what the corrected edition corrects."))
         return OpenDataEdition.objects.create(
             round=round_,
             number=plan.number,

@@ -16,6 +16,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.access import council_membership, network_for_analyst
 from accounts.types import AuthenticatedHttpRequest
@@ -162,7 +163,7 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     if not report.can_retry:
-        messages.info(request, "This report does not need trying again.")
+        messages.info(request, gettext("This report does not need trying again."))
         return redirect("reports:detail", pk=report.pk)
     services.report_retry(report=report, by=request.user)
     return redirect("reports:detail", pk=report.pk)

@@ -31,6 +31,8 @@ PUBLIC = {
     "accounts:sign-in-recovery-code",
     "accounts:sso-callback",
     "accounts:sso-again",
+    # The header's English / Cymraeg switch, on every page, signed in or not.
+    "accounts:language",
     "core:healthz",
     "core:favicon",
     "core:accessibility",

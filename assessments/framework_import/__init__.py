@@ -1,8 +1,9 @@
 """Loading a framework version (assessments/framework/*.yaml) into the database.
 
 A file describes one version of one framework: its dimensions, their questions and five level
-descriptors per question. A published version never changes once imported; a draft may be
-replaced by its file until an assessment round uses it.
+descriptors per question, each text in English and in Welsh (`name` and `name_cy`, and so on).
+A published version's English never changes once imported, but its Welsh may be corrected by
+importing the file again; a draft may be replaced by its file until an assessment round uses it.
 
 `parsing` reads and checks a file (no database), `comparing` turns a stored version back into
 a spec and words the differences, and `writing` applies a spec, all or nothing.
@@ -52,9 +53,11 @@ def framework_import(*, path: Path) -> FrameworkImportResult:
     """Create, replace or confirm one framework version from a YAML file, all or nothing.
 
     Raises FrameworkImportError listing every problem found, in which case nothing changes.
-    A version already published cannot change; a draft is replaced (or promoted to
-    published) unless an assessment round uses it. Importing the same file twice changes
-    nothing the second time. Lets OSError through if the file cannot be read.
+    A version already published cannot change its English; a draft is replaced (or promoted to
+    published) unless an assessment round uses it. A file that differs only in its Welsh
+    corrects the Welsh in place, on any version (`welsh_changes` in the result says where).
+    Importing the same file twice changes nothing the second time. Lets OSError through if
+    the file cannot be read.
     """
     spec = framework_file_read(path=path)
     with transaction.atomic():

@@ -1,5 +1,8 @@
 """Reading and checking a framework file, without touching the database: every problem in
-the file is found and listed, in words for whoever edits it."""
+the file is found and listed, in words for whoever edits it.
+
+Every text is in English and Welsh: beside `name` is `name_cy`, and so on (`levels_cy` beside
+`levels`). The Welsh is required wherever the English is given, and only there."""
 
 from __future__ import annotations
 
@@ -19,11 +22,29 @@ from .spec import (
     QuestionSpec,
 )
 
-_FRAMEWORK_KEYS = {"slug", "name", "version", "status", "description", "dimensions"}
+_FRAMEWORK_KEYS = {
+    "slug",
+    "name",
+    "name_cy",
+    "version",
+    "status",
+    "description",
+    "description_cy",
+    "dimensions",
+}
 _FRAMEWORK_REQUIRED = ("slug", "name", "version", "status", "dimensions")
-_DIMENSION_KEYS = {"code", "name", "description", "questions"}
+_DIMENSION_KEYS = {"code", "name", "name_cy", "description", "description_cy", "questions"}
 _DIMENSION_REQUIRED = ("code", "name", "questions")
-_QUESTION_KEYS = {"code", "statement", "guidance", "levels", "replaces"}
+_QUESTION_KEYS = {
+    "code",
+    "statement",
+    "statement_cy",
+    "guidance",
+    "guidance_cy",
+    "levels",
+    "levels_cy",
+    "replaces",
+}
 _QUESTION_REQUIRED = ("code", "statement", "levels")
 
 
@@ -79,6 +100,38 @@ def _text(
     return value
 
 
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _welsh(
+    where: str,
+    data: dict[str, Any],
+    key: str,
+    problems: list[str],
+    *,
+    english_required: bool = True,
+    max_length: int | None = None,
+) -> str:
+    """The Welsh beside the English text `key`: required wherever the English is given."""
+    welsh_key = f"{key}_cy"
+    if _is_blank(data.get(key)):
+        # A required English text that is missing or empty is reported as such already.
+        if not english_required and welsh_key in data and not _is_blank(data[welsh_key]):
+            problems.append(
+                f"{where}: {welsh_key} is given but {key} is not; the Welsh goes beside "
+                "the English."
+            )
+        return ""
+    if welsh_key not in data:
+        problems.append(f"{where}: {welsh_key} is missing (the Welsh for {key}).")
+        return ""
+    if data[welsh_key] is None:
+        problems.append(f"{where}: {welsh_key} is empty.")
+        return ""
+    return _text(where, data, welsh_key, problems, max_length=max_length)
+
+
 def _describe(value: object) -> str:
     if value is None:
         return "empty"
@@ -112,8 +165,10 @@ def parse_framework(data: object, problems: list[str]) -> FrameworkSpec | None:
             f"{where}: slug “{slug}” must be lower-case letters, digits and hyphens, "
             "like council-digital-maturity."
         )
-    name = _text(where, data, "name", problems, max_length=_max_length(Framework, "name"))
+    name = _text(where, data, "name", problems, max_length=_max_length(Framework, "name_en"))
+    name_cy = _welsh(where, data, "name", problems, max_length=_max_length(Framework, "name_cy"))
     description = _text(where, data, "description", problems, required=False)
+    description_cy = _welsh(where, data, "description", problems, english_required=False)
 
     raw_version = data.get("version")
     version = 0
@@ -152,6 +207,8 @@ def parse_framework(data: object, problems: list[str]) -> FrameworkSpec | None:
         status=str(status),
         description=description,
         dimensions=tuple(dimensions),
+        name_cy=name_cy,
+        description_cy=description_cy,
     )
 
 
@@ -168,8 +225,10 @@ def _parse_dimension(index: int, raw: object, problems: list[str]) -> DimensionS
             f"{where}: code {_describe(code)} must be 3 or 4 capital letters, like LEAD."
         )
     _check_keys(where, raw, _DIMENSION_KEYS, _DIMENSION_REQUIRED, problems)
-    name = _text(where, raw, "name", problems, max_length=_max_length(Dimension, "name"))
+    name = _text(where, raw, "name", problems, max_length=_max_length(Dimension, "name_en"))
+    name_cy = _welsh(where, raw, "name", problems, max_length=_max_length(Dimension, "name_cy"))
     description = _text(where, raw, "description", problems, required=False)
+    description_cy = _welsh(where, raw, "description", problems, english_required=False)
 
     questions: list[QuestionSpec] = []
     raw_questions = raw.get("questions")
@@ -186,7 +245,12 @@ def _parse_dimension(index: int, raw: object, problems: list[str]) -> DimensionS
     if len(problems) > found:
         return None
     return DimensionSpec(
-        code=str(code), name=name, description=description, questions=tuple(questions)
+        code=str(code),
+        name=name,
+        description=description,
+        questions=tuple(questions),
+        name_cy=name_cy,
+        description_cy=description_cy,
     )
 
 
@@ -223,9 +287,13 @@ def _parse_question(
             problems.append(f"{where}: code must be text like {example}, not {_describe(code)}.")
     _check_keys(where, raw, _QUESTION_KEYS, _QUESTION_REQUIRED, problems)
     statement = _text(
-        where, raw, "statement", problems, max_length=_max_length(Question, "statement")
+        where, raw, "statement", problems, max_length=_max_length(Question, "statement_en")
+    )
+    statement_cy = _welsh(
+        where, raw, "statement", problems, max_length=_max_length(Question, "statement_cy")
     )
     guidance = _text(where, raw, "guidance", problems, required=False)
+    guidance_cy = _welsh(where, raw, "guidance", problems, english_required=False)
 
     replaces = ""
     if raw.get("replaces") is not None:
@@ -239,8 +307,13 @@ def _parse_question(
             )
 
     levels: list[str] = []
+    levels_cy: list[str] = []
     if "levels" in raw:
         levels = _parse_levels(where, raw["levels"], problems)
+        if "levels_cy" not in raw:
+            problems.append(f"{where}: levels_cy is missing (the Welsh for levels).")
+        else:
+            levels_cy = _parse_levels(where, raw["levels_cy"], problems, field="levels_cy")
     if len(problems) > found:
         return None
     return QuestionSpec(
@@ -249,29 +322,34 @@ def _parse_question(
         guidance=guidance,
         levels=tuple(levels),
         replaces=replaces,
+        statement_cy=statement_cy,
+        guidance_cy=guidance_cy,
+        levels_cy=tuple(levels_cy),
     )
 
 
-def _parse_levels(where: str, raw: object, problems: list[str]) -> list[str]:
+def _parse_levels(where: str, raw: object, problems: list[str], field: str = "levels") -> list[str]:
+    # "level 3 is empty" for the English; "level 3 in levels_cy is empty" for the Welsh.
+    of = "" if field == "levels" else f" in {field}"
     if not isinstance(raw, dict):
-        problems.append(f"{where}: levels must be a mapping of 1, 2, 3, 4 and 5 to descriptions.")
+        problems.append(f"{where}: {field} must be a mapping of 1, 2, 3, 4 and 5 to descriptions.")
         return []
     keys = list(raw)
     if not all(is_int(key) for key in keys) or sorted(keys) != list(LEVELS):
         shown = ", ".join(str(key) for key in keys) or "none"
-        problems.append(f"{where}: levels must be exactly 1, 2, 3, 4 and 5; the file has {shown}.")
+        problems.append(f"{where}: {field} must be exactly 1, 2, 3, 4 and 5; the file has {shown}.")
         return []
     levels: list[str] = []
     for level in LEVELS:
         value = raw[level]
         if value is None or (isinstance(value, str) and not value.strip()):
-            problems.append(f"{where}: level {level} is empty.")
+            problems.append(f"{where}: level {level}{of} is empty.")
         elif not isinstance(value, str):
-            problems.append(f"{where}: level {level} must be text, not {_describe(value)}.")
+            problems.append(f"{where}: level {level}{of} must be text, not {_describe(value)}.")
         levels.append(value.strip() if isinstance(value, str) else "")
     written = [text for text in levels if text]
     if len(set(written)) != len(written):
-        problems.append(f"{where}: two levels have the same description.")
+        problems.append(f"{where}: two levels{of} have the same description.")
     return levels
 
 

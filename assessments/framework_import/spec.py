@@ -1,10 +1,13 @@
 """What a framework file says, in a form that can be compared with what the database holds,
-and what an import returns or refuses."""
+and what an import returns or refuses.
+
+Each text is in English (`name`) and Welsh (`name_cy`). A published version's English never
+changes; its Welsh may be corrected, so `english()` is what must stay the same."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assessments import scoring
@@ -36,6 +39,9 @@ class FrameworkImportResult:
     created: bool
     # The version was already in the database exactly as the file describes it.
     unchanged: bool
+    # Where the Welsh was corrected in place, the English being the same (e.g. "Question
+    # LEAD-01: statement_cy"); empty when the version was created or its content replaced.
+    welsh_changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,12 @@ class QuestionSpec:
     guidance: str
     levels: tuple[str, ...]  # the descriptors for levels 1 to 5, in order
     replaces: str  # a question code in the previous version, or ""
+    statement_cy: str = ""
+    guidance_cy: str = ""
+    levels_cy: tuple[str, ...] = ()  # in Welsh, as levels; () for none
+
+    def english(self) -> QuestionSpec:
+        return replace(self, statement_cy="", guidance_cy="", levels_cy=())
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,16 @@ class DimensionSpec:
     name: str
     description: str
     questions: tuple[QuestionSpec, ...]
+    name_cy: str = ""
+    description_cy: str = ""
+
+    def english(self) -> DimensionSpec:
+        return replace(
+            self,
+            name_cy="",
+            description_cy="",
+            questions=tuple(question.english() for question in self.questions),
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,17 @@ class FrameworkSpec:
     status: str
     description: str
     dimensions: tuple[DimensionSpec, ...]
+    name_cy: str = ""
+    description_cy: str = ""
+
+    def english(self) -> FrameworkSpec:
+        """The spec without its Welsh: what a published version may never change."""
+        return replace(
+            self,
+            name_cy="",
+            description_cy="",
+            dimensions=tuple(dimension.english() for dimension in self.dimensions),
+        )
 
     @property
     def questions(self) -> list[QuestionSpec]:
@@ -74,7 +107,15 @@ class FrameworkSpec:
 
     def content(self) -> tuple[Any, ...]:
         """Everything but the status: what a draft's promotion must leave alone."""
-        return (self.slug, self.name, self.version, self.description, self.dimensions)
+        return (
+            self.slug,
+            self.name,
+            self.name_cy,
+            self.version,
+            self.description,
+            self.description_cy,
+            self.dimensions,
+        )
 
     def label(self) -> str:
         return f"{self.slug} version {self.version}"

@@ -1,5 +1,6 @@
 """Writing a checked framework version: create it, replace a draft, or refuse to change a
-published one (saying what the file changes)."""
+published one's English (saying what the file changes). Its Welsh may be corrected: a file
+whose only differences are in the Welsh updates the Welsh in place, on any version."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from assessments.models import Dimension, Framework, LevelDescriptor, Question
 
-from .comparing import differences, spec_from_database
+from .comparing import differences, spec_from_database, welsh_differences
 from .spec import LEVELS, FrameworkImportError, FrameworkImportResult, FrameworkSpec
 
 
@@ -22,13 +23,17 @@ def apply(spec: FrameworkSpec) -> FrameworkImportResult:
     replaces = _resolve_replaces(spec)
 
     if framework is None:
+        now = timezone.now()
         framework = Framework.objects.create(
             slug=spec.slug,
-            name=spec.name,
+            name_en=spec.name,
+            name_cy=spec.name_cy,
             version=spec.version,
             status=spec.status,
-            description=spec.description,
-            published_at=timezone.now() if spec.is_published else None,
+            description_en=spec.description,
+            description_cy=spec.description_cy,
+            published_at=now if spec.is_published else None,
+            welsh_updated_at=now,
         )
         _create_content(framework, spec, replaces)
         return FrameworkImportResult(framework=framework, created=True, unchanged=False)
@@ -37,7 +42,7 @@ def apply(spec: FrameworkSpec) -> FrameworkImportResult:
     if current == spec:
         return FrameworkImportResult(framework=framework, created=False, unchanged=True)
 
-    if framework.is_published:
+    if framework.is_published and current.english() != spec.english():
         raise FrameworkImportError(
             [
                 f"{spec.label()} is published and cannot change; "
@@ -46,18 +51,81 @@ def apply(spec: FrameworkSpec) -> FrameworkImportResult:
             ]
         )
 
-    if current.content() != spec.content():
+    welsh_changes: list[str] = []
+    if current.english().content() != spec.english().content():
         _check_draft_replaceable(framework, spec)
         # Questions cascade from their dimension, and descriptors from their question.
         framework.dimensions.all().delete()
         _create_content(framework, spec, replaces)
+        framework.welsh_updated_at = timezone.now()
+    elif current.content() != spec.content():
+        # Only the Welsh differs: correct it in place, published or not.
+        welsh_changes = welsh_differences(current, spec)
+        _update_welsh(framework, spec)
+        framework.welsh_updated_at = timezone.now()
 
-    framework.name = spec.name
-    framework.description = spec.description
-    framework.status = spec.status
-    framework.published_at = timezone.now() if spec.is_published else None
-    framework.save(update_fields=["name", "description", "status", "published_at"])
-    return FrameworkImportResult(framework=framework, created=False, unchanged=False)
+    framework.name_en = spec.name
+    framework.name_cy = spec.name_cy
+    framework.description_en = spec.description
+    framework.description_cy = spec.description_cy
+    if framework.status != spec.status:
+        framework.status = spec.status
+        framework.published_at = timezone.now() if spec.is_published else None
+    framework.save(
+        update_fields=[
+            "name_en",
+            "name_cy",
+            "description_en",
+            "description_cy",
+            "status",
+            "published_at",
+            "welsh_updated_at",
+        ]
+    )
+    return FrameworkImportResult(
+        framework=framework,
+        created=False,
+        unchanged=False,
+        welsh_changes=tuple(welsh_changes),
+    )
+
+
+def _update_welsh(framework: Framework, spec: FrameworkSpec) -> None:
+    """Write the spec's Welsh over the version's, whose English is the spec's."""
+    dimensions = {dimension.code: dimension for dimension in spec.dimensions}
+    questions = {question.code: question for question in spec.questions}
+    changed_dimensions = []
+    for dimension in Dimension.objects.for_framework(framework):
+        wanted = dimensions[dimension.code]
+        if (dimension.name_cy, dimension.description_cy) != (
+            wanted.name_cy,
+            wanted.description_cy,
+        ):
+            dimension.name_cy, dimension.description_cy = wanted.name_cy, wanted.description_cy
+            changed_dimensions.append(dimension)
+    Dimension.objects.bulk_update(changed_dimensions, ["name_cy", "description_cy"])
+
+    changed_questions = []
+    code_by_id: dict[int, str] = {}
+    for question in Question.objects.for_framework(framework):
+        code_by_id[question.pk] = question.code
+        asked = questions[question.code]
+        if (question.statement_cy, question.guidance_cy) != (
+            asked.statement_cy,
+            asked.guidance_cy,
+        ):
+            question.statement_cy, question.guidance_cy = asked.statement_cy, asked.guidance_cy
+            changed_questions.append(question)
+    Question.objects.bulk_update(changed_questions, ["statement_cy", "guidance_cy"])
+
+    changed_descriptors = []
+    for descriptor in LevelDescriptor.objects.filter(question__framework=framework):
+        levels_cy = questions[code_by_id[descriptor.question_id]].levels_cy
+        text = levels_cy[descriptor.level - 1] if levels_cy else ""
+        if descriptor.description_cy != text:
+            descriptor.description_cy = text
+            changed_descriptors.append(descriptor)
+    LevelDescriptor.objects.bulk_update(changed_descriptors, ["description_cy"])
 
 
 def _next_version(slug: str) -> int:
@@ -130,8 +198,10 @@ def _create_content(
         Dimension(
             framework=framework,
             code=dimension.code,
-            name=dimension.name,
-            description=dimension.description,
+            name_en=dimension.name,
+            name_cy=dimension.name_cy,
+            description_en=dimension.description,
+            description_cy=dimension.description_cy,
             order=order,
         )
         for order, dimension in enumerate(spec.dimensions, start=1)
@@ -146,8 +216,10 @@ def _create_content(
                     framework=framework,
                     dimension=dimension_by_code[dimension_spec.code],
                     code=question.code,
-                    statement=question.statement,
-                    guidance=question.guidance,
+                    statement_en=question.statement,
+                    statement_cy=question.statement_cy,
+                    guidance_en=question.guidance,
+                    guidance_cy=question.guidance_cy,
                     order=order,
                     replaces=replaces.get(question.code),
                 )
@@ -158,7 +230,12 @@ def _create_content(
     )
 
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(question=question_by_code[question.code], level=level, description=text)
+        LevelDescriptor(
+            question=question_by_code[question.code],
+            level=level,
+            description_en=text,
+            description_cy=question.levels_cy[level - 1] if question.levels_cy else "",
+        )
         for question in spec.questions
         for level, text in zip(LEVELS, question.levels, strict=True)
     )

@@ -35,42 +35,60 @@ def levels(prefix: str) -> dict[int, str]:
     return {level: f"{prefix}: what you see at level {level}." for level in range(1, 6)}
 
 
+def levels_cy(prefix: str) -> dict[int, str]:
+    return {level: f"{prefix}: beth a welwch ar lefel {level}." for level in range(1, 6)}
+
+
 def small(*, version: int = 1, status: str = "draft") -> dict[str, Any]:
-    """A framework with two dimensions: LEAD (2 questions) and DATA (1)."""
+    """A framework with two dimensions: LEAD (2 questions) and DATA (1), in English and
+    Welsh."""
     return {
         "slug": "test-framework",
         "name": "Test framework",
+        "name_cy": "Fframwaith prawf",
         "version": version,
         "status": status,
         "description": "For tests.",
+        "description_cy": "Ar gyfer profion.",
         "dimensions": [
             {
                 "code": "LEAD",
                 "name": "Leadership and strategy",
+                "name_cy": "Arweinyddiaeth a strategaeth",
                 "description": "Leading.",
+                "description_cy": "Arwain.",
                 "questions": [
                     {
                         "code": "LEAD-01",
                         "statement": "Digital is in the plan",
+                        "statement_cy": "Mae digidol yn y cynllun",
                         "guidance": "What good looks like: it is.",
+                        "guidance_cy": "Sut olwg sydd ar arfer da: mae.",
                         "levels": levels("LEAD-01"),
+                        "levels_cy": levels_cy("LEAD-01"),
                     },
                     {
                         "code": "LEAD-02",
                         "statement": "A leader owns digital",
+                        "statement_cy": "Mae arweinydd yn berchen ar ddigidol",
                         "guidance": "What good looks like: one does.",
+                        "guidance_cy": "Sut olwg sydd ar arfer da: mae un.",
                         "levels": levels("LEAD-02"),
+                        "levels_cy": levels_cy("LEAD-02"),
                     },
                 ],
             },
             {
                 "code": "DATA",
                 "name": "Data sharing and use",
+                "name_cy": "Rhannu a defnyddio data",
                 "questions": [
                     {
                         "code": "DATA-01",
                         "statement": "Data is held once",
+                        "statement_cy": "Caiff data ei gadw unwaith",
                         "levels": levels("DATA-01"),
+                        "levels_cy": levels_cy("DATA-01"),
                     },
                 ],
             },
@@ -423,8 +441,8 @@ MALFORMED = [
     (
         "unknown question key",
         lambda d: lead_question(d).update(guidence="Typo."),
-        "Question LEAD-01 has unknown key guidence; "
-        "expected only code, guidance, levels, replaces, statement.",
+        "Question LEAD-01 has unknown key guidence; expected only code, guidance, "
+        "guidance_cy, levels, levels_cy, replaces, statement, statement_cy.",
     ),
     (
         "bad replaces",

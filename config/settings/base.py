@@ -347,7 +347,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The switch's choice for someone not signed in (a signed-in person's is on their account).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -48,3 +48,43 @@ def test_no_template_writes_a_time_its_own_way():
         for match in own_format.findall(path.read_text())
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.datetime(2026, 12, 4, 17, 42, tzinfo=UTC), "4 Rhagfyr 2026 am 5:42yp"),
+        (datetime.datetime(2026, 12, 4, 9, 5, tzinfo=UTC), "4 Rhagfyr 2026 am 9:05yb"),
+        (datetime.datetime(2026, 12, 4, 12, 0, tzinfo=UTC), "4 Rhagfyr 2026 am canol dydd"),
+        (datetime.datetime(2026, 12, 4, 0, 0, tzinfo=UTC), "4 Rhagfyr 2026 am hanner nos"),
+        (datetime.datetime(2026, 6, 1, 23, 30, tzinfo=UTC), "2 Mehefin 2026 am 12:30yb"),
+    ],
+)
+def test_datetime_text_in_welsh(value, expected, settings):
+    """Welsh months come from Django's own catalogue, yb/yp, midday and midnight from ours."""
+    from django.utils import translation
+
+    settings.TIME_ZONE = "Europe/London"
+    with translation.override("cy"):
+        assert datetime_text(value) == expected
+
+
+def test_date_text_in_welsh():
+    from django.utils import translation
+
+    with translation.override("cy"):
+        assert date_text(datetime.date(2026, 12, 4)) == "4 Rhagfyr 2026"
+        assert date_text(datetime.date(2027, 3, 1)) == "1 Mawrth 2027"
+    # And back in English afterwards.
+    assert date_text(datetime.date(2026, 12, 4)) == "4 December 2026"
+
+
+def test_day_and_when_filters_in_welsh(settings):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    settings.TIME_ZONE = "Europe/London"
+    template = Template("{% load numbers %}{{ at|day }} / {{ at|when }}")
+    at = datetime.datetime(2026, 12, 4, 17, 42, tzinfo=UTC)
+    with translation.override("cy"):
+        assert template.render(Context({"at": at})) == "4 Rhagfyr 2026 / 4 Rhagfyr 2026 am 5:42yp"

@@ -12,6 +12,9 @@ from core.spreadsheet_text import neutralise
 
 from .data import SectorData
 
+# Identifiers, documented (reports/README.md) and shared with open data: the same in every
+# language, as are group_kind and the statistics. Names (scope, group, dimension) and a
+# suppressed row's reason are in the report's language.
 CSV_HEADER = ("round", "scope", "group", "group_kind", "dimension", "statistic", "value")
 
 

@@ -20,8 +20,16 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment, AssessmentRound, Dimension, DimensionScore
+from assessments.models import (
+    Assessment,
+    AssessmentRound,
+    Dimension,
+    DimensionScore,
+    in_language,
+)
 from benchmarks.figures import RESULT_FIELDS, GroupFigures
 from benchmarks.models import PeerGroupKind, ReleasedResult
 from benchmarks.network_dashboard import (
@@ -37,7 +45,7 @@ from benchmarks.planned_targets import PlannedTargets, planned_targets
 from benchmarks.services import min_group_size
 from councils.models import Council, Network, council_ids_named_in
 
-ALL_UK = "All UK councils"
+ALL_UK = _("All UK councils")
 SubjectKey = int | None
 # Breakdown groups of the UK-wide report, in this order.
 BREAKDOWN_KINDS = (PeerGroupKind.NATION, PeerGroupKind.COUNCIL_TYPE)
@@ -163,20 +171,21 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
         ).order_by("-opens_on", "-pk")
     )
     frameworks = {round_.framework_id} | ({previous.framework_id} if previous else set())
-    dimensions = list(
-        Dimension.objects.filter(framework_id__in=frameworks)
+    dimensions = [
+        (pk, fw, code, in_language(name, name_cy))
+        for pk, fw, code, name, name_cy in Dimension.objects.filter(framework_id__in=frameworks)
         .order_by("order", "pk")
-        .values_list("pk", "framework_id", "code", "name")
-    )
+        .values_list("pk", "framework_id", "code", "name_en", "name_cy")
+    ]
     subjects = [
         *(Column(pk, code, name) for pk, fw, code, name in dimensions if fw == round_.framework_id),
-        Column(None, "overall", "Overall score"),
+        Column(None, "overall", gettext("Overall score")),
     ]
     previous_key = _previous_keys(subjects, dimensions, round_, previous)
 
     if network_id is None:
         network = None
-        scope, scope_kind = ALL_UK, PeerGroupKind.ALL
+        scope, scope_kind = str(ALL_UK), PeerGroupKind.ALL
         scope_in_round = Q(peer_group__kind=PeerGroupKind.ALL)
         breakdown = Q(round_id=round_.pk, peer_group__kind__in=BREAKDOWN_KINDS)
     else:

@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.scoring import LEVEL_NAMES, LEVELS
 from benchmarks.charts import Chart, group_distributions
@@ -20,30 +23,34 @@ from benchmarks.network_dashboard import Distribution
 from benchmarks.publication import OVERLAP, TOO_SMALL
 from core.formatting import figure_text, score_text, span_text
 
+from ..print_css import css_content, css_string, page_of_pages
 from .data import SectorData
 from .wording import (
     LICENCE_NOTE,
-    SCALE,
     change_text,
     notes_sections,
     participation_sentence,
+    scale,
     summary,
     withheld_text,
 )
 
 # The PDF's narrow tables mark a withheld value with a code, explained under the table.
-_CODES = {TOO_SMALL: "[low]", OVERLAP: "[c]"}
-_NO_RESULTS_CODE = "[x]"
+_CODES = {
+    TOO_SMALL: pgettext_lazy("code for a withheld figure: too few councils", "[low]"),
+    OVERLAP: pgettext_lazy("code for a withheld figure: confidential", "[c]"),
+}
+_NO_RESULTS_CODE = pgettext_lazy("code for a figure with no results", "[x]")
 
-CHART_SUMMARY = (
+CHART_SUMMARY = _(
     "Each box spans the middle half of councils' scores (lower to upper quartile), with the "
     "median marked inside; the whiskers reach the 10th and 90th percentiles where the group "
-    "has at least {double} councils, otherwise the quartiles. A withheld barrier has no box."
+    "has at least %(double)s councils, otherwise the quartiles. A withheld barrier has no box."
 )
 
 
 def _code(reason: str) -> str:
-    return _CODES.get(reason, _CODES[OVERLAP])
+    return str(_CODES.get(reason, _CODES[OVERLAP]))
 
 
 @dataclass(frozen=True)
@@ -78,13 +85,16 @@ def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
         ]
 
     def span(low: Decimal | None, high: Decimal | None) -> str:
-        return span_text(low, high) or "Not shown"
+        return span_text(low, high) or gettext("Not shown")
 
+    barrier = pgettext("a table's heading over the barriers' names", "Dimension")
     tables: dict[str, PdfTable | None] = {
         "distribution": PdfTable(
-            f"Scores {SCALE} of the councils signed off in {round_name}, {scope}",
-            ["Dimension", "Councils", "Mean", "Median", "Middle half"]
-            + ["10th to 90th percentile", "Lowest to highest"],
+            gettext("Scores %(scale)s of the councils signed off in %(round)s, %(scope)s")
+            % {"scale": scale(), "round": round_name, "scope": scope},
+            [barrier, gettext("Councils"), gettext("Mean"), gettext("Median")]
+            + [gettext("Middle half"), gettext("10th to 90th percentile")]
+            + [gettext("Lowest to highest")],
             by_subject(
                 lambda g: [
                     g.councils,
@@ -95,12 +105,14 @@ def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
                     span(g.minimum, g.maximum),
                 ]
             ),
-            legend="The 10th and 90th percentiles, the lowest and the highest score are "
-            f"{extremes_words(k)}.",
+            legend=gettext(
+                "The 10th and 90th percentiles, the lowest and the highest score are %(words)s."
+            )
+            % {"words": extremes_words(k)},
         ),
         "levels": PdfTable(
-            "Councils at each level (a score counts at its nearest level, halves up)",
-            ["Dimension", *(f"{level}: {LEVEL_NAMES[level]}" for level in LEVELS)],
+            gettext("Councils at each level (a score counts at its nearest level, halves up)"),
+            [barrier, *(f"{level}: {LEVEL_NAMES[level]}" for level in LEVELS)],
             by_subject(lambda g: list(g.levels())),
         ),
         "change": None,
@@ -115,15 +127,18 @@ def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
 
     if data.previous is not None:
         tables["change"] = PdfTable(
-            f"Median score in {data.previous.name} and in {round_name}",
-            ["Dimension", data.previous.name, round_name, "Change"],
+            gettext("Median score in %(previous)s and in %(round)s")
+            % {"previous": data.previous.name, "round": round_name},
+            [barrier, data.previous.name, round_name, gettext("Change")],
             [
                 PdfRow(
                     f.subject.name,
                     [
-                        median(f.previous) if f.previous is not None else "No figure",
+                        median(f.previous) if f.previous is not None else gettext("No figure"),
                         median(f.current),
-                        change_text(f.change) if f.change is not None else "Not comparable",
+                        change_text(f.change)
+                        if f.change is not None
+                        else gettext("Not comparable"),
                     ],
                 )
                 for f in data.figures
@@ -146,24 +161,24 @@ def _pdf_tables(data: SectorData) -> dict[str, PdfTable | None]:
             ]
             rows.append(PdfRow(data.pooled.label, list(cells)))
         tables["named"] = PdfTable(
-            "Each council's score, and the mean of the other member councils signed off",
-            ["Council", *codes],
+            gettext("Each council's score, and the mean of the other member councils signed off"),
+            [gettext("Council"), *codes],
             rows,
-            legend=f"{key} An empty cell: no score.",
+            legend=gettext("%(key)s An empty cell: no score.") % {"key": key},
             small=True,
         )
 
     def coded_median(figures: GroupFigures | None) -> str:
         if figures is None:
-            return _NO_RESULTS_CODE
+            return str(_NO_RESULTS_CODE)
         return _code(figures.reason) if figures.suppressed else figure_text(figures.median)
 
     if data.groups:
         tables["groups"] = PdfTable(
-            f"Median score by group and barrier, {round_name}",
-            ["Group", *codes],
+            gettext("Median score by group and barrier, %(round)s") % {"round": round_name},
+            [gettext("Group"), *codes],
             [PdfRow(g.name, [coded_median(f) for f in g.figures]) for g in data.groups],
-            legend=f"{key} {_NO_RESULTS_CODE}: {NO_RESULTS}.",
+            legend=f"{key} {_NO_RESULTS_CODE}: {gettext(NO_RESULTS)}.",
             small=True,
         )
     return tables
@@ -176,7 +191,14 @@ def _pdf_context(data: SectorData) -> dict[str, Any]:
         "participation": participation_sentence(data),
         **_pdf_tables(data),
         "notes": notes_sections(data.min_group),
-        "licence": LICENCE_NOTE,
+        "licence": str(LICENCE_NOTE),
+        # The page margins' words, as CSS (print_css).
+        "page_of_pages": page_of_pages(),
+        "running_head": css_content(gettext("Sector report: %(scope)s"), scope="string(scope)"),
+        "generated": css_content(
+            gettext("Generated %(date)s"),
+            date=css_string(dateformat.format(data.generated_on, "j F Y")),
+        ),
     }
 
 
@@ -213,5 +235,5 @@ def sector_report_html(data: SectorData, *, draw: Callable[..., str] | None = No
     chart = distribution_chart(data)
     if chart is not None:
         context["chart_svg"] = (draw or rendering.figure_to_svg)(chart.figure)
-        context["chart_summary"] = CHART_SUMMARY.format(double=2 * data.min_group)
+        context["chart_summary"] = CHART_SUMMARY % {"double": 2 * data.min_group}
     return render_to_string("reports/pdf/sector_report.html", context)

@@ -1,7 +1,8 @@
 """The sector report as an XLSX workbook (openpyxl, write-only mode: rows go straight to the
 file). Sheets: Summary, By dimension, Councils sharing by name, Planned targets (a network's
 report only), Groups, Notes. Figures are numeric cells; a withheld result has its reason in
-"Figures withheld" and empty figure cells."""
+"Figures withheld" and empty figure cells. Sheet names, headings and words are in the active
+language (the report's); the figures are the same in every language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -20,17 +23,21 @@ from core.spreadsheet_text import neutralise
 from .data import SectorData
 from .wording import LICENCE_NOTE, notes_sections, summary
 
-_STATS_HEADINGS = [
-    "Figures withheld",
-    "Councils",
-    *FIGURE_HEADINGS.values(),
-    *(f"Councils at level {level}" for level in LEVELS),
-]
+
+def _stats_headings() -> list[str]:
+    return [
+        gettext("Figures withheld"),
+        gettext("Councils"),
+        *(str(heading) for heading in FIGURE_HEADINGS.values()),
+        *(gettext("Councils at level %(level)s") % {"level": level} for level in LEVELS),
+    ]
 
 
 def _xlsx_cell(value: object) -> object:
     """Numbers stay numbers; text is neutralised and stripped of the control characters XLSX
     cannot hold."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
@@ -63,19 +70,21 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
     def append(ws: Any, values: Sequence[object]) -> None:
         ws.append([_xlsx_cell(value) for value in values])
 
-    summary = sheet("Summary", [34, 100])
+    stats_headings = _stats_headings()
+    summary = sheet(gettext("Summary"), [34, 100])
     for label, value in _summary_rows(data):
         append(summary, [label, value])
 
-    by_dimension = sheet("By barrier", [10, 36, 40])
+    by_dimension = sheet(gettext("By barrier"), [10, 36, 40])
+    dimension = pgettext("a table's heading over the barriers' names", "Dimension")
     append(
         by_dimension,
         [
-            "Code",
-            "Dimension",
-            *_STATS_HEADINGS,
-            "Median in the previous round",
-            "Change in median since the previous round",
+            gettext("Code"),
+            dimension,
+            *stats_headings,
+            gettext("Median in the previous round"),
+            gettext("Change in median since the previous round"),
         ],
     )
     for figures in data.figures:
@@ -91,9 +100,11 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
             ],
         )
 
-    councils = sheet("Councils sharing by name", [44, 12])
+    councils = sheet(gettext("Councils sharing by name"), [44, 12])
     if data.is_network:
-        append(councils, ["Council", "GSS code", *(s.name for s in data.subjects)])
+        append(
+            councils, [gettext("Council"), gettext("GSS code"), *(s.name for s in data.subjects)]
+        )
         for council in data.named:
             append(councils, [council.name, council.gss_code, *council.scores])
         if data.pooled is not None:
@@ -109,39 +120,59 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
                 ],
             )
         if not data.named:
-            append(councils, ["No member council signed off in this round shares by name."])
+            append(
+                councils, [gettext("No member council signed off in this round shares by name.")]
+            )
     else:
         append(
             councils,
             [
-                "Councils are not named in the UK-wide report: councils choose to be named "
-                "only to networks they belong to."
+                gettext(
+                    "Councils are not named in the UK-wide report: councils choose to be named "
+                    "only to networks they belong to."
+                )
             ],
         )
 
     if data.is_network:
-        planned = sheet("Planned targets", [40, 16, 16])
+        planned = sheet(gettext("Planned targets"), [40, 16, 16])
         if data.planned is None:
             append(
                 planned,
                 [
-                    "Not enough member councils have an approved improvement plan for this "
-                    f"round yet: figures appear once at least {data.min_group} have."
+                    gettext(
+                        "Not enough member councils have an approved improvement plan for this "
+                        "round yet: figures appear once at least %(min_group)s have."
+                    )
+                    % {"min_group": data.min_group}
                 ],
             )
         else:
-            append(planned, ["Barrier", "Councils with a target in it", "Councils counted"])
+            append(
+                planned,
+                [
+                    gettext("Barrier"),
+                    gettext("Councils with a target in it"),
+                    gettext("Councils counted"),
+                ],
+            )
             for item in data.planned.shown:
                 append(planned, [item.name, item.councils, data.planned.councils])
             if not data.planned.shown:
                 append(
                     planned,
-                    [f"No barrier is in the plans of {data.planned.min_group} or more councils."],
+                    [
+                        gettext("No barrier is in the plans of %(count)s or more councils.")
+                        % {"count": data.planned.min_group}
+                    ],
                 )
 
-    groups = sheet("Groups", [40, 14, 10, 36, 40])
+    groups = sheet(gettext("Groups"), [40, 14, 10, 36, 40])
     if data.groups:
-        append(groups, ["Group", "Kind", "Code", "Dimension", *_STATS_HEADINGS])
+        append(
+            groups,
+            [gettext("Group"), gettext("Kind"), gettext("Code"), dimension, *stats_headings],
+        )
         for group in data.groups:
             for subject, stats in zip(data.subjects, group.figures, strict=True):
                 append(
@@ -155,11 +186,11 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
                     ],
                 )
     elif data.is_network:
-        append(groups, ["Nation and council type figures are in the UK-wide report."])
+        append(groups, [gettext("Nation and council type figures are in the UK-wide report.")])
     else:
-        append(groups, ["No results for nations or council types in this round yet."])
+        append(groups, [gettext("No results for nations or council types in this round yet.")])
 
-    notes = sheet("Notes", [120])
+    notes = sheet(gettext("Notes"), [120])
     for heading, paragraphs in notes_sections(data.min_group):
         append(notes, [heading])
         for paragraph in paragraphs:
@@ -170,18 +201,24 @@ def write_sector_xlsx(data: SectorData, path: Path) -> None:
 
 def _summary_rows(data: SectorData) -> list[tuple[str, object]]:
     return [
-        ("Report", "Council digital maturity: sector report"),
-        ("Scope", data.scope),
-        ("Round", data.round.name),
-        ("Previous round", data.previous.name if data.previous else "None"),
-        ("Councils signed off", data.signed_off),
+        (gettext("Report"), gettext("Council digital maturity: sector report")),
+        (gettext("Scope"), data.scope),
+        (gettext("Round"), data.round.name),
         (
-            "Member councils" if data.is_network else "Councils in the register",
+            gettext("Previous round"),
+            data.previous.name if data.previous else pgettext("no previous round", "None"),
+        ),
+        (gettext("Councils signed off"), data.signed_off),
+        (
+            gettext("Member councils") if data.is_network else gettext("Councils in the register"),
             data.eligible,
         ),
-        ("Participation (%)", data.participation_percent),
-        ("Generated on", data.generated_on.isoformat()),
-        ("Minimum group size", data.min_group),
-        *(("Summary" if i == 0 else "", sentence) for i, sentence in enumerate(summary(data))),
-        ("Licence", LICENCE_NOTE),
+        (gettext("Participation (%)"), data.participation_percent),
+        (gettext("Generated on"), data.generated_on.isoformat()),
+        (gettext("Minimum group size"), data.min_group),
+        *(
+            (gettext("Summary") if i == 0 else "", sentence)
+            for i, sentence in enumerate(summary(data))
+        ),
+        (gettext("Licence"), str(LICENCE_NOTE)),
     ]

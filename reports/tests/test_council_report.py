@@ -66,7 +66,7 @@ def sector(personas, settings):
     agreed answers, and evidence from two officers, one of whom never submitted."""
     data = build_sector(personas, settings)
     for dimension, name in zip(data["dimensions"], AREA_NAMES, strict=True):
-        Dimension.objects.filter(pk=dimension.pk).update(name=name)
+        Dimension.objects.filter(pk=dimension.pk).update(name_en=name)
     assessment = personas.council_a.assessments.get(round=data["latest"])
     first = Question.objects.filter(dimension=data["dimensions"][0]).order_by("order")
     AgreedAnswer.objects.filter(assessment=assessment, question=first[0]).update(
@@ -102,7 +102,7 @@ def nine_areas(personas, settings):
     framework = small_framework(dimensions=9, questions=3)
     dimensions = list(Dimension.objects.filter(framework=framework).order_by("order"))
     for dimension, name in zip(dimensions, NINE_AREAS, strict=True):
-        Dimension.objects.filter(pk=dimension.pk).update(name=name)
+        Dimension.objects.filter(pk=dimension.pk).update(name_en=name)
     earlier = AssessmentRoundFactory(framework=framework, name="2025 to 2026", slug="25-26")
     latest = AssessmentRoundFactory(framework=framework, name="2026 to 2027", slug="26-27")
     earlier.opens_on = earlier.opens_on.replace(year=2025)

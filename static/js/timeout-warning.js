@@ -15,13 +15,17 @@ if (dialog && typeof dialog.showModal === "function" && document.getElementById(
   let tick = null;
   let endsAt = 0;
 
+  // The words come from the page, in its language (templates/base.html): "{count} minutes",
+  // "You will be signed out in {time}.".
+  const text = dialog.dataset;
   const words = (seconds) => {
     if (seconds >= 60) {
       const minutes = Math.ceil(seconds / 60);
-      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+      return (minutes === 1 ? text.minute : text.minutes).replace("{count}", String(minutes));
     }
-    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+    return (seconds === 1 ? text.second : text.seconds).replace("{count}", String(seconds));
   };
+  const announcement = (seconds) => text.announcement.replace("{time}", words(seconds));
 
   const signedOut = () => {
     const next = encodeURIComponent(window.location.pathname + window.location.search);
@@ -33,7 +37,7 @@ if (dialog && typeof dialog.showModal === "function" && document.getElementById(
     countdown.textContent = words(left);
     // Screen readers hear the time left when the dialog opens and every 15 seconds after.
     if (left % 15 === 0 || left === 0) {
-      announce.textContent = `You will be signed out in ${words(left)}.`;
+      announce.textContent = announcement(left);
     }
     if (left === 0) {
       clearInterval(tick);
@@ -43,7 +47,7 @@ if (dialog && typeof dialog.showModal === "function" && document.getElementById(
 
   const open = () => {
     endsAt = Date.now() + warning * 1000;
-    announce.textContent = `You will be signed out in ${words(warning)}.`;
+    announce.textContent = announcement(warning);
     dialog.showModal();
     stay.focus();
     tick = setInterval(update, 1000);

@@ -1,4 +1,5 @@
-"""Every page of every persona reflows on a phone and passes axe (WCAG 2.2 1.4.10).
+"""Every page of every persona reflows on a phone and passes axe (WCAG 2.2 1.4.10), in English
+and in Welsh (issue 19: Welsh words are often longer, and the page must say lang="cy").
 
 The pages are found as the fuzz test finds them: every route of the portal, filled with the
 real ids of a world where council A has results, a plan, an assessment waiting for sign-off and
@@ -60,30 +61,30 @@ def _pages(personas, world) -> list[tuple[str, str, str]]:  # noqa: F811
     return found
 
 
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
 def test_every_page_reflows_at_320_and_390_px_and_passes_axe(
     page,
     live_server,
     personas,
     world,  # noqa: F811
+    language,
 ):
     pages = _pages(personas, world)
     assert len(pages) > 50
     failures: list[str] = []
+    chosen = {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language}
     for persona, url, cookie in pages:
         page.context.clear_cookies()
+        cookies = [chosen]
         if cookie:
-            page.context.add_cookies(
-                [
-                    {
-                        "name": django_settings.SESSION_COOKIE_NAME,
-                        "value": cookie,
-                        "url": live_server.url,
-                    }
-                ]
-            )
+            cookies.append({"name": django_settings.SESSION_COOKIE_NAME, "value": cookie})
+        page.context.add_cookies([c | {"url": live_server.url} for c in cookies])
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 844})
             page.goto(live_server.url + url)
+            shown = page.evaluate("document.documentElement.lang")
+            if shown != language:
+                failures.append(f"{persona} {url}: lang is {shown!r}, not {language!r}")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 failures.append(

@@ -14,8 +14,8 @@ from assessments.framework_import import (
 class Command(BaseCommand):
     help = (
         "Load framework versions from YAML files. Safe to run again: a version already in the "
-        "database is left alone, a published version can never change, and nothing in a file "
-        "is imported if any of it is wrong."
+        "database is left alone, a published version's English can never change (its Welsh "
+        "may be corrected), and nothing in a file is imported if any of it is wrong."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +50,17 @@ class Command(BaseCommand):
             label = f"{framework.slug} v{framework.version}"
             if result.unchanged:
                 self.stdout.write(f"{label}: unchanged.")
+                continue
+            if result.welsh_changes:
+                count = len(result.welsh_changes)
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{label}: Welsh updated in {count} place{'s' if count != 1 else ''}; "
+                        "the English is unchanged."
+                    )
+                )
+                for change in result.welsh_changes:
+                    self.stdout.write(f"  {change}", style_func=None)
                 continue
             dimensions = framework.dimensions.count()
             questions = framework.questions.count()

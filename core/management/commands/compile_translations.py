@@ -4,7 +4,7 @@ machine with only Python can do it; `make translations` runs it after makemessag
 from pathlib import Path
 from typing import Any
 
-import polib
+import polib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
