@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(_start_idle_clock, dispatch_uid="accounts-idle-clock")
         user_logged_in.connect(_still_in_use, dispatch_uid="accounts-still-in-use")
+        user_logged_in.connect(_keep_language, dispatch_uid="accounts-keep-language")
 
 
 def _start_idle_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -30,3 +31,15 @@ def _still_in_use(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if getattr(user, "inactive_warned_at", None) is not None:
         type(user).objects.filter(pk=user.pk).update(inactive_warned_at=None)
         user.inactive_warned_at = None
+
+
+def _keep_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # A language chosen with the switch before signing in becomes the account's, so the next
+    # device and the emails follow it; a choice already on the account is not overwritten.
+    from django.conf import settings
+
+    from .services import user_language_set
+
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
+    if not getattr(user, "language", "x") and chosen in dict(settings.LANGUAGES):
+        user_language_set(user=user, language=chosen)

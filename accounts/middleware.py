@@ -46,9 +46,24 @@ class IdleSessionMiddleware:
             security_event_record(user=user, kind=SecurityEventKind.SIGNED_OUT_IDLE)
 
 
+def remember_language(response: HttpResponse, code: str) -> None:
+    """The language cookie LocaleMiddleware reads, for pages before sign-in and after sign-out."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+
+
 class AccountLanguageMiddleware:
     """A signed-in person's chosen language (User.language) wins over the cookie and the
-    browser, so the choice follows them to another device. After LocaleMiddleware, which sets
+    browser, so the choice follows them to another device; the cookie is brought in line, so
+    the signed-out page after it is in their language too. After LocaleMiddleware, which sets
     Content-Language from whatever is active when the response leaves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,4 +75,7 @@ class AccountLanguageMiddleware:
         if chosen and chosen != translation.get_language():
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
-        return self.get_response(request)
+        response = self.get_response(request)
+        if chosen and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen:
+            remember_language(response, chosen)
+        return response

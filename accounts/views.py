@@ -27,6 +27,7 @@ from .forms import (
     ReminderEmailsForm,
     SetPasswordForm,
 )
+from .middleware import remember_language
 from .models import (
     CouncilMembership,
     CouncilRole,
@@ -79,16 +80,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     ):
         back = reverse("portal:home")
     response = redirect(back)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite="Lax",
-    )
+    remember_language(response, code)
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=code)
     return response

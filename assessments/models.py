@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
 
@@ -24,25 +25,25 @@ from .scoring import MAX_LEVEL, MIN_LEVEL
 class Level(models.IntegerChoices):
     """The one maturity scale every question is answered on."""
 
-    AD_HOC = 1, "Ad hoc"
-    DEVELOPING = 2, "Developing"
-    DEFINED = 3, "Defined"
-    EMBEDDED = 4, "Embedded"
-    LEADING = 5, "Leading"
+    AD_HOC = 1, _("Ad hoc")
+    DEVELOPING = 2, _("Developing")
+    DEFINED = 3, _("Defined")
+    EMBEDDED = 4, _("Embedded")
+    LEADING = 5, _("Leading")
 
 
 class AnswerStatus(models.TextChoices):
     """Whether an answer gives a level. Only ANSWERED counts towards a score."""
 
-    ANSWERED = "answered", "Answered"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
-    DONT_KNOW = "dont_know", "Don't know"
+    ANSWERED = "answered", _("Answered")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    DONT_KNOW = "dont_know", _("Don't know")
 
 
 class Confidence(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 # Framework content ---------------------------------------------------------------------
@@ -76,8 +77,8 @@ def _in_language(field: str) -> property:
 
 
 class FrameworkStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -230,9 +231,9 @@ class LevelDescriptor(models.Model):
 
 
 class RoundStatus(models.TextChoices):
-    UPCOMING = "upcoming", "Not open yet"
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    UPCOMING = "upcoming", _("Not open yet")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class AssessmentRound(models.Model):
@@ -267,9 +268,9 @@ class AssessmentRound(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Waiting for sign-off"
-    SIGNED_OFF = "signed_off", "Signed off"
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Waiting for sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
 
 
 def signed_off_through(relation: str) -> Q:
@@ -375,8 +376,8 @@ class DimensionAssignment(models.Model):
 
 
 class ResponseStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted"
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
 
 
 class Response(models.Model):
@@ -487,13 +488,13 @@ class AgreedAnswer(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    STARTED = "started", "Assessment started"
-    ASSIGNED = "assigned", "Barriers assigned"
-    AGREED_ANSWER = "agreed_answer", "Agreed answer changed"
-    SUBMITTED = "submitted", "Submitted for sign-off"
-    RETURNED = "returned", "Returned to the lead"
-    SIGNED_OFF = "signed_off", "Signed off"
-    REOPENED = "reopened", "Reopened"
+    STARTED = "started", _("Assessment started")
+    ASSIGNED = "assigned", _("Barriers assigned")
+    AGREED_ANSWER = "agreed_answer", _("Agreed answer changed")
+    SUBMITTED = "submitted", _("Submitted for sign-off")
+    RETURNED = "returned", _("Returned to the lead")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    REOPENED = "reopened", _("Reopened")
 
 
 class AuditEvent(models.Model):

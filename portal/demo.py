@@ -9,8 +9,9 @@ from django.db.models import Case, When
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership, User
 from assessments.demo import demo_assessments_load
-from assessments.models import DimensionScore
+from assessments.models import AssessmentRound, DimensionScore, RoundStatus
 from assessments.scoring import level_band
+from assessments.services import assessment_start
 from benchmarks.dashboard import council_dashboard
 from benchmarks.peer_groups import peer_groups_build
 from benchmarks.releases import releases_make_due
@@ -22,6 +23,8 @@ from plans.models import SharingOffer
 DEMO_PASSWORD = "portal-demo-2026"
 COUNCIL_A = "E06000001"  # Hartlepool
 COUNCIL_B = "E06000002"  # Middlesbrough
+# A Welsh council whose people chose Cymraeg, so the whole journey can be tried in Welsh.
+COUNCIL_WELSH = "W06000002"  # Gwynedd
 NETWORK_REGION = "North East"
 
 
@@ -44,6 +47,7 @@ def demo_data_load() -> DemoData:
     try:
         council_a = Council.objects.get(gss_code=COUNCIL_A)
         council_b = Council.objects.get(gss_code=COUNCIL_B)
+        council_welsh = Council.objects.get(gss_code=COUNCIL_WELSH)
     except Council.DoesNotExist as error:
         raise ImproperlyConfigured(
             "Import the council register first: manage.py import_councils"
@@ -72,7 +76,7 @@ def demo_data_load() -> DemoData:
                 council=council, network=network, defaults={"by_name": True}
             )
 
-        def person(email: str, name: str, **extra: bool) -> User:
+        def person(email: str, name: str, **extra: bool | str) -> User:
             user, _ = User.objects.update_or_create(
                 email=email, defaults={"full_name": name, "is_active": True, **extra}
             )
@@ -95,6 +99,19 @@ def demo_data_load() -> DemoData:
             label = f"{CouncilRole(role).label} of {council.short_name}"
             logins.append(DemoLogin(label, email))
 
+        welsh_people = {}
+        for role, email, name in [
+            (CouncilRole.OFFICER, "swyddog@gwynedd.example", "Siân Swyddog"),
+            (CouncilRole.LEAD, "arweinydd@gwynedd.example", "Llinos Arweinydd"),
+            (CouncilRole.EXECUTIVE, "prif.weithredwr@gwynedd.example", "Prys Prif"),
+        ]:
+            welsh_people[role] = person(email, name, language="cy")
+            CouncilMembership.objects.update_or_create(
+                user=welsh_people[role], council=council_welsh, defaults={"role": role}
+            )
+            label = f"{CouncilRole(role).label} of {council_welsh.short_name}, in Welsh"
+            logins.append(DemoLogin(label, email))
+
         analyst = person("analyst@north-east.example", "Ana Analyst")
         NetworkMembership.objects.get_or_create(user=analyst, network=network)
         logins.append(DemoLogin(f"Network analyst for {network.name}", analyst.email))
@@ -106,6 +123,12 @@ def demo_data_load() -> DemoData:
             officer=people[CouncilRole.OFFICER],
             executive=people[CouncilRole.EXECUTIVE],
         )
+        # Gwynedd's people start the open round's assessment in Welsh, from the first answer.
+        current = AssessmentRound.objects.filter(is_demo=True, status=RoundStatus.OPEN).first()
+        if current is not None:
+            assessment_start(
+                council=council_welsh, round=current, by=welsh_people[CouncilRole.LEAD]
+            )
     # Peer groups follow the register and networks; benchmarks follow the signed-off scores.
     peer_groups_build()
     # Rebuilds only the rounds whose scores or groups changed, so a re-run is quick.

@@ -39,7 +39,10 @@ def test_the_switch_comes_back_to_the_same_page_in_welsh(client):
     page = client.get("/sign-in/")
     assert _lang(page) == "cy"
     assert page["Content-Language"] == "cy"
-    assert '<span aria-current="true" lang="cy">Cymraeg</span>' in page.content.decode()
+    html = page.content.decode()
+    assert '<span aria-current="true" lang="cy">Cymraeg</span>' in html
+    # Each language named in itself: "English", not "Saesneg".
+    assert "Change the language to English: </span>English</a>" in html
 
 
 def test_the_browser_language_is_used_until_someone_chooses(client):
@@ -56,6 +59,9 @@ def test_a_signed_in_choice_follows_the_person_to_another_device(client, persona
     elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
     elsewhere.force_login(personas.officer_a)
     assert _lang(elsewhere.get(reverse("accounts:account"))) == "cy"
+    # And stays with them once they sign out there.
+    elsewhere.post(reverse("accounts:sign-out"))
+    assert _lang(elsewhere.get(reverse("accounts:signed-out"))) == "cy"
 
 
 @pytest.mark.parametrize(
@@ -73,3 +79,24 @@ def test_an_unknown_language_is_not_found(client, personas):
 
     assert client.get(reverse("accounts:language", args=["fr"])).status_code == 404
     assert User.objects.get(pk=personas.officer_a.pk).language == ""
+
+
+def test_a_choice_made_before_signing_in_is_kept_on_the_account(client, personas):
+    client.get(reverse("accounts:language", args=["cy"]), {"next": "/sign-in/"})
+    client.post(
+        reverse("accounts:sign-in"),
+        {"username": personas.officer_a.email, "password": personas.password},
+    )
+
+    assert User.objects.get(pk=personas.officer_a.pk).language == "cy"
+
+
+def test_signing_in_never_overwrites_a_choice_on_the_account(client, personas):
+    User.objects.filter(pk=personas.officer_a.pk).update(language="en-gb")
+    client.get(reverse("accounts:language", args=["cy"]), {"next": "/sign-in/"})
+    client.post(
+        reverse("accounts:sign-in"),
+        {"username": personas.officer_a.email, "password": personas.password},
+    )
+
+    assert User.objects.get(pk=personas.officer_a.pk).language == "en-gb"
