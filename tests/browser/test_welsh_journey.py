@@ -39,8 +39,7 @@ CONTINUE = (
     "%(council_name)s</span>"
 )
 VIEW = (
-    'View<span class="govuk-visually-hidden"> the %(round)s assessment for '
-    "%(council_name)s</span>"
+    'View<span class="govuk-visually-hidden"> the %(round)s assessment for %(council_name)s</span>'
 )
 SIGN_OFF = 'Go to sign-off<span class="govuk-visually-hidden"> for %(council)s, %(round)s</span>'
 
