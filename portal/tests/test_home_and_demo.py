@@ -67,6 +67,7 @@ def test_anonymous_home_goes_to_sign_in(client, db):
 def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
     CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
     CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    CouncilFactory(gss_code="W06000002", short_name="Gwynedd", region="Wales")
     call_command("import_framework")
     call_command("load_demo_data")
     counts = (Assessment.objects.count(), AgreedAnswer.objects.count(), Answer.objects.count())
@@ -82,15 +83,24 @@ def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
         "lead@hartlepool.example",
         "chief.executive@hartlepool.example",
         "officer@middlesbrough.example",
+        "swyddog@gwynedd.example",
+        "arweinydd@gwynedd.example",
+        "prif.weithredwr@gwynedd.example",
         "analyst@north-east.example",
         "admin@portal.example",
     ]:
         assert email in out
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
-    # Six demo people, and two demo colleagues at the demo council who cannot sign in.
-    assert User.objects.filter(~Q(password__startswith="!")).count() == 6
-    assert User.objects.count() == 8
+    # Gwynedd's three chose Cymraeg and have the open round started.
+    assert set(User.objects.filter(language="cy").values_list("email", flat=True)) == {
+        "swyddog@gwynedd.example",
+        "arweinydd@gwynedd.example",
+        "prif.weithredwr@gwynedd.example",
+    }
+    # Nine demo people, and two demo colleagues at the demo council who cannot sign in.
+    assert User.objects.filter(~Q(password__startswith="!")).count() == 9
+    assert User.objects.count() == 11
     assert NetworkMembership.objects.count() == 1
     rounds = AssessmentRound.objects.filter(is_demo=True)
     assert rounds.count() == 3
@@ -99,11 +109,14 @@ def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
     hartlepool = Assessment.objects.get(round=current, council__gss_code="E06000001")
     assert hartlepool.status == AssessmentStatus.IN_PROGRESS
     assert hartlepool.responses.filter(status=ResponseStatus.SUBMITTED).count() == 2
+    gwynedd = Assessment.objects.get(round=current, council__gss_code="W06000002")
+    assert gwynedd.status == AssessmentStatus.IN_PROGRESS
 
 
 def test_demo_data_is_the_same_on_every_machine(db):
     CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
     CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    CouncilFactory(gss_code="W06000002", short_name="Gwynedd", region="Wales")
     call_command("import_framework")
     call_command("load_demo_data")
     first = sorted(DimensionScore.objects.values_list("council_id", "dimension__code", "score"))
@@ -174,6 +187,7 @@ def test_navigation_marks_the_current_section(client, personas, who, url_name, a
 def test_the_demo_council_has_results_from_past_rounds(db):
     CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
     CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    CouncilFactory(gss_code="W06000002", short_name="Gwynedd", region="Wales")
     call_command("import_framework")
     call_command("load_demo_data")
     signed_off = Assessment.objects.filter(
@@ -187,6 +201,7 @@ def test_the_demo_council_has_results_from_past_rounds(db):
 def test_demo_network_members_other_than_the_demo_councils_share_by_name(db):
     a = CouncilFactory(gss_code="E06000001", short_name="Hartlepool", region="North East")
     b = CouncilFactory(gss_code="E06000002", short_name="Middlesbrough", region="North East")
+    CouncilFactory(gss_code="W06000002", short_name="Gwynedd", region="Wales")
     others = [CouncilFactory(gss_code=f"E0800002{n}", region="North East") for n in range(7)]
     call_command("import_framework")
     call_command("load_demo_data")
