@@ -24,6 +24,15 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_after():
+    """Leave the database at the latest migrations, or later tests meet an older schema (a
+    column added after AFTER would be missing for the rest of the run)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_round_published_before_editions_becomes_edition_one(personas, settings):
     sector = build_sector(personas, settings)
