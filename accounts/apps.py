@@ -41,5 +41,5 @@ def _keep_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import user_language_set
 
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
-    if not getattr(user, "language", "x") and chosen in dict(settings.LANGUAGES):
+    if not user.language and chosen in dict(settings.LANGUAGES):
         user_language_set(user=user, language=chosen)

@@ -5,7 +5,6 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
@@ -127,8 +126,7 @@ class PasswordResetForm(ErrorLinksMixin, auth_forms.PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         # Written in the account holder's language, whoever asked for the link.
-        user = context.get("user")
-        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        with translation.override(context["user"].written_in):
             super().send_mail(
                 subject_template_name,
                 email_template_name,
@@ -388,7 +386,7 @@ class CodeForm(ErrorLinksMixin, forms.Form):
 
     code = forms.CharField(max_length=40, strip=True)
 
-    def __init__(self, *args: Any, recovery: bool = False, submit: str = "", **kwargs: Any):
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         code = self.fields["code"]
         if recovery:
@@ -411,7 +409,7 @@ class CodeForm(ErrorLinksMixin, forms.Form):
             }
             code.widget.attrs["inputmode"] = "numeric"
             field = _code_field("code", "one-time-code", 5)
-        self.helper = _helper(field, submit=submit or _("Continue"))
+        self.helper = _helper(field, submit=_("Continue"))
 
 
 class TwoFactorRemoveForm(ErrorLinksMixin, forms.Form):

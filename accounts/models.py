@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -77,6 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def written_in(self) -> str:
+        """The language to write to this person in: their choice, else the portal's."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -174,7 +174,7 @@ def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
             context = {
                 "invitation": invitation,
                 "link": invitation_link(invitation),
-                "service_name": service_name(),
+                "service_name": settings.SERVICE_NAME,
             }
             subject = gettext("You are invited to join %(council)s on the %(service)s") % {
                 "council": invitation.council.short_name,
@@ -192,13 +192,6 @@ def invitation_send_email(*, invitation_id: int, nonce: str) -> bool:
         Invitation.objects.filter(pk=invitation_id, nonce=nonce).update(sent_at=None)
         raise
     return True
-
-
-def service_name() -> str:
-    """The service's name in the active language."""
-    if settings.SERVICE_NAME == "Council Digital Maturity Portal":
-        return gettext("Council Digital Maturity Portal")
-    return settings.SERVICE_NAME
 
 
 def invitation_language(invitation: Invitation) -> str:

@@ -61,7 +61,8 @@ def record_event(request: HttpRequest, user: User, kind: SecurityEventKind) -> N
     )
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def safe_next(request: HttpRequest, url: str | None) -> str:
+    """`url` if it is a page of this site (by this site's scheme), else the home page."""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -252,7 +253,7 @@ def sso_refusal(
     context = {
         "title": str(title),
         "body": str(body)
-        % {"provider": name, "email": refused.detail, "service": services.service_name()},
+        % {"provider": name, "email": refused.detail, "service": settings.SERVICE_NAME},
         "detail": refused.detail if refused.reason in {"token", "down", "refused"} else "",
         "provider": provider,
     }
@@ -328,7 +329,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[two_factor.SSO_SESSION_KEY] = provider.pk
     record_event(request, user, SecurityEventKind.SIGNED_IN_SSO)
-    return redirect(_safe_next(request, pending.get("next")))
+    return redirect(safe_next(request, pending.get("next")))
 
 
 # The code after the password ----------------------------------------------------------------
@@ -353,7 +354,7 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
     if request.user.is_authenticated:
         assert isinstance(request.user, User)
         user, pending = request.user, None
-        next_url = _safe_next(request, request.GET.get("next"))
+        next_url = safe_next(request, request.GET.get("next"))
         if two_factor.is_strong(request):
             return redirect(next_url)
     else:
@@ -365,7 +366,7 @@ def sign_in_code(request: HttpRequest, recovery: bool = False) -> HttpResponse:
             )
             return redirect("accounts:sign-in")
         user, pending = found
-        next_url = _safe_next(request, pending.get("next"))
+        next_url = safe_next(request, pending.get("next"))
     form = CodeForm(request.POST if request.method == "POST" else None, recovery=recovery)
     if form.is_bound and form.is_valid():
         checked = services.two_factor_verify(
@@ -443,7 +444,7 @@ def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
             otp_login(request, device)
             record_event(request, request.user, SecurityEventKind.TWO_FACTOR_ADDED)
             request.session[NEW_CODES_KEY] = codes
-            request.session["recovery_codes_next"] = _safe_next(request, request.GET.get("next"))
+            request.session["recovery_codes_next"] = safe_next(request, request.GET.get("next"))
             return redirect("accounts:recovery-codes")
     return render(
         request,

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,11 +104,9 @@ DOING = {
 
 
 def doing_words(doing: str) -> str:
-    """`doing` in the active language. Callers pass the English words (a lazy translation of
-    them works too): they are looked up in DOING, which knows how each goes in a sentence."""
-    with translation.override(None):
-        english = str(doing)
-    return str(DOING.get(english, doing))
+    """`doing` (English, one of DOING's keys) in the active language, as it goes in the
+    sentence; anything else is shown as it is."""
+    return str(DOING.get(doing, doing))
 
 
 def strong_sign_in_needed(request: HttpRequest, doing: str) -> HttpResponse | None:

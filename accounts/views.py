@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from accounts.types import AuthenticatedHttpRequest
@@ -38,7 +37,7 @@ from .models import (
     SecurityEventKind,
     User,
 )
-from .sign_in_views import record_event
+from .sign_in_views import record_event, safe_next
 from .tokens import read_invitation_token
 
 
@@ -74,12 +73,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("portal:home")
-    response = redirect(back)
+    response = redirect(safe_next(request, request.GET.get("next")))
     remember_language(response, code)
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=code)
@@ -120,9 +114,8 @@ def _language_row(user: User) -> dict[str, object]:
     """The language row on "Your account": the language pages and emails are in, and the
     header switch's link to the other one."""
     names = dict(settings.LANGUAGES)
-    current = user.language or translation.get_language() or settings.LANGUAGE_CODE
-    if current not in names:
-        current = settings.LANGUAGE_CODE
+    # The page is in the account's language already (AccountLanguageMiddleware), if it has one.
+    current = translation.get_language()
     other = next(code for code in names if code != current)
     return {
         "language_chosen": bool(user.language),

@@ -23,6 +23,7 @@ def assessment_for_member(
     user: Any, pk: int, roles: Iterable[str] | None = None
 ) -> tuple[Assessment, str]:
     """The assessment and the person's role at its council, in one query."""
+    # Someone signed out or deactivated has no role anywhere: no query to find that out.
     if not (user.is_authenticated and user.is_active):
         raise Http404
     memberships = CouncilMembership.objects.for_user(user).filter(council_id=OuterRef("council_id"))

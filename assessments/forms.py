@@ -20,7 +20,6 @@ from core.forms import names_another_object
 from .models import Answer, AnswerStatus, Confidence, Level, Question
 from .scoring import LEVEL_NAMES
 from .services import AnswerInput
-from .wording import CONFIDENCE_LABELS
 
 NOTE_MAX_LENGTH = 2000
 URL_MAX_LENGTH = 500
@@ -139,8 +138,10 @@ def answer_choices(question: Question) -> list[Choice]:
         for level in Level
     ]
     choices[-1].divider = gettext("or")
-    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, gettext("Not applicable")))
-    choices.append(Choice(AnswerStatus.DONT_KNOW.value, gettext("Don't know")))
+    choices.extend(
+        Choice(status.value, str(status.label))
+        for status in (AnswerStatus.NOT_APPLICABLE, AnswerStatus.DONT_KNOW)
+    )
     return choices
 
 
@@ -187,7 +188,7 @@ class DimensionAnswersForm(forms.Form):
             )
             self.fields[f"{name}-confidence"] = forms.ChoiceField(
                 label=gettext("How confident are you in this answer? (optional)"),
-                choices=[(value, CONFIDENCE_LABELS[value]) for value in Confidence.values],
+                choices=Confidence.choices,
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={

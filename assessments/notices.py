@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import CouncilMembership, CouncilRole, User
+from core.formatting import lazy_date, lazy_format
 from councils.models import Council
 from notifications.services import email_queue
-from notifications.text import lazy_date, lazy_format
 
 from .models import (
     Answer,

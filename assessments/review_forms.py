@@ -6,7 +6,6 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Hidden, Layout, Size
 from django import forms
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import ErrorLinksMixin, names_another_object
 
+from .forms import answer_choices
 from .models import AgreedAnswer, AnswerStatus, Dimension, Question
 from .scoring import LEVEL_NAMES
 from .services import AgreedInput, Conflict
@@ -78,18 +78,6 @@ def _answer_value(status: str, level: int | None) -> str:
     return str(level) if status == AnswerStatus.ANSWERED else status
 
 
-def _answer_choices(question: Question) -> list[Choice]:
-    descriptors = {d.level: d.description for d in question.descriptors.all()}
-    choices = [
-        Choice(str(level), f"{level} {name}", hint=descriptors.get(level, ""))
-        for level, name in LEVEL_NAMES.items()
-    ]
-    choices[-1].divider = gettext("or")
-    choices.append(Choice(AnswerStatus.NOT_APPLICABLE.value, gettext("Not applicable")))
-    choices.append(Choice(AnswerStatus.DONT_KNOW.value, gettext("Don't know")))
-    return choices
-
-
 # An answer to a question that is not on the page, e.g. "q123_answer" from a tampered POST.
 _QUESTION_KEY = re.compile(r"^q(\d+)_")
 
@@ -146,7 +134,7 @@ class AgreeDimensionForm(ErrorLinksMixin, forms.Form):
                 initial = None
             self.fields[f"q{pk}_answer"] = forms.ChoiceField(
                 label=format_html(gettext("Agreed answer for {code}"), code=question.code),
-                choices=_answer_choices(question),
+                choices=answer_choices(question),
                 required=False,
                 widget=forms.RadioSelect,
                 initial=initial,

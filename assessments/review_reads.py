@@ -34,7 +34,7 @@ from .models import (
     ResponseStatus,
 )
 from .services import AgreedInput, Conflict
-from .wording import CONFIDENCE_LABELS, answer_text
+from .wording import answer_text
 
 # Display helpers ------------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ class OfficerAnswer:
     def confidence_text(self) -> str:
         if not self.confidence:
             return gettext("Not given")
-        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
+        return str(Confidence(self.confidence).label)
 
     @property
     def safe_url(self) -> str:
@@ -131,9 +131,7 @@ class OfficerSummary:
     @property
     def confidence(self) -> list[tuple[str, int]]:
         given = Counter(a.confidence for a in self.answers)
-        counts = [
-            (str(CONFIDENCE_LABELS[value]), given[value]) for value in reversed(Confidence.values)
-        ]
+        counts = [(str(label), given[value]) for value, label in reversed(Confidence.choices)]
         if given[""]:
             counts.append((gettext("Not given"), given[""]))
         return counts

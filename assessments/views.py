@@ -35,7 +35,6 @@ from .models import (
 )
 from .outline import framework_outline
 from .services import ANSWERING_ROLES, AssessmentError
-from .wording import CONFIDENCE_LABELS
 
 STATUS_TAGS = {
     scoring.NOT_STARTED: (_("Not started"), "govuk-tag--grey"),
@@ -96,13 +95,6 @@ class AnsweredQuestion:
     @property
     def text(self) -> str:
         return answer_text(self.answer)
-
-    @property
-    def confidence_text(self) -> str:
-        """How sure the officer is, in the active language ("Low"), or "" if not given."""
-        if self.answer is None or not self.answer.confidence:
-            return ""
-        return str(CONFIDENCE_LABELS.get(self.answer.confidence, self.answer.confidence))
 
 
 @dataclass

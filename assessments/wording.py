@@ -1,18 +1,9 @@
 """How the portal spells an answer, in one place, for every page, email and report."""
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
 
-from .models import AnswerStatus, Confidence
+from .models import AnswerStatus
 from .scoring import LEVEL_NAMES
-
-# How sure an officer is of an answer, as forms and pages show it.
-CONFIDENCE_LABELS: dict[str, StrPromise] = {
-    Confidence.LOW: _("Low"),
-    Confidence.MEDIUM: _("Medium"),
-    Confidence.HIGH: _("High"),
-}
 
 
 def answer_text(status: str, level: int | None) -> str:
@@ -24,10 +15,6 @@ def answer_text(status: str, level: int | None) -> str:
     """
     if status == AnswerStatus.ANSWERED and level in LEVEL_NAMES:
         return gettext("Level %(level)s (%(name)s)") % {"level": level, "name": LEVEL_NAMES[level]}
-    if status == AnswerStatus.NOT_APPLICABLE:
-        return gettext("Not applicable")
-    if status == AnswerStatus.DONT_KNOW:
-        return gettext("Don't know")
     if status in AnswerStatus.values:
         return str(AnswerStatus(status).label)
     return str(status)

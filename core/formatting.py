@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import dateformat, timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, pgettext
 
 Number = Decimal | float | int
@@ -100,3 +102,28 @@ def datetime_text(value: datetime.datetime | None) -> str:
             half = pgettext("time after midday", "pm")
         time = f"{(local.hour % 12) or 12}:{local.minute:02d}{half}"
     return gettext("%(date)s at %(time)s") % {"date": date_text(local.date()), "time": time}
+
+
+# Words worked out later ----------------------------------------------------------------------
+#
+# Text made now but read later in someone else's language (an email the outbox renders in its
+# reader's, a form error shown to whoever reads it) must stay unworked until it is used.
+
+
+def _format(message: str | Promise, values: dict[str, Any]) -> str:
+    return str(message) % values
+
+
+_format_lazy = lazy(_format, str)
+_date_lazy = lazy(date_text, str)
+
+
+def lazy_format(message: str | Promise, **values: Any) -> Any:
+    """`message % values`, translated and filled in when used, not now. Values may themselves
+    be lazy (`lazy_date`, a `gettext_lazy` string, a framework name read then)."""
+    return _format_lazy(message, values)
+
+
+def lazy_date(value: datetime.date) -> Any:
+    """The date as the portal writes it (`date_text`), in the language active when used."""
+    return _date_lazy(value)

@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import lazy_format
+
 # The date input's three boxes, with the messages for each: crispy-forms-gds's own are in
 # English only.
 _DATE_PARTS = (
@@ -87,13 +89,8 @@ class DateField(DateInputField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-def _naming(message: str | Promise, label: str | Promise) -> str:
-    """`message` with the date's label in it, lower case, both in the active language."""
-    return str(message) % {"date": str(label).lower()}
-
-
-# Worked out when the error is shown, so in the language of the person reading it.
-_naming_lazy = lazy(_naming, str)
+# The date's label in lower case, in the language of whoever reads the error.
+_lower_lazy = lazy(lambda text: str(text).lower(), str)
 
 
 def date_field(label: str | Promise, hint: str | Promise, *, required: bool = True) -> DateField:
@@ -102,8 +99,8 @@ def date_field(label: str | Promise, hint: str | Promise, *, required: bool = Tr
     (gettext_lazy): the messages follow the language they are read in."""
     field = DateField(label=label, help_text=hint, required=required)
     field.error_messages.update(
-        required=_naming_lazy(_("Enter the %(date)s"), label),
-        incomplete=_naming_lazy(_("Enter the %(date)s in full"), label),
-        invalid=_naming_lazy(_("Enter the %(date)s as a real date"), label),
+        required=lazy_format(_("Enter the %(date)s"), date=_lower_lazy(label)),
+        incomplete=lazy_format(_("Enter the %(date)s in full"), date=_lower_lazy(label)),
+        invalid=lazy_format(_("Enter the %(date)s as a real date"), date=_lower_lazy(label)),
     )
     return field

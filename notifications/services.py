@@ -22,7 +22,6 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 
 from accounts.models import User
 from core.queue import enqueue_after_commit
@@ -32,13 +31,6 @@ from .models import OutboxEmail, OutboxStatus
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "notifications.tasks.send_email"
-
-
-def service_name() -> str:
-    """The service's name in the active language (a deployment may have its own name)."""
-    if settings.SERVICE_NAME == "Council Digital Maturity Portal":
-        return gettext("Council Digital Maturity Portal")
-    return settings.SERVICE_NAME
 
 
 def email_queue(
@@ -55,21 +47,21 @@ def email_queue(
     if this occasion's email to this person exists already, or if it is a reminder and they
     turned reminders off.
 
-    The subject and both bodies are rendered here, in the recipient's language (their
-    `language`, else the portal's), whoever's request or job queues the email: pass the subject
-    and the context's words unworked, as `gettext_lazy` strings or `text.lazy_format(...)`, so
-    they are translated now, for this reader."""
+    The subject and both bodies are rendered here, in the recipient's language
+    (`to.written_in`), whoever's request or job queues the email: pass the subject and the
+    context's words unworked, as `gettext_lazy` strings or `core.formatting.lazy_format(...)`,
+    so they are translated now, for this reader."""
     if not to.is_active or (reminder and not to.reminder_emails):
         return False
     full_key = f"{key}:user-{to.pk}"
     if OutboxEmail.objects.filter(key=full_key).exists():
         return False
-    with translation.override(to.language or settings.LANGUAGE_CODE):
+    with translation.override(to.written_in):
         values = {
             **context,
             "recipient": to,
             "reminder": reminder,
-            "service_name": service_name(),
+            "service_name": settings.SERVICE_NAME,
             "portal_url": settings.PORTAL_BASE_URL,
             "account_url": settings.PORTAL_BASE_URL + "/account/",
         }

@@ -11,17 +11,18 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fluid, Hidden, Layout, Size, Submit
 from django import forms
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import AssessmentRound
-from assessments.scoring import LEVEL_NAMES, LEVELS
+from assessments.scoring import LEVELS
+from core.formatting import date_text
 from core.forms import ErrorLinksMixin, date_field
 
 from .models import Action, ActionStatus, Target
+from .reads import level_text
 from .services import ActionInput, TargetInput
 
 OUTSIDE = ""
@@ -146,14 +147,7 @@ class TargetForm(ErrorLinksMixin, _ActionFields):
         above = [level for level in LEVELS if starting is None or level > starting]
         self.fields["target_level"] = forms.TypedChoiceField(
             label=_("Target level"),
-            choices=[
-                (
-                    str(level),
-                    gettext("Level %(level)s (%(name)s)")
-                    % {"level": level, "name": LEVEL_NAMES[level]},
-                )
-                for level in above
-            ],
+            choices=[(str(level), level_text(level)) for level in above],
             coerce=int,
             widget=forms.RadioSelect,
             error_messages={
@@ -426,7 +420,7 @@ class CarryForm(ErrorLinksMixin, forms.Form):
                     % {
                         "description": a.description,
                         "owner": a.owner_label,
-                        "due": formats.date_format(a.due_on, "j F Y"),
+                        "due": date_text(a.due_on),
                         "status": str(a.get_status_display()).lower(),
                     },
                 )

@@ -16,12 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, AssessmentRound, Dimension, Level, Question
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
+from core.formatting import date_text
 from councils.models import Council
 
 
@@ -140,7 +141,7 @@ class Target(models.Model):
         if self.target_round is not None:
             return gettext("the %(round)s round") % {"round": self.target_round.name}
         assert self.target_date is not None
-        return formats.date_format(self.target_date, "j F Y")
+        return date_text(self.target_date)
 
 
 # Words the portal itself writes into a plan's records ---------------------------------------
@@ -180,9 +181,10 @@ def owner_name_shown(stored: str) -> str:
 
 
 def recorded(value: str) -> str:
-    """A value or note the portal wrote into the history in English, in the reader's language;
-    anything else (what people typed, names) as it is."""
-    return str(_recorded_words().get(value, value))
+    """A value or note the portal wrote into the history in English, owner names it gave
+    included, in the reader's language; anything else (what people typed, names) as it is."""
+    words = _recorded_words().get(value)
+    return owner_name_shown(value) if words is None else str(words)
 
 
 class ActionStatus(models.TextChoices):

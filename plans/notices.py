@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from assessments.notices import Notice, send_notice
+from core.formatting import date_text
 
 from .models import Action
 
@@ -46,7 +46,7 @@ def action_reminders_send(*, today: date) -> int:
             "plans:action-progress",
             args=[council.gss_code, action.plan.assessment.round.slug, action.pk],
         )
-        with translation.override(action.owner.language or settings.LANGUAGE_CODE):
+        with translation.override(action.owner.written_in):
             key, notice = _notice(action, today=today, link=link)
         sent += send_notice(key, [action.owner], notice, reminder=True)
     return sent
@@ -55,7 +55,7 @@ def action_reminders_send(*, today: date) -> int:
 def _notice(action: Action, *, today: date, link: str) -> tuple[str, Notice]:
     """The reminder about `action`, in the active language (its owner's)."""
     council = action.plan.council.short_name
-    due = formats.date_format(action.due_on, "j F Y")
+    due = date_text(action.due_on)
     if action.due_on < today:
         return f"action-overdue:{action.pk}:{action.due_on.isoformat()}", Notice(
             subject=gettext("Overdue: an action in %(council)s's improvement plan")

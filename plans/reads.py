@@ -21,7 +21,8 @@ from assessments.models import (
     Question,
     in_language,
 )
-from assessments.scoring import LEVEL_NAMES, MAX_LEVEL
+from assessments.scoring import MAX_LEVEL
+from assessments.wording import answer_text
 from councils.models import Council
 
 from .models import (
@@ -41,7 +42,7 @@ from .models import (
 def level_text(level: int | None) -> str:
     if not level:
         return gettext("No level")
-    return gettext("Level %(level)s (%(name)s)") % {"level": level, "name": LEVEL_NAMES[level]}
+    return answer_text(AnswerStatus.ANSWERED, level)
 
 
 @dataclass

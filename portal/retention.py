@@ -41,7 +41,7 @@ def inactive_accounts_retire(*, now: datetime | None = None) -> tuple[int, int]:
         years = settings.INACTIVE_ACCOUNT_DAYS // 365
         days = settings.INACTIVE_WARNING_DAYS
         # Written in the person's own language: a background job has no request.
-        with transaction.atomic(), translation.override(user.language or settings.LANGUAGE_CODE):
+        with transaction.atomic(), translation.override(user.written_in):
             email_queue(
                 key=f"inactive-warning:{user.pk}:{now:%Y%m%d}",
                 to=user,

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from accounts.two_factor import strong_sign_in_needed
 from accounts.types import AuthenticatedHttpRequest
@@ -108,9 +108,7 @@ def publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The confirmation page: exactly what the next edition would make public, then publish."""
     _staff(request)
     round_ = get_object_or_404(AssessmentRound, slug=slug)
-    if needed := strong_sign_in_needed(
-        request, pgettext("finishes the sentence 'before you ...'", "publish open data")
-    ):
+    if needed := strong_sign_in_needed(request, "publish open data"):
         return needed
     try:
         plan = open_data.edition_plan(round_, published_at=timezone.now())

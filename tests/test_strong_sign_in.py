@@ -6,10 +6,12 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.two_factor_support import code_for, with_app
-from accounts.two_factor import SSO_SESSION_KEY
+from accounts.two_factor import DOING, SSO_SESSION_KEY
 from assessments import services as assessment_services
 from assessments.tests.factories import AssessmentRoundFactory, dims
 from plans.tests.factories import planned_assessment
@@ -138,3 +140,21 @@ def test_approving_a_plan_needs_a_strong_sign_in_too(client, personas):
     response = client.get(url)
 
     assert path_and_next(response) == (reverse("accounts:two-factor-set-up"), url)
+
+
+@pytest.mark.usefixtures("required")
+@pytest.mark.parametrize("page", PAGES)
+def test_the_reason_is_a_whole_sentence_in_the_readers_language(client, pages, page):
+    """Each page's words finish "... before you ..." in Welsh, mutated as the sentence needs
+    (accounts.two_factor.DOING): none is left in English."""
+    user, url = pages[page]
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    with translation.override("cy"):
+        welsh = {str(words) for words in DOING.values()}
+
+    response = client.get(url, follow=True)
+
+    [shown] = [str(message) for message in response.context["messages"]]
+    assert shown.startswith("Gosodwch ap dilysu cyn i chi "), shown
+    assert shown.removeprefix("Gosodwch ap dilysu cyn i chi ") in welsh, shown

@@ -5,10 +5,13 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from accounts.models import User
+from accounts import services
+from accounts.models import CouncilRole, User
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +103,63 @@ def test_signing_in_never_overwrites_a_choice_on_the_account(client, personas):
     )
 
     assert User.objects.get(pk=personas.officer_a.pk).language == "en-gb"
+
+
+# Emails in the reader's language -------------------------------------------------------
+
+
+def test_an_invitation_is_written_in_the_inviting_leads_language(
+    personas, django_capture_on_commit_callbacks
+):
+    with translation.override("cy"), django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            council=personas.council_a,
+            email="swyddog.newydd@hartlepool.example",
+            role=CouncilRole.OFFICER,
+            invited_by=personas.lead_a,
+        )
+
+    assert invitation.language == "cy"
+    [message] = mail.outbox
+    assert message.subject == (
+        "Gwahoddiad i ymuno â Hartlepool ar wefan Porth Aeddfedrwydd Digidol Cynghorau"
+    )
+
+
+def test_an_invitation_to_someone_who_chose_a_language_is_in_theirs(
+    personas, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=personas.officer_b.pk).update(language="en-gb")
+    with translation.override("cy"), django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            council=personas.council_a,
+            email=personas.officer_b.email,
+            role=CouncilRole.OFFICER,
+            invited_by=personas.lead_a,
+        )
+
+    [message] = mail.outbox
+    assert message.subject.startswith("You are invited to join Hartlepool")
+
+
+def test_a_password_reset_is_written_in_the_account_holders_language(client, personas):
+    User.objects.filter(pk=personas.officer_a.pk).update(language="cy")
+
+    client.post(reverse("accounts:password-reset"), {"email": personas.officer_a.email})
+
+    [message] = mail.outbox
+    assert message.subject == (
+        "Ailosod eich cyfrinair ar gyfer Porth Aeddfedrwydd Digidol Cynghorau"
+    )
+
+
+def test_your_account_says_the_language_and_links_to_the_other(client, personas):
+    client.force_login(personas.officer_a)
+    client.get(reverse("accounts:language", args=["cy"]), {"next": "/"})
+
+    html = client.get(reverse("accounts:account")).content.decode()
+
+    row = html[html.index('id="language"') :]
+    assert '<span lang="cy">Cymraeg</span>' in row[:600]
+    change = reverse("accounts:language", args=["en-gb"]) + "?next=/account/"
+    assert f'href="{change}" hreflang="en-gb"' in row[:1200]

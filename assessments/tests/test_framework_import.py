@@ -335,6 +335,10 @@ def lead_question(data: dict[str, Any], index: int = 0) -> dict[str, Any]:
     return data["dimensions"][0]["questions"][index]
 
 
+def data_question(data: dict[str, Any]) -> dict[str, Any]:
+    return data["dimensions"][1]["questions"][0]
+
+
 def set_levels(value: Any):
     return lambda d: lead_question(d).update(levels=value)
 
@@ -503,10 +507,83 @@ MALFORMED = [
     ),
 ]
 
+# A text whose Welsh is missing is refused like any other fault in the file (issue 19).
+MISSING_WELSH = [
+    (
+        "question statement",
+        lambda d: lead_question(d, 1).pop("statement_cy"),
+        "Question LEAD-02: statement_cy is missing (the Welsh for statement).",
+    ),
+    (
+        "question guidance",
+        lambda d: lead_question(d).pop("guidance_cy"),
+        "Question LEAD-01: guidance_cy is missing (the Welsh for guidance).",
+    ),
+    (
+        "question levels",
+        lambda d: data_question(d).pop("levels_cy"),
+        "Question DATA-01: levels_cy is missing (the Welsh for levels).",
+    ),
+    (
+        "one Welsh level empty",
+        lambda d: lead_question(d)["levels_cy"].update({4: " "}),
+        "Question LEAD-01: level 4 in levels_cy is empty.",
+    ),
+    (
+        "four Welsh levels",
+        lambda d: lead_question(d)["levels_cy"].pop(5),
+        "Question LEAD-01: levels_cy must be exactly 1, 2, 3, 4 and 5; the file has 1, 2, 3, 4.",
+    ),
+    (
+        "empty Welsh statement",
+        lambda d: lead_question(d).update(statement_cy=""),
+        "Question LEAD-01: statement_cy is empty.",
+    ),
+    (
+        "Welsh statement left blank",
+        lambda d: lead_question(d).update(statement_cy=None),
+        "Question LEAD-01: statement_cy is empty.",
+    ),
+    (
+        "Welsh statement too long",
+        lambda d: lead_question(d).update(statement_cy="x" * 301),
+        "Question LEAD-01: statement_cy is 301 characters long; the limit is 300.",
+    ),
+    (
+        "dimension name",
+        lambda d: d["dimensions"][0].pop("name_cy"),
+        "Dimension LEAD: name_cy is missing (the Welsh for name).",
+    ),
+    (
+        "dimension description",
+        lambda d: d["dimensions"][0].pop("description_cy"),
+        "Dimension LEAD: description_cy is missing (the Welsh for description).",
+    ),
+    (
+        "framework name",
+        lambda d: d.pop("name_cy"),
+        "The framework: name_cy is missing (the Welsh for name).",
+    ),
+    (
+        "framework description",
+        lambda d: d.pop("description_cy"),
+        "The framework: description_cy is missing (the Welsh for description).",
+    ),
+    (
+        "Welsh guidance without English",
+        lambda d: data_question(d).update(guidance_cy="Sut olwg sydd ar arfer da."),
+        "Question DATA-01: guidance_cy is given but guidance is not; the Welsh goes beside "
+        "the English.",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [pytest.param(change, message, id=name) for name, change, message in MALFORMED],
+    [
+        pytest.param(change, message, id=name)
+        for name, change, message in [*MALFORMED, *MISSING_WELSH]
+    ],
 )
 def test_a_malformed_file_is_refused_with_the_code_at_fault(tmp_path, change, message):
     data = small()

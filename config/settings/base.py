@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -23,7 +24,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = [o for o in env.list("CSRF_TRUSTED_ORIGINS", d
 PORTAL_BASE_URL = (
     env.str("PORTAL_BASE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
-SERVICE_NAME = "Council Digital Maturity Portal"
+# Lazy, so every page, email and report names the service in its reader's language.
+SERVICE_NAME = gettext_lazy("Council Digital Maturity Portal")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -294,7 +296,8 @@ SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default
 # authenticator app, or a sign-in through their council's identity provider, before they can
 # sign off, agree answers, publish or change sharing. `make run` relaxes it for the demo data.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-OTP_TOTP_ISSUER = SERVICE_NAME
+# One name in every authenticator app, whatever language the account was set up in.
+OTP_TOTP_ISSUER = "Council Digital Maturity Portal"
 # Wrong codes make each device wait longer before the next try (1, 2, 4, ... seconds).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

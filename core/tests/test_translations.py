@@ -38,12 +38,16 @@ def test_the_welsh_catalogue_is_complete_and_not_fuzzy():
 def test_welsh_keeps_every_placeholder_and_tag():
     wrong = []
     for entry in _entries():
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        english = sorted(PLACEHOLDER.findall(entry.msgid))
+        english = sorted(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
         tags = sorted(re.findall(r"<(/?[a-z]+)", entry.msgid))
-        for welsh in translations:
-            # A plural's "one" form may say the number in words instead of %(count)s.
-            if sorted(PLACEHOLDER.findall(welsh)) != english and not entry.msgid_plural:
+        forms = entry.msgstr_plural if entry.msgid_plural else {2: entry.msgstr}
+        for form, welsh in forms.items():
+            placeholders = sorted(PLACEHOLDER.findall(welsh))
+            # Welsh's forms for one and two (0 and 1) may say the number in words, leaving out
+            # %(count)s; every other form keeps every placeholder.
+            if placeholders != english and not (
+                form in (0, 1) and set(placeholders) <= set(english)
+            ):
                 wrong.append(_label(entry))
             if sorted(re.findall(r"<(/?[a-z]+)", welsh)) != tags:
                 wrong.append(_label(entry))

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import lazy_date, lazy_format
 from notifications.services import email_queue
-from notifications.text import lazy_date, lazy_format
 
 with translation.override("cy"):
     # The month's name comes from Django's own Welsh catalogue.

@@ -17,13 +17,7 @@ def catalogues() -> list[Path]:
 
 def compiled(po_path: Path) -> bytes:
     """The .mo file's bytes: translated, non-fuzzy entries only, as msgfmt makes them."""
-    catalogue = polib.pofile(str(po_path))
-    out = po_path.with_suffix(".tmp-mo")
-    try:
-        catalogue.save_as_mofile(str(out))
-        return out.read_bytes()
-    finally:
-        out.unlink(missing_ok=True)
+    return bytes(polib.pofile(str(po_path)).to_binary())
 
 
 class Command(BaseCommand):
