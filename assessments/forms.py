@@ -1,4 +1,3 @@
-import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -9,13 +8,13 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.cache import caches
 from django.core.validators import MaxLengthValidator
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.forms import names_another_object
+from core.fragments import kept
 
 from .models import Answer, AnswerStatus, Confidence, Level, Question
 from .scoring import LEVEL_NAMES
@@ -58,26 +57,16 @@ class Details(LayoutObject):
 
 
 def _kept(form: forms.Form, names: Sequence[str], wording: str, draw: Callable[[], str]) -> str:
-    """What `draw()` gives, kept in the process for the wording, language and values shown.
-
-    Drawing a question's radios with crispy-forms-gds is most of a barrier page's time, and
-    the same wording showing the same values is the same HTML for everyone (the CSRF token is
-    outside it). The key holds everything else the HTML depends on, so nothing can make a kept
-    copy wrong. A form sent back (with its errors, or what was just typed) is always drawn
-    afresh.
+    """What `draw()` gives, kept in the process (core.fragments) for the wording and the values
+    shown. The same wording showing the same values is the same HTML for everyone (the CSRF
+    token is outside it). A form sent back (with its errors, or what was just typed) is always
+    drawn afresh.
     """
     if form.is_bound:
         return draw()
-    shown = [(name, form[name].value()) for name in names]
-    key = hashlib.sha256(repr((wording, get_language(), shown)).encode()).hexdigest()
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = draw()
-        fragments.set(key, html)
-    else:
-        # As crispy notes each field it draws (it sets this attribute on the form).
-        form.rendered_fields.update(names)  # type: ignore[attr-defined]
+    html = kept((wording, [(name, form[name].value()) for name in names]), draw)
+    # As crispy notes each field it draws (it sets this attribute on the form).
+    form.rendered_fields.update(names)  # type: ignore[attr-defined]
     return html
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from assessments.lineage import dimension_lineage
@@ -26,9 +26,7 @@ from assessments.models import (
     AssessmentRound,
     Dimension,
     DimensionScore,
-    LevelDescriptor,
     Question,
-    in_language,
 )
 from assessments.outline import framework_outline
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
@@ -366,7 +364,7 @@ def council_dashboard(
         for a in reversed(assessments)
         if scores.get(a.round_id)
     ]
-    steps = _next_steps(latest, [d.pk for d in dimensions])
+    steps = _next_steps(latest, dimensions)
     dashboard.strengths, dashboard.priorities = highlights(dashboard.dimensions, steps)
     return dashboard
 
@@ -515,41 +513,24 @@ def _scores_by_round(
     return dict(by_round)
 
 
-def _next_steps(assessment: Assessment, dimension_ids: list[int]) -> dict[int, list[NextStep]]:
-    """One query: each agreed level with the descriptor of the level above it, if any."""
-    next_descriptor = LevelDescriptor.objects.filter(
-        question_id=OuterRef("question_id"), level=OuterRef("level") + 1
-    )
-    rows = (
+def _next_steps(
+    assessment: Assessment, dimensions: Sequence[Dimension]
+) -> dict[int, list[NextStep]]:
+    """One query for the agreed levels; the statements and descriptors come from the framework's
+    outline (`framework_outline`), in the reader's language, in the framework's order."""
+    levels = dict(
         AgreedAnswer.objects.filter(
-            assessment=assessment,
-            status=AnswerStatus.ANSWERED,
-            level__isnull=False,
-            question__dimension_id__in=dimension_ids,
-        )
-        .annotate(
-            next_descriptor=Subquery(next_descriptor.values("description_en")[:1]),
-            next_descriptor_cy=Subquery(next_descriptor.values("description_cy")[:1]),
-        )
-        .order_by("question__dimension__order", "question__order")
-        .values_list(
-            "question__dimension_id",
-            "question__code",
-            "question__statement_en",
-            "question__statement_cy",
-            "question_id",
-            "level",
-            "next_descriptor",
-            "next_descriptor_cy",
-        )
+            assessment=assessment, status=AnswerStatus.ANSWERED, level__isnull=False
+        ).values_list("question_id", "level")
     )
     answers: list[tuple[int, str, str, int, int]] = []
     descriptors: dict[tuple[int, int], str] = {}
-    for dimension_id, code, statement, statement_cy, question_id, level, descriptor, cy in rows:
-        if level is None:  # filtered out above; this tells the type checker
-            continue
-        shown = in_language(statement, statement_cy)
-        answers.append((dimension_id, code, shown, question_id, level))
-        if descriptor is not None:
-            descriptors[(question_id, level + 1)] = in_language(descriptor, cy)
+    for dimension in dimensions:
+        for question in dimension.questions.all():
+            level = levels.get(question.pk)
+            if level is None:
+                continue
+            answers.append((dimension.pk, question.code, question.statement, question.pk, level))
+            for descriptor in question.descriptors.all():
+                descriptors[(question.pk, descriptor.level)] = descriptor.description
     return next_steps(answers, descriptors)

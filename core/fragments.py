@@ -1,0 +1,71 @@
+"""HTML that is the same for everyone who sees the same values, drawn once per process.
+
+Drawing GOV.UK radios with crispy-forms-gds is most of the time of the pages that show them
+(a barrier page's questions, a dashboard's comparison picker), and the same words showing the
+same values are the same HTML for every reader. What is drawn is kept in the `fragments` cache
+(the process's own memory, config.settings.base) under everything it depends on: the caller's
+`parts` and the active language. So nothing can make a kept copy wrong, only unused.
+"""
+
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from crispy_forms.layout import LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
+from django import forms
+from django.core.cache import caches
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+
+def kept(parts: Hashable, draw: Callable[[], str]) -> str:
+    """`draw()`, or what it gave before for the same `parts` in the same language."""
+    key = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = draw()
+        fragments.set(key, html)
+    return html
+
+
+def shown(form: forms.Form, names: list[str]) -> tuple[Hashable, ...]:
+    """What an unbound form shows in these fields: labels, hints, choices and values."""
+    return tuple(
+        (
+            name,
+            str(field.label),
+            str(field.help_text),
+            tuple((value, str(label)) for value, label in getattr(field, "choices", ())),
+            form[name].value(),
+        )
+        for name in names
+        if (field := form.fields.get(name)) is not None
+    )
+
+
+class KeptLayout(LayoutObject):
+    """Layout objects drawn once per process for what the form shows (`kept`).
+
+    For forms whose HTML depends only on their fields: an unbound form, whose every word is in
+    its fields' labels, hints and choices or is the same for every reader in a language (a
+    button). A bound form (sent back with errors, or what was typed) is always drawn afresh.
+    """
+
+    def __init__(self, *fields: Any) -> None:
+        self.fields = list(fields)
+
+    def render(
+        self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> SafeString:
+        def draw() -> str:
+            return self.get_rendered_fields(form, context, template_pack, **kwargs)
+
+        if form.is_bound:
+            return mark_safe(draw())
+        names = [pointer.name for pointer in self.get_field_names()]
+        html = kept((type(form).__qualname__, shown(form, names)), draw)
+        # As crispy notes each field it draws, so it does not draw them again after the layout.
+        form.rendered_fields.update(names)  # type: ignore[attr-defined]
+        return mark_safe(html)
