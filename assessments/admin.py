@@ -143,10 +143,10 @@ class QuestionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(AssessmentRound)
 class AssessmentRoundAdmin(admin.ModelAdmin):
-    list_display = ("name", "framework", "opens_on", "closes_on", "status")
+    list_display = ("name_en", "name_cy", "framework", "opens_on", "closes_on", "status")
     list_filter = ("status", "framework", "is_demo")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name_en", "name_cy", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
     list_select_related = ("framework",)
     date_hierarchy = "opens_on"
     # Status changes go through the services, which keep their rules (a published framework,

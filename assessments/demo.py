@@ -43,6 +43,7 @@ SEED = 2026
 @dataclass(frozen=True)
 class DemoRound:
     name: str
+    name_cy: str
     slug: str
     opens_on: datetime.date
     closes_on: datetime.date
@@ -55,6 +56,7 @@ class DemoRound:
 ROUNDS = [
     DemoRound(
         "2024 to 2025 (demonstration)",
+        "2024 i 2025 (arddangosiad)",
         "demo-2024-2025",
         datetime.date(2024, 5, 1),
         datetime.date(2025, 2, 28),
@@ -64,6 +66,7 @@ ROUNDS = [
     ),
     DemoRound(
         "2025 to 2026 (demonstration)",
+        "2025 i 2026 (arddangosiad)",
         "demo-2025-2026",
         datetime.date(2025, 5, 1),
         datetime.date(2026, 2, 28),
@@ -73,6 +76,7 @@ ROUNDS = [
     ),
     DemoRound(
         "2026 to 2027 (demonstration)",
+        "2026 i 2027 (arddangosiad)",
         "demo-2026-2027",
         datetime.date(2026, 5, 1),
         datetime.date(2027, 2, 28),
@@ -121,7 +125,8 @@ def demo_assessments_load(*, lead: User, officer: User, executive: User) -> str:
     with transaction.atomic():
         for demo in ROUNDS:
             round_ = AssessmentRound.objects.create(
-                name=demo.name,
+                name_en=demo.name,
+                name_cy=demo.name_cy,
                 slug=demo.slug,
                 framework=framework,
                 opens_on=demo.opens_on,

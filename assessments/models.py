@@ -239,7 +239,18 @@ class RoundStatus(models.TextChoices):
 class AssessmentRound(models.Model):
     """A period in which councils assess themselves against one framework version."""
 
-    name = models.CharField(max_length=60, unique=True, help_text='For example "2026 to 2027".')
+    name_en = models.CharField(
+        "name",
+        max_length=60,
+        unique=True,
+        db_column="name",
+        help_text='For example "2026 to 2027".',
+    )
+    # Blank for rounds made before there was Welsh: their English name shows instead.
+    name_cy = models.CharField(
+        "name in Welsh", max_length=60, blank=True, help_text='For example "2026 i 2027".'
+    )
+    name = _in_language("name")
     slug = models.SlugField(max_length=60, unique=True)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds")
     opens_on = models.DateField()

@@ -22,6 +22,13 @@ class RoundForm(ErrorLinksMixin, forms.Form):
         max_length=60,
         error_messages={"required": _("Enter a name for the round")},
     )
+    # Welsh councils see the round by this name (the Welsh Language Standards).
+    name_cy = forms.CharField(
+        label=_("Name in Welsh"),
+        help_text=_("For example, 2027 i 2028"),
+        max_length=60,
+        error_messages={"required": _("Enter the round's name in Welsh")},
+    )
     framework = forms.ModelChoiceField(
         label=_("Framework"),
         queryset=Framework.objects.published().order_by("-version"),
@@ -40,7 +47,8 @@ class RoundForm(ErrorLinksMixin, forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
-                    "name": round.name,
+                    "name": round.name_en,
+                    "name_cy": round.name_cy,
                     "framework": round.framework_id,
                     "opens_on": round.opens_on,
                     "closes_on": round.closes_on,
@@ -48,7 +56,10 @@ class RoundForm(ErrorLinksMixin, forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.round = round
-        fields: list[Any] = [Field.text("name", field_width=Fluid.ONE_THIRD)]
+        fields: list[Any] = [
+            Field.text("name", field_width=Fluid.ONE_THIRD),
+            Field.text("name_cy", field_width=Fluid.ONE_THIRD),
+        ]
         if round is None or round.status == "upcoming":
             fields.append(Field.select("framework"))
         else:
@@ -68,19 +79,23 @@ class RoundForm(ErrorLinksMixin, forms.Form):
             self.add_error(
                 "closes_on", gettext("The closing date must be on or after the opening date")
             )
-        name = cleaned.get("name")
-        if name:
-            others = AssessmentRound.objects.all()
-            if self.round is not None:
-                others = others.exclude(pk=self.round.pk)
-            if others.filter(name=name).exists() or others.filter(slug=slugify(name)).exists():
-                self.add_error("name", gettext("Another round has this name: choose another"))
+        others = AssessmentRound.objects.all()
+        if self.round is not None:
+            others = others.exclude(pk=self.round.pk)
+        name, name_cy = cleaned.get("name"), cleaned.get("name_cy")
+        if name and (
+            others.filter(name_en=name).exists() or others.filter(slug=slugify(name)).exists()
+        ):
+            self.add_error("name", gettext("Another round has this name: choose another"))
+        if name_cy and others.filter(name_cy=name_cy).exists():
+            self.add_error("name_cy", gettext("Another round has this Welsh name: choose another"))
         return cleaned
 
     def apply(self) -> AssessmentRound:
         """The round with the form's values, not yet saved."""
         round_ = self.round or AssessmentRound(slug=slugify(self.cleaned_data["name"]))
-        round_.name = self.cleaned_data["name"]
+        round_.name_en = self.cleaned_data["name"]
+        round_.name_cy = self.cleaned_data["name_cy"]
         round_.opens_on = self.cleaned_data["opens_on"]
         round_.closes_on = self.cleaned_data["closes_on"]
         if "framework" in self.cleaned_data:

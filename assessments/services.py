@@ -43,6 +43,7 @@ from .models import (
     Response,
     ResponseStatus,
     RoundStatus,
+    in_language,
 )
 
 logger = logging.getLogger(__name__)
@@ -196,11 +197,12 @@ def round_open_warnings(round: AssessmentRound, *, today: date) -> list[str]:
     """Why opening this round now deserves a second look: another round is open, or it is
     more than a month before its opening date."""
     reasons = []
-    others = list(
-        AssessmentRound.objects.filter(status=RoundStatus.OPEN)
+    others = [
+        in_language(name, name_cy)
+        for name, name_cy in AssessmentRound.objects.filter(status=RoundStatus.OPEN)
         .exclude(pk=round.pk)
-        .values_list("name", flat=True)
-    )
+        .values_list("name_en", "name_cy")
+    ]
     if others:
         reasons.append(
             gettext("Another round is open (%(rounds)s): councils would have two to answer.")

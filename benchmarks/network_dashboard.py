@@ -290,9 +290,12 @@ def network_rounds(network: Network) -> list[RoundChoice]:
         # After filter(), the count is over the filtered (signed-off member) assessments.
         .annotate(signed_off=Count("assessments", distinct=True))
         .order_by("-opens_on", "-pk")
-        .values_list("pk", "slug", "name", "signed_off")
+        .values_list("pk", "slug", "name_en", "name_cy", "signed_off")
     )
-    return [RoundChoice(*row) for row in rounds]
+    return [
+        RoundChoice(pk, slug, in_language(name, name_cy), signed_off)
+        for pk, slug, name, name_cy, signed_off in rounds
+    ]
 
 
 def rounds_with_figures(network: Network | None) -> set[int]:

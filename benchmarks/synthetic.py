@@ -64,7 +64,7 @@ def bench_rounds() -> list[AssessmentRound]:
     framework = framework_import(path=FRAMEWORK_FILE).framework
     return [
         AssessmentRound.objects.create(
-            name=f"Bench {year}",
+            name_en=f"Bench {year}",
             slug=f"bench-{year}",
             framework=framework,
             opens_on=datetime.date(year, 4, 1),

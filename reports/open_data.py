@@ -320,7 +320,7 @@ def edition_plan(
     min_group = min_group_size()
     head = EditionHead(
         round_slug=round_.slug,
-        round_name=round_.name,
+        round_name=round_.name_en,  # open data files are in English, whoever asks
         number=number,
         published_at=published_at,
         release_number=release.number,

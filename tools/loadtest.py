@@ -27,6 +27,7 @@ import gzip
 import html
 import http.client
 import json
+import os
 import random
 import re
 import statistics
@@ -345,6 +346,21 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1)}
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """(seconds the machine's CPUs were busy, seconds stolen by the host) since boot, from
+    Linux's /proc/stat; None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal ...
+    busy = sum(fields[:3]) + sum(fields[5:7])
+    steal = fields[7] if len(fields) > 7 else 0
+    return busy / ticks, steal / ticks
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--base-url", required=True, help="http://127.0.0.1:PORT")
@@ -373,11 +389,13 @@ def main(argv: list[str] | None = None) -> int:
     base = urlsplit(options.base_url)
     start = time.perf_counter()
     window = {"start": 0.0, "end": float("inf")}
+    cpu_at_start: dict[str, Any] = {}
 
     def open_window() -> None:
         # Runs once, when the last person has signed in (or failed to).
         window["start"] = time.perf_counter()
         window["end"] = window["start"] + options.seconds
+        cpu_at_start.update(machine=machine_cpu(), generator=time.process_time())
 
     barrier = threading.Barrier(len(chosen), action=open_window)
     order = list(range(len(chosen)))
@@ -404,6 +422,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # The window, or longer if the last requests started in it finished after it.
     elapsed = max(results.last_end - window["start"], options.seconds)
+    # What a request cost the server (gunicorn, PostgreSQL, Redis: the whole machine less this
+    # generator), a steadier figure than requests a second on a shared machine.
+    cpu_ms = steal_s = None
+    machine_now = machine_cpu()
+    if machine_now and cpu_at_start.get("machine") and results.in_window:
+        busy_then, steal_then = cpu_at_start["machine"]
+        server_s = machine_now[0] - busy_then - (time.process_time() - cpu_at_start["generator"])
+        cpu_ms = round(server_s / results.in_window * 1000, 1)
+        steal_s = round(machine_now[1] - steal_then, 1)
     pages = {
         name: {"requests": len(results.latencies[name]), **percentiles(results.latencies[name])}
         for name in PAGE_ORDER + sorted(set(results.latencies) - set(PAGE_ORDER))
@@ -425,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         "sign_in_seconds": round(window["start"] - start, 1),
         # The generator shares the machine: what it cost, to judge how much it took away.
         "generator_cpu_s": round(time.process_time(), 1),
+        "server_cpu_ms_per_request": cpu_ms,
+        "stolen_cpu_s": steal_s,
         "pages": pages,
     }
     print(
@@ -436,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{line['requests']} requests, {line['requests_per_second']} a second, "
         f"{line['errors']} errors ({line['sign_in_errors']} at sign-in)"
     )
+    if cpu_ms is not None:
+        print(f"{cpu_ms} ms of the machine's CPU a request; {steal_s} s stolen by its host")
     print(f"  {'page':<24}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for name, found in pages.items():
         print(

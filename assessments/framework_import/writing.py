@@ -168,7 +168,7 @@ def _resolve_replaces(spec: FrameworkSpec) -> dict[str, Question]:
 
 def _check_draft_replaceable(framework: Framework, spec: FrameworkSpec) -> None:
     problems: list[str] = []
-    rounds = list(framework.rounds.values_list("name", flat=True)[:3])
+    rounds = list(framework.rounds.values_list("name_en", flat=True)[:3])
     if rounds:
         problems.append(
             f"{spec.label()} is a draft used by the assessment round "

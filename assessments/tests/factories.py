@@ -74,6 +74,7 @@ class AssessmentRoundFactory(DjangoModelFactory):
         model = AssessmentRound
 
     name = factory.Sequence(lambda n: f"{2026 + n} to {2027 + n}")
+    name_cy = factory.Sequence(lambda n: f"{2026 + n} i {2027 + n}")
     slug = factory.Sequence(lambda n: f"{2026 + n}-{2027 + n}")
     framework = factory.LazyFunction(small_framework)
     opens_on = datetime.date(2026, 4, 1)

@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import services
 from assessments.models import AssessmentRound, RoundStatus
@@ -118,6 +119,7 @@ def test_staff_create_a_round_with_gov_uk_date_inputs(client, personas, upcoming
     client.force_login(personas.staff)
     data = {
         "name": "2028 to 2029",
+        "name_cy": "2028 i 2029",
         "framework": upcoming.framework_id,
         "opens_on_0": "1",
         "opens_on_1": "4",
@@ -137,11 +139,49 @@ def test_staff_create_a_round_with_gov_uk_date_inputs(client, personas, upcoming
     assert 'href="#id_closes_on_0"' in html
     assert created.status_code == 302
     made = AssessmentRound.objects.get(slug="2028-to-2029")
-    assert (made.opens_on, made.closes_on, made.status) == (
+    assert (made.name_en, made.name_cy, made.opens_on, made.closes_on, made.status) == (
+        "2028 to 2029",
+        "2028 i 2029",
         datetime.date(2028, 4, 1),
         datetime.date(2029, 3, 31),
         RoundStatus.UPCOMING,
     )
+
+
+def test_a_round_needs_a_welsh_name_of_its_own(client, personas, upcoming):
+    AssessmentRoundFactory(name="2030 to 2031", name_cy="2030 i 2031", slug="2030-to-2031")
+    client.force_login(personas.staff)
+    data = {
+        "name": "2028 to 2029",
+        "framework": upcoming.framework_id,
+        "opens_on_0": "1",
+        "opens_on_1": "4",
+        "opens_on_2": "2028",
+        "closes_on_0": "31",
+        "closes_on_1": "3",
+        "closes_on_2": "2029",
+    }
+
+    missing = client.post(reverse("rounds:create"), data).content.decode()
+    taken = client.post(reverse("rounds:create"), {**data, "name_cy": "2030 i 2031"})
+
+    assert "Enter the round&#x27;s name in Welsh" in missing
+    assert 'href="#id_name_cy"' in missing
+    assert "Another round has this Welsh name: choose another" in taken.content.decode()
+    assert not AssessmentRound.objects.filter(slug="2028-to-2029").exists()
+
+
+def test_a_round_is_named_in_the_readers_language(db):
+    named = AssessmentRoundFactory(name="2027 to 2028", name_cy="2027 i 2028", slug="2027-28")
+    unnamed = AssessmentRoundFactory(name="2031 to 2032", name_cy="", slug="2031-32")
+
+    with translation.override("cy"):
+        assert (named.name, str(named), unnamed.name) == (
+            "2027 i 2028",
+            "2027 i 2028",
+            "2031 to 2032",
+        )
+    assert named.name == "2027 to 2028"
 
 
 def test_a_bad_date_is_a_clear_error(client, personas, upcoming):
@@ -150,6 +190,7 @@ def test_a_bad_date_is_a_clear_error(client, personas, upcoming):
         reverse("rounds:edit", args=[upcoming.slug]),
         {
             "name": upcoming.name,
+            "name_cy": upcoming.name_cy,
             "framework": upcoming.framework_id,
             "opens_on_0": "31",
             "opens_on_1": "2",

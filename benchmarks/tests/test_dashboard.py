@@ -273,6 +273,26 @@ def test_strengths_priorities_and_next_steps(client, personas, sector):
     ]
 
 
+def test_next_steps_are_in_the_readers_language(client, personas, sector):
+    first, _ = sector["dimensions"]
+    question = Question.objects.get(dimension=first, code="DIM1-02")
+    Question.objects.filter(pk=question.pk).update(statement_cy="Datganiad yn Gymraeg")
+    question.descriptors.filter(level=2).update(description_cy="Lefel 2 yn Gymraeg")
+    forget_outlines()  # another test's framework may have had this id
+    client.force_login(personas.executive_a)
+    client.cookies["django_language"] = "cy"
+
+    response = client.get(url(personas, group="tier-unitary"))
+
+    step = response.context["dashboard"].priorities[0].steps[0]
+    assert (step.question_code, step.statement, step.descriptor) == (
+        "DIM1-02",
+        "Datganiad yn Gymraeg",
+        "Lefel 2 yn Gymraeg",
+    )
+    assert "Datganiad yn Gymraeg" in response.content.decode()
+
+
 def test_trend_table_lists_every_signed_off_round(client, personas, sector):
     client.force_login(personas.executive_a)
 

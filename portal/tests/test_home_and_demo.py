@@ -104,7 +104,7 @@ def test_demo_data_is_idempotent_and_prints_one_login_per_role(db, capsys):
     assert NetworkMembership.objects.count() == 1
     rounds = AssessmentRound.objects.filter(is_demo=True)
     assert rounds.count() == 3
-    assert all("demonstration" in name for name in rounds.values_list("name", flat=True))
+    assert all("demonstration" in name for name in rounds.values_list("name_en", flat=True))
     current = rounds.get(status=RoundStatus.OPEN)
     hartlepool = Assessment.objects.get(round=current, council__gss_code="E06000001")
     assert hartlepool.status == AssessmentStatus.IN_PROGRESS

@@ -18,7 +18,9 @@ def publications_to_editions(apps, schema_editor):
     ):
         head = open_data.EditionHead(
             round_slug=published.round.slug,
-            round_name=published.round.name,
+            # The round's English name: `name_en` once assessments 0005 has run, which may
+            # be before or after this migration.
+            round_name=getattr(published.round, "name_en", None) or published.round.name,
             number=1,
             published_at=published.published_at,
             release_number=published.release.number,

@@ -251,8 +251,14 @@ def sector_data(*, round_id: int, network_id: int | None) -> SectorData:
 
 
 def _round_info(rounds: Any) -> RoundInfo | None:
-    found = rounds.values_list("pk", "slug", "name", "framework_id", "opens_on").first()
-    return RoundInfo(*found) if found else None
+    found = rounds.values_list(
+        "pk", "slug", "name_en", "name_cy", "framework_id", "opens_on"
+    ).first()
+    if not found:
+        return None
+    pk, slug, name, name_cy, framework_id, opens_on = found
+    # The report's language is active while it is made (reports.services).
+    return RoundInfo(pk, slug, in_language(name, name_cy), framework_id, opens_on)
 
 
 def _previous_keys(

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         ).council
         framework = framework_import(path=sorted(FRAMEWORK_DIR.glob("*.yaml"))[-1]).framework
         round_ = AssessmentRound.objects.create(
-            name="Bench round",
+            name_en="Bench round",
             slug="bench-round",
             framework=framework,
             opens_on=datetime.date(2026, 4, 1),
@@ -120,7 +120,7 @@ class Command(BaseCommand):
             user=executive, council=council, role=CouncilRole.EXECUTIVE
         )
         earlier = AssessmentRound.objects.create(
-            name="Bench earlier round",
+            name_en="Bench earlier round",
             slug="bench-earlier",
             framework=framework,
             opens_on=datetime.date(2025, 4, 1),
