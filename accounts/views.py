@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from accounts.types import AuthenticatedHttpRequest
@@ -69,15 +70,30 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     """The header's language switch: back to the same page in the chosen language.
 
     A link rather than a form, as in HMRC's language select: it carries lang and hreflang and
-    works without JavaScript. Followed by someone else's hand it only changes how pages read.
+    works without JavaScript. Being a link, another site could send people through it: then it
+    only changes how pages read in this browser, never the account's language, which their
+    emails are written in (`_from_our_pages`).
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
     response = redirect(safe_next(request, request.GET.get("next")))
     remember_language(response, code)
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and _from_our_pages(request):
         services.user_language_set(user=request.user, language=code)
     return response
+
+
+def _from_our_pages(request: HttpRequest) -> bool:
+    """Whether the person followed the switch on one of the portal's pages (or typed it):
+    browsers say so in Sec-Fetch-Site, and older ones in a Referer from this site (the
+    portal's referrer policy, same-origin, sends one to itself and none elsewhere)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 @form_view

@@ -56,7 +56,9 @@ def test_the_browser_language_is_used_until_someone_chooses(client):
 
 def test_a_signed_in_choice_follows_the_person_to_another_device(client, personas):
     client.force_login(personas.officer_a)
-    client.get(reverse("accounts:language", args=["cy"]), {"next": "/"})
+    client.get(
+        reverse("accounts:language", args=["cy"]), {"next": "/"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
 
     assert User.objects.get(pk=personas.officer_a.pk).language == "cy"
     elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
@@ -65,6 +67,28 @@ def test_a_signed_in_choice_follows_the_person_to_another_device(client, persona
     # And stays with them once they sign out there.
     elsewhere.post(reverse("accounts:sign-out"))
     assert _lang(elsewhere.get(reverse("accounts:signed-out"))) == "cy"
+
+
+@pytest.mark.parametrize(
+    "headers, saved",
+    [
+        ({"HTTP_SEC_FETCH_SITE": "same-origin"}, "cy"),
+        ({"HTTP_SEC_FETCH_SITE": "none"}, "cy"),  # typed in the address bar
+        ({"HTTP_REFERER": "http://testserver/assessments/"}, "cy"),  # a browser before Sec-Fetch
+        ({"HTTP_SEC_FETCH_SITE": "cross-site"}, ""),
+        ({"HTTP_SEC_FETCH_SITE": "same-site"}, ""),
+        ({"HTTP_REFERER": "https://evil.example/"}, ""),
+        ({}, ""),
+    ],
+)
+def test_only_the_portals_own_pages_change_the_accounts_language(client, personas, headers, saved):
+    client.force_login(personas.officer_a)
+
+    reply = client.get(reverse("accounts:language", args=["cy"]), {"next": "/"}, **headers)
+
+    assert reply.status_code == 302
+    assert reply.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+    assert User.objects.get(pk=personas.officer_a.pk).language == saved
 
 
 @pytest.mark.parametrize(
