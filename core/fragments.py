@@ -19,8 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 
-def kept(parts: Hashable, draw: Callable[[], str]) -> str:
-    """`draw()`, or what it gave before for the same `parts` in the same language."""
+def kept(parts: object, draw: Callable[[], str]) -> str:
+    """`draw()`, or what it gave before for the same `parts` (compared by their repr, so they
+    must be plain values) in the same language."""
     key = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()
     fragments = caches["fragments"]
     html = fragments.get(key)
