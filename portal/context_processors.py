@@ -1,8 +1,9 @@
+import functools
 from typing import Any
 
 from django.db.models import Value
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CouncilMembership, CouncilRole, NetworkMembership
@@ -43,6 +44,14 @@ _SECTIONS = {
 }
 
 
+@functools.cache
+def _address(name: str, prefix: str) -> str:
+    """A navigation item's address: the same on every page, so worked out once per process
+    rather than eight reverse() calls a page. reverse() puts the site's prefix in front, so it
+    is part of the key."""
+    return reverse(name)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     return {"navigation": _items(request)}
 
@@ -64,18 +73,19 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
             .values_list("role", flat=True)
         )
     )
-    items = [("home", reverse("portal:home"))]
+    prefix = get_script_prefix()
+    items = [("home", _address("portal:home", prefix))]
     if roles - {_ANALYST}:
-        items.append(("assessments", reverse("assessments:index")))
-        items.append(("benchmarks", reverse("benchmarks:index")))
-    items.append(("councils", reverse("councils:directory")))
+        items.append(("assessments", _address("assessments:index", prefix)))
+        items.append(("benchmarks", _address("benchmarks:index", prefix)))
+    items.append(("councils", _address("councils:directory", prefix)))
     if CouncilRole.LEAD in roles:
-        items.append(("team", reverse("accounts:teams")))
+        items.append(("team", _address("accounts:teams", prefix)))
     if _ANALYST in roles:
-        items.append(("networks", reverse("councils:networks")))
+        items.append(("networks", _address("councils:networks", prefix)))
     if user.is_staff:
-        items.append(("administration", reverse("admin:index")))
-    items.append(("account", reverse("accounts:account")))
+        items.append(("administration", _address("admin:index", prefix)))
+    items.append(("account", _address("accounts:account", prefix)))
     match = getattr(request, "resolver_match", None)
     section = None
     if match:
