@@ -28,7 +28,8 @@ def test_staff_create_a_round_and_open_it_early(page, live_server, personas):
     assert_accessible(page)
 
     page.get_by_role("button", name="Create a round").click()
-    page.get_by_label("Name").fill("2030 to 2031")
+    page.get_by_label("Name", exact=True).fill("2030 to 2031")
+    page.get_by_label("Name in Welsh").fill("2030 i 2031")
     fill_date(page, "Opening date", "1", "4", "2030")
     fill_date(page, "Closing date", "31", "3", "2030")
     page.get_by_role("button", name="Save the round").click()
