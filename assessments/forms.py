@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop
 
 from core.forms import names_another_object
-from core.fragments import kept
+from core.fragments import kept_fields
 
 from .models import Answer, AnswerStatus, Confidence, Level, Question
 from .scoring import LEVEL_NAMES
@@ -62,12 +62,8 @@ def _kept(form: forms.Form, names: Sequence[str], wording: str, draw: Callable[[
     token is outside it). A form sent back (with its errors, or what was just typed) is always
     drawn afresh.
     """
-    if form.is_bound:
-        return draw()
-    html = kept((wording, [(name, form[name].value()) for name in names]), draw)
-    # As crispy notes each field it draws (it sets this attribute on the form).
-    form.rendered_fields.update(names)  # type: ignore[attr-defined]
-    return html
+    values = [(name, form[name].value()) for name in names]
+    return kept_fields(form, names, (wording, values), draw)
 
 
 class QuestionFieldset(Fieldset):

@@ -8,7 +8,7 @@ same values are the same HTML for every reader. What is drawn is kept in the `fr
 """
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from crispy_forms.layout import LayoutObject
@@ -28,6 +28,19 @@ def kept(parts: object, draw: Callable[[], str]) -> str:
     if html is None:
         html = draw()
         fragments.set(key, html)
+    return html
+
+
+def kept_fields(
+    form: forms.Form, names: Sequence[str], parts: object, draw: Callable[[], str]
+) -> str:
+    """`draw()` of these fields of a form, kept under `parts` (`kept`) when the form is unbound.
+    A form sent back (with its errors, or what was just typed) is always drawn afresh."""
+    if form.is_bound:
+        return draw()
+    html = kept(parts, draw)
+    # As crispy notes each field it draws, so it does not draw them again after the layout.
+    form.rendered_fields.update(names)  # type: ignore[attr-defined]
     return html
 
 
@@ -63,10 +76,6 @@ class KeptLayout(LayoutObject):
         def draw() -> str:
             return self.get_rendered_fields(form, context, template_pack, **kwargs)
 
-        if form.is_bound:
-            return mark_safe(draw())
         names = [pointer.name for pointer in self.get_field_names()]
-        html = kept((type(form).__qualname__, shown(form, names)), draw)
-        # As crispy notes each field it draws, so it does not draw them again after the layout.
-        form.rendered_fields.update(names)  # type: ignore[attr-defined]
-        return mark_safe(html)
+        parts = (type(form).__qualname__, shown(form, names))
+        return mark_safe(kept_fields(form, names, parts, draw))

@@ -9,6 +9,8 @@ import pytest
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentRound, Dimension, Question
 from assessments.tests.factories import small_framework, submitted_assessment, two_rounds
+from plans import services
+from plans.models import Target
 
 TODAY = datetime.date(2026, 6, 1)
 
@@ -39,4 +41,17 @@ def planning(personas) -> Planning:
         questions=list(
             Question.objects.filter(framework=framework).order_by("dimension__order", "order")
         ),
+    )
+
+
+def first_target(planning: Planning, lead) -> Target:
+    """The lead's target of level 3 by the open round in the first barrier, with no action."""
+    return services.target_add(
+        assessment=planning.assessment,
+        by=lead,
+        dimension=planning.dimensions[0],
+        question=None,
+        values=services.TargetInput(3, planning.latest, None),
+        first_action=None,
+        today=TODAY,
     )

@@ -11,25 +11,17 @@ from assessments import services as assessment_services
 from assessments.tests.factories import submitted_assessment
 from plans import services
 from plans.models import Action
-from plans.services import ActionInput, TargetInput
+from plans.services import ActionInput
 from plans.tasks import send_action_reminders
 from portal.waiting import waiting_for
 
-from .conftest import TODAY
+from .conftest import TODAY, first_target
 
 pytestmark = pytest.mark.django_db
 
 
 def _plan(planning, personas, *due):
-    target = services.target_add(
-        assessment=planning.assessment,
-        by=personas.lead_a,
-        dimension=planning.dimensions[0],
-        question=None,
-        values=TargetInput(3, planning.latest, None),
-        first_action=None,
-        today=TODAY,
-    )
+    target = first_target(planning, personas.lead_a)
     for i, day in enumerate(due):
         services.action_add(
             target=target,

@@ -14,7 +14,7 @@ from plans import services
 from plans.models import Action, ActionStatus, Plan, PlanEventAction, Target
 from plans.services import ActionInput, TargetInput
 
-from .conftest import TODAY
+from .conftest import TODAY, first_target
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +47,7 @@ def _add_form(planning, personas, **extra):
 
 
 def _plan_with_actions(planning, personas, n=1):
-    target = services.target_add(
-        assessment=planning.assessment,
-        by=personas.lead_a,
-        dimension=planning.dimensions[0],
-        question=None,
-        values=TargetInput(3, planning.latest, None),
-        first_action=None,
-        today=TODAY,
-    )
+    target = first_target(planning, personas.lead_a)
     for i in range(n):
         services.action_add(
             target=target,

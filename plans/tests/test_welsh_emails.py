@@ -9,10 +9,10 @@ import time_machine
 from django.utils import formats, translation
 
 from plans import services
-from plans.services import ActionInput, TargetInput
+from plans.services import ActionInput
 from plans.tasks import send_action_reminders
 
-from .conftest import TODAY
+from .conftest import TODAY, first_target
 
 with translation.override("cy"):
     # The month's name comes from Django's own Welsh catalogue.
@@ -30,15 +30,7 @@ def test_each_owner_reads_their_reminder_in_their_language(
     personas.lead_a.save()
     planning.dimensions[0].name_cy = "Arweinyddiaeth a strategaeth"
     planning.dimensions[0].save()
-    target = services.target_add(
-        assessment=planning.assessment,
-        by=personas.lead_a,
-        dimension=planning.dimensions[0],
-        question=None,
-        values=TargetInput(3, planning.latest, None),
-        first_action=None,
-        today=TODAY,
-    )
+    target = first_target(planning, personas.lead_a)
     for owner in (personas.officer_a, personas.lead_a):
         services.action_add(
             target=target,
