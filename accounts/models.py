@@ -10,6 +10,7 @@ from django.contrib.auth.models import (
 )
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, pgettext
@@ -42,6 +43,28 @@ class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         # Email addresses are stored lower-case, so sign-in ignores case.
         return self.get(email__iexact=username or "")
+
+    def with_role_kinds(self) -> models.QuerySet[User]:
+        """People with which kinds of role they hold anywhere, as the navigation shows them:
+        `holds_council_role`, `leads_a_council` and `analyses_a_network`."""
+        # Written as SQL because this runs on every page: Exists() subqueries cost three
+        # times the Python to compile as the rest of the query.
+        user = f'"{self.model._meta.db_table}"."id"'
+        councils = CouncilMembership._meta.db_table
+        networks = NetworkMembership._meta.db_table
+
+        def exists(table: str, where: str = "", params: tuple[str, ...] = ()) -> RawSQL:
+            return RawSQL(
+                f'EXISTS (SELECT 1 FROM "{table}" m WHERE m."user_id" = {user}{where})',
+                params,
+                output_field=models.BooleanField(),
+            )
+
+        return self.annotate(
+            holds_council_role=exists(councils),
+            leads_a_council=exists(councils, ' AND m."role" = %s', (CouncilRole.LEAD.value,)),
+            analyses_a_network=exists(networks),
+        )
 
 
 class User(AbstractBaseUser, PermissionsMixin):

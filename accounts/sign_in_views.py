@@ -35,7 +35,7 @@ from core.client import client_address
 from core.encryption import SecretUnreadable
 from core.http import action, form_view, reads
 
-from . import services, sso, two_factor
+from . import backends, services, sso, two_factor
 from .forms import CodeForm, EmailForm, SignInForm, TwoFactorRemoveForm
 from .models import IdentityProvider, SecurityEventKind, User
 from .types import AuthenticatedHttpRequest
@@ -326,7 +326,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         return sso_refusal(request, provider, sso.SsoRefused("settings"))
     except (requests.RequestException, ValueError) as error:
         return sso_refusal(request, provider, sso.SsoRefused("down", type(error).__name__))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     request.session[two_factor.SSO_SESSION_KEY] = provider.pk
     record_event(request, user, SecurityEventKind.SIGNED_IN_SSO)
     return redirect(safe_next(request, pending.get("next")))

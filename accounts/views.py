@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
 
-from . import access, services, sso, two_factor
+from . import access, backends, services, sso, two_factor
 from .forms import (
     AcceptInvitationForm,
     ErasureForm,
@@ -310,7 +310,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationNotValid:
             return render(request, "accounts/invitation_not_valid.html", status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         record_event(request, user, SecurityEventKind.SIGNED_IN_PASSWORD)
         messages.success(
             request,

@@ -350,6 +350,7 @@ def response_for(*, assessment: Assessment, user: User) -> Response:
     """This officer's response, created on first use."""
     _require_role(user, assessment.council, ANSWERING_ROLES)
     response, _ = Response.objects.get_or_create(assessment=assessment, respondent=user)
+    response.assessment = assessment
     return response
 
 

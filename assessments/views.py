@@ -50,7 +50,13 @@ STATUS_TAGS = {
 def _own_response(assessment: Assessment, user: User) -> Response | None:
     """This person's response, if they have started one. Reading never creates it."""
     # At most one (a constraint); by id, since the model's ordering would join the users.
-    return Response.objects.filter(assessment=assessment, respondent=user).order_by("pk").first()
+    response = (
+        Response.objects.filter(assessment=assessment, respondent=user).order_by("pk").first()
+    )
+    if response is not None:
+        # The assessment already in hand, so saving answers does not read it and its round again.
+        response.assessment = assessment
+    return response
 
 
 def _read_only_reason(assessment: Assessment, response: Response | None) -> str:
@@ -260,7 +266,10 @@ def dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
         answers = form.answers()
         try:
             if answers:
-                response = services.response_for(assessment=assessment, user=request.user)
+                # Read just above; made on the first save. The person's role was checked by
+                # assessment_for_member, so an existing response needs no second look.
+                if response is None:
+                    response = services.response_for(assessment=assessment, user=request.user)
                 services.answers_save(response=response, dimension=current, answers=answers)
         except AssessmentError as error:
             form.add_error(None, str(error))

@@ -1,15 +1,11 @@
 import functools
 from typing import Any
 
-from django.db.models import Value
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CouncilMembership, CouncilRole, NetworkMembership
-
-# Not a council role: stands for "analyst of some network" among the roles read below.
-_ANALYST = "network analyst"
+from accounts.models import User
 
 # The navigation's items, by a key that never changes with the language.
 _LABELS = {
@@ -56,32 +52,29 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {"navigation": _items(request)}
 
 
+def _role_kinds(user: Any) -> tuple[bool, bool, bool]:
+    """Whether the person holds any council role, leads a council, and analyses a network."""
+    if not hasattr(user, "holds_council_role"):
+        # Loaded some other way than by accounts.backends on this request: ask.
+        user = User.objects.with_role_kinds().get(pk=user.pk)
+    return user.holds_council_role, user.leads_a_council, user.analyses_a_network
+
+
 def _items(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation, showing each person only the areas their roles open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    # One query for both kinds of membership: this runs on every page.
-    roles = set(
-        CouncilMembership.objects.filter(user=user)
-        .order_by()
-        .values_list("role", flat=True)
-        .union(
-            NetworkMembership.objects.filter(user=user)
-            .order_by()
-            .annotate(role=Value(_ANALYST))
-            .values_list("role", flat=True)
-        )
-    )
+    council_member, lead, analyst = _role_kinds(user)
     prefix = get_script_prefix()
     items = [("home", _address("portal:home", prefix))]
-    if roles - {_ANALYST}:
+    if council_member:
         items.append(("assessments", _address("assessments:index", prefix)))
         items.append(("benchmarks", _address("benchmarks:index", prefix)))
     items.append(("councils", _address("councils:directory", prefix)))
-    if CouncilRole.LEAD in roles:
+    if lead:
         items.append(("team", _address("accounts:teams", prefix)))
-    if _ANALYST in roles:
+    if analyst:
         items.append(("networks", _address("councils:networks", prefix)))
     if user.is_staff:
         items.append(("administration", _address("admin:index", prefix)))

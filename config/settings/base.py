@@ -253,7 +253,8 @@ REPORT_TIMEOUT_MINUTES = env.int("REPORT_TIMEOUT_MINUTES", default=15)
 KALEIDO_BROWSER_PATH = env.str("KALEIDO_BROWSER_PATH", default="")
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend, loading with each request's person the kinds of role the navigation shows.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

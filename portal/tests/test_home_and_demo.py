@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.backends import PortalBackend
 from accounts.models import NetworkMembership, User
 from assessments.models import (
     AgreedAnswer,
@@ -19,6 +20,7 @@ from assessments.models import (
 from councils.models import Network, NetworkSharing, council_ids_named_in
 from councils.tests.factories import CouncilFactory
 from plans.models import Plan
+from portal.context_processors import navigation
 from portal.demo import DEMO_PASSWORD, demo_data_load
 
 
@@ -50,6 +52,46 @@ def test_navigation_follows_roles(client, personas, who, expected):
     response = client.get(reverse("portal:home"))
     assert _nav_labels(response) == expected
     assert response.context["navigation"][0]["active"] is True
+
+
+@pytest.mark.parametrize("who", ["officer_a", "lead_a", "analyst", "staff"])
+def test_the_navigation_reads_the_roles_loaded_with_the_person(
+    rf, personas, who, django_assert_num_queries
+):
+    """The person each request loads carries the kinds of role the navigation needs, so the
+    navigation asks nothing more; one loaded any other way gets the same answer by asking."""
+    person = getattr(personas, who)
+    loaded = PortalBackend().get_user(person.pk)
+    request = rf.get(reverse("portal:home"))
+    request.user = loaded
+    with django_assert_num_queries(0):
+        items = navigation(request)["navigation"]
+    request.user = User.objects.get(pk=person.pk)
+    with django_assert_num_queries(1):
+        assert navigation(request)["navigation"] == items
+
+
+def test_role_kinds_follow_memberships(personas):
+    kinds = {
+        who: User.objects.with_role_kinds()
+        .values_list("holds_council_role", "leads_a_council", "analyses_a_network")
+        .get(pk=getattr(personas, who).pk)
+        for who in ("officer_a", "lead_a", "executive_a", "analyst", "staff")
+    }
+    assert kinds == {
+        "officer_a": (True, False, False),
+        "lead_a": (True, True, False),
+        "executive_a": (True, False, False),
+        "analyst": (False, False, True),
+        "staff": (False, False, False),
+    }
+
+
+def test_a_deactivated_person_is_not_loaded(personas):
+    personas.officer_a.is_active = False
+    personas.officer_a.save()
+    assert PortalBackend().get_user(personas.officer_a.pk) is None
+    assert PortalBackend().get_user(0) is None
 
 
 def test_home_page_query_count_is_bounded(client, personas, django_assert_max_num_queries):
