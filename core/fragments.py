@@ -7,14 +7,19 @@ same values are the same HTML for every reader. What is drawn is kept in the `fr
 `parts` and the active language. So nothing can make a kept copy wrong, only unused.
 """
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.cache import caches
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -29,6 +34,31 @@ def kept(parts: object, draw: Callable[[], str]) -> str:
         html = draw()
         fragments.set(key, html)
     return html
+
+
+def plain(value: object) -> object:
+    """`value` as plain values whose repr says everything about it, to key kept HTML on.
+
+    Dataclasses are taken field by field (so their properties must follow from their fields),
+    lazy text in the active language. Anything else, a model instance above all (whose repr
+    is only its name), is refused: TypeError.
+    """
+    if value is None or isinstance(value, bool | int | float | str | Decimal | date):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, list | tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((plain(key), plain(item)) for key, item in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__qualname__,
+            tuple((f.name, plain(getattr(value, f.name))) for f in dataclasses.fields(value)),
+        )
+    raise TypeError(f"{type(value).__qualname__} is not a plain value to keep HTML under")
 
 
 def kept_fields(

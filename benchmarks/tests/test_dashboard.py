@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -271,6 +272,37 @@ def test_strengths_priorities_and_next_steps(client, personas, sector):
         ("DIM1-02", 1, 2, "Level 2"),
         ("DIM1-01", 3, 4, "Level 4"),
     ]
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_dashboard_from_kept_parts_is_the_dashboard_drawn_afresh(
+    client, personas, sector, language
+):
+    """Its tables and highlights are kept for the figures they show ({% kept %}): each
+    person's page must be what drawing it afresh gives, and the lead's "Add to plan" links
+    must never reach the chief executive's copy of the same figures."""
+    client.cookies["django_language"] = language
+
+    def page(who):
+        client.force_login(getattr(personas, who))
+        return _without_tokens(client.get(url(personas, group="tier-unitary")).content.decode())
+
+    caches["fragments"].clear()
+    lead_fresh = page("lead_a")
+    lead_kept = page("lead_a")
+    executive_after_lead = page("executive_a")
+    caches["fragments"].clear()
+    executive_fresh = page("executive_a")
+
+    assert lead_kept == lead_fresh
+    assert executive_after_lead == executive_fresh
+    add = reverse("plans:target-add", args=[personas.council_a.gss_code, sector["latest"].slug])
+    assert add in lead_kept
+    assert add not in executive_after_lead
 
 
 def test_next_steps_are_in_the_readers_language(client, personas, sector):
