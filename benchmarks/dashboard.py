@@ -30,6 +30,7 @@ from assessments.models import (
 )
 from assessments.outline import framework_outline
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
+from core.fragments import kept
 from councils.models import Council
 
 from . import release_cache
@@ -321,7 +322,13 @@ def council_dashboard(
         )
 
     dimensions = list(framework_outline(latest.round.framework))
-    scores = _scores_by_round(council, assessments, latest.round.framework_id)
+    # A sign-off fixes an assessment's scores and agreed answers until staff reopen it, which
+    # clears its signed_off_at: what is read from them is kept in the process under that time.
+    signed = tuple((a.pk, a.signed_off_at) for a in assessments)
+    scores = kept(
+        ("scores by round", council.pk, signed, latest.round.framework_id),
+        lambda: _scores_by_round(council, assessments, latest.round.framework_id),
+    )
     current = scores.get(latest.round_id, {})
     # Positions only where the release counted the council with the score it has now (a
     # score found in a distribution may be another council's).
@@ -364,7 +371,10 @@ def council_dashboard(
         for a in reversed(assessments)
         if scores.get(a.round_id)
     ]
-    steps = _next_steps(latest, dimensions)
+    steps = kept(
+        ("next steps", signed[0], latest.round.framework_id),
+        lambda: _next_steps(latest, dimensions),
+    )
     dashboard.strengths, dashboard.priorities = highlights(dashboard.dimensions, steps)
     return dashboard
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
@@ -23,17 +23,20 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+T = TypeVar("T")
 
-def kept(parts: object, draw: Callable[[], str]) -> str:
+
+def kept(parts: object, draw: Callable[[], T]) -> T:
     """`draw()`, or what it gave before for the same `parts` (compared by their repr, so they
-    must be plain values) in the same language."""
+    must be plain values) in the same language. HTML, or any value that pickles: each caller
+    gets its own copy."""
     key = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()
     fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = draw()
-        fragments.set(key, html)
-    return html
+    found = fragments.get(key)
+    if found is None:
+        found = draw()
+        fragments.set(key, found)
+    return found
 
 
 def plain(value: object) -> object:

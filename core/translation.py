@@ -20,10 +20,10 @@ def drop_empty_fallbacks() -> None:
         translation: gettext.NullTranslations | None = trans_real.translation(code)
         while translation is not None:
             # gettext keeps the chain in _fallback; add_fallback can only append to it.
-            following = translation._fallback
+            following = translation._fallback  # type: ignore[attr-defined]
             while following is not None and _empty(following):
                 following = following._fallback
-            translation._fallback = following
+            translation._fallback = following  # type: ignore[attr-defined]
             translation = following
 
 

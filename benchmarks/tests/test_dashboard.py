@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.lineage import dimension_lineage
-from assessments.models import Dimension, Question
+from assessments.models import Dimension, DimensionScore, Question
 from assessments.outline import forget_outlines
 from assessments.tests.factories import AssessmentRoundFactory, scored_assessment, small_framework
 from benchmarks.dashboard import (
@@ -303,6 +303,35 @@ def test_a_dashboard_from_kept_parts_is_the_dashboard_drawn_afresh(
     add = reverse("plans:target-add", args=[personas.council_a.gss_code, sector["latest"].slug])
     assert add in lead_kept
     assert add not in executive_after_lead
+
+
+def test_a_new_sign_off_shows_its_own_scores_and_next_steps(client, personas, sector):
+    """What a sign-off fixes is kept under its time: the rows a reopen and a new sign-off
+    leave must show, never the first sign-off's kept copy."""
+    first, _ = sector["dimensions"]
+    assessment = personas.council_a.assessments.get(round=sector["latest"])
+    assessment.signed_off_at = timezone.now()
+    assessment.save(update_fields=["signed_off_at"])
+    client.force_login(personas.executive_a)
+    before = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    # As staff reopening it and the council signing off again leave the rows.
+    DimensionScore.objects.filter(assessment=assessment, dimension=first).update(score=D("1.0"))
+    assessment.agreed_answers.filter(question__code="DIM1-02").update(level=2)
+    assessment.signed_off_at = assessment.signed_off_at + datetime.timedelta(days=1)
+    assessment.save(update_fields=["signed_off_at"])
+    after = client.get(url(personas, group="tier-unitary")).context["dashboard"]
+
+    assert [s.score for s in before.dimensions] == [D("2.0"), D("4.0")]
+    assert [s.score for s in after.dimensions] == [D("1.0"), D("4.0")]
+    assert [(s.question_code, s.level) for s in before.priorities[0].steps] == [
+        ("DIM1-02", 1),
+        ("DIM1-01", 3),
+    ]
+    assert [(s.question_code, s.level) for s in after.priorities[0].steps] == [
+        ("DIM1-02", 2),
+        ("DIM1-01", 3),
+    ]
 
 
 def test_next_steps_are_in_the_readers_language(client, personas, sector):
