@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import factory.random
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -65,6 +65,13 @@ def _english_unless_a_test_says():
 def _no_kept_outlines():
     """Framework outlines are kept per process by id, and a rolled-back test's ids come back."""
     forget_outlines()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_fragments():
+    """What a sign-off fixes is kept per process under the assessment's id and sign-off time
+    (benchmarks.dashboard), and a rolled-back test's ids come back, often with no time."""
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

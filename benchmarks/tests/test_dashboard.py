@@ -455,6 +455,8 @@ def test_queries_are_bounded_and_the_same_at_two_sizes(client, personas, sector)
         )
     assert release(sector["latest"]) is not None
 
+    # As a process that has not yet kept what the council's sign-offs fix.
+    caches["fragments"].clear()
     large = page_queries(client, url(personas, group="tier-unitary"))
 
     # Sixteen for the comparison, and up to six for the plan: the plan made from the round,
