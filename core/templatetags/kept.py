@@ -25,18 +25,33 @@ from core.fragments import plain
 register = template.Library()
 
 
-class KeptNode(template.Node):
-    def __init__(
-        self,
-        where: str,
-        name: str,
-        values: dict[str, FilterExpression],
-        nodelist: template.NodeList,
-    ):
+class PartNode(template.Node):
+    """A named part of a template ({% kept %}, {% same_for_everyone %}): where it is, its name,
+    the values named in its tag, and what it encloses."""
+
+    def __init__(self, where: str, name: str, values: Any, nodelist: template.NodeList):
         self.where = where
         self.name = name
         self.values = values
         self.nodelist = nodelist
+
+
+def part_tag(
+    parser: Parser, token: Token, usage: str
+) -> tuple[str, str, list[str], template.NodeList]:
+    """A part's tag read: the template it is in, its name (in quotes, or TemplateSyntaxError
+    with `usage`), the rest of the tag's bits, and what it encloses, up to its end tag."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(usage)
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    where = parser.origin.name if parser.origin else ""
+    return where, bits[1][1:-1], bits[2:], nodelist
+
+
+class KeptNode(PartNode):
+    values: dict[str, FilterExpression]
 
     def render(self, context: Any) -> str:
         values = {name: value.resolve(context) for name, value in self.values.items()}
@@ -50,18 +65,15 @@ class KeptNode(template.Node):
 
 @register.tag
 def kept(parser: Parser, token: Token) -> KeptNode:
-    bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError(
-            "kept takes the part's name, in quotes, then the values it shows as name=value"
-        )
+    where, name, bits, nodelist = part_tag(
+        parser,
+        token,
+        "kept takes the part's name, in quotes, then the values it shows as name=value",
+    )
     values: dict[str, FilterExpression] = {}
-    for bit in bits[2:]:
-        name, equals, expression = bit.partition("=")
-        if not equals or not name.isidentifier():
+    for bit in bits:
+        value_name, equals, expression = bit.partition("=")
+        if not equals or not value_name.isidentifier():
             raise template.TemplateSyntaxError(f"kept: {bit!r} is not name=value")
-        values[name] = parser.compile_filter(expression)
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    where = parser.origin.name if parser.origin else ""
-    return KeptNode(where, bits[1][1:-1], values, nodelist)
+        values[value_name] = parser.compile_filter(expression)
+    return KeptNode(where, name, values, nodelist)

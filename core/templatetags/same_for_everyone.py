@@ -19,26 +19,17 @@ every page (issue 18).
 from typing import Any
 
 from django import template
-from django.template.base import Parser, Token
+from django.template.base import FilterExpression, Parser, Token
 from django.urls import get_script_prefix
 
 from core.fragments import kept
+from core.templatetags.kept import PartNode, part_tag
 
 register = template.Library()
 
 
-class SameForEveryoneNode(template.Node):
-    def __init__(
-        self,
-        where: str,
-        name: str,
-        values: list[template.base.FilterExpression],
-        nodelist: template.NodeList,
-    ):
-        self.where = where
-        self.name = name
-        self.values = values
-        self.nodelist = nodelist
+class SameForEveryoneNode(PartNode):
+    values: list[FilterExpression]
 
     def render(self, context: Any) -> str:
         shown = tuple(value.resolve(context) for value in self.values)
@@ -50,13 +41,9 @@ class SameForEveryoneNode(template.Node):
 
 @register.tag
 def same_for_everyone(parser: Parser, token: Token) -> SameForEveryoneNode:
-    bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError(
-            "same_for_everyone takes the part's name, in quotes, then any values it shows"
-        )
-    nodelist = parser.parse(("endsame_for_everyone",))
-    parser.delete_first_token()
-    where = parser.origin.name if parser.origin else ""
-    values = [parser.compile_filter(bit) for bit in bits[2:]]
-    return SameForEveryoneNode(where, bits[1][1:-1], values, nodelist)
+    where, name, bits, nodelist = part_tag(
+        parser,
+        token,
+        "same_for_everyone takes the part's name, in quotes, then any values it shows",
+    )
+    return SameForEveryoneNode(where, name, [parser.compile_filter(bit) for bit in bits], nodelist)
