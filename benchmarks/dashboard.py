@@ -372,7 +372,7 @@ def council_dashboard(
         if scores.get(a.round_id)
     ]
     steps = kept(
-        ("next steps", signed[0], latest.round.framework_id),
+        ("next steps", latest.pk, latest.signed_off_at, latest.round.framework_id),
         lambda: _next_steps(latest, dimensions),
     )
     dashboard.strengths, dashboard.priorities = highlights(dashboard.dimensions, steps)

@@ -147,8 +147,10 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # HTML fragments each process draws again and again (a question of the barrier page with the
-# answers it shows: assessments.forms.QuestionFieldset). In the process's own memory: keyed by
-# everything they show, and gone with the code that drew them when the process restarts.
+# answers it shows: assessments.forms.QuestionFieldset), and values that never change under
+# their key (what a sign-off fixes, under its time: benchmarks.dashboard). In the process's own
+# memory (core.fragments.kept): keyed by everything they depend on, and gone with the code that
+# made them when the process restarts.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
