@@ -74,7 +74,7 @@ class UserAdmin(BaseUserAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "council", "role", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role"]
-    search_fields = ["email", "council__name"]
+    search_fields = ["email", "council__name_en"]
     readonly_fields = ["nonce", "sent_at", "accepted_at", "accepted_by", "created_at"]
     autocomplete_fields = ["council"]
 

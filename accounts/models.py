@@ -149,7 +149,7 @@ class CouncilMembership(models.Model):
     objects = CouncilMembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["council__short_name", "user__email"]
+        ordering = ["council__short_name_en", "user__email"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "council"], name="one_role_per_user_per_council"
@@ -306,7 +306,7 @@ class IdentityProvider(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["council__short_name"]
+        ordering = ["council__short_name_en"]
 
     def __str__(self) -> str:
         return gettext("%(kind)s for %(council)s") % {

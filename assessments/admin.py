@@ -180,7 +180,12 @@ class AssessmentRoundAdmin(admin.ModelAdmin):
 class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("council", "round", "status", "created_at", "submitted_at", "signed_off_at")
     list_filter = ("status", "round")
-    search_fields = ("council__name", "council__short_name", "council__gss_code")
+    search_fields = (
+        "council__name_en",
+        "council__name_cy",
+        "council__short_name_en",
+        "council__gss_code",
+    )
     list_select_related = ("council", "round")
     autocomplete_fields = ("council",)
     raw_id_fields = ("submitted_by", "signed_off_by")
@@ -201,7 +206,7 @@ class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("respondent", "assessment", "status", "started_at", "submitted_at")
     list_filter = ("status", "assessment__round")
-    search_fields = ("respondent__email", "assessment__council__name")
+    search_fields = ("respondent__email", "assessment__council__name_en")
     list_select_related = ("respondent", "assessment__council", "assessment__round")
     raw_id_fields = ("assessment", "respondent")
 
@@ -213,7 +218,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = (
         "question__code",
         "response__respondent__email",
-        "response__assessment__council__name",
+        "response__assessment__council__name_en",
     )
     list_select_related = (
         "question",
@@ -230,7 +235,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class AgreedAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("question", "assessment", "status", "level", "updated_by", "updated_at")
     list_filter = ("status", "level", "assessment__round")
-    search_fields = ("question__code", "assessment__council__name")
+    search_fields = ("question__code", "assessment__council__name_en")
     list_select_related = ("question", "assessment__council", "assessment__round", "updated_by")
     raw_id_fields = ("assessment", "question", "updated_by")
 
@@ -239,7 +244,7 @@ class AgreedAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "action", "assessment", "actor", "subject")
     list_filter = ("action", "assessment__round")
-    search_fields = ("assessment__council__name", "actor__email", "subject", "note")
+    search_fields = ("assessment__council__name_en", "actor__email", "subject", "note")
     list_select_related = ("assessment__council", "assessment__round", "actor")
     raw_id_fields = ("assessment", "actor")
     date_hierarchy = "at"
@@ -249,6 +254,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DimensionScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("council", "round", "dimension", "score", "band", "coverage", "respondents")
     list_filter = ("round", "dimension__code", "band")
-    search_fields = ("council__name", "council__short_name", "council__gss_code")
+    search_fields = (
+        "council__name_en",
+        "council__name_cy",
+        "council__short_name_en",
+        "council__gss_code",
+    )
     list_select_related = ("council", "round", "dimension")
     raw_id_fields = ("assessment", "dimension", "council", "round")

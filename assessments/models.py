@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import in_active_language
 from councils.models import Council
 
 from .scoring import MAX_LEVEL, MIN_LEVEL
@@ -48,32 +49,8 @@ class Confidence(models.TextChoices):
 
 # Framework content ---------------------------------------------------------------------
 #
-# The framework's words are in English and Welsh, side by side, from the framework file. Each
-# text has two columns: `name_en` (the database column keeps its old name, "name") and
-# `name_cy`. The attribute every template and page reads, `name`, gives the text in the active
-# language: the Welsh when Welsh is active and there is some, else the English. Setting it
-# (Model(name=...), objects.create(name=...)) sets the English. A query that reads the text
-# by name reads both columns and picks with `in_language`.
-
-
-def in_language(english: str, welsh: str | None) -> str:
-    """The Welsh when Welsh is the active language and there is some, else the English."""
-    if welsh and translation.get_language() == "cy":
-        return welsh
-    return english
-
-
-def _in_language(field: str) -> property:
-    """An attribute `field` that reads `field_en` or `field_cy` (by the active language) and
-    writes `field_en`."""
-
-    def read(obj: models.Model) -> str:
-        return in_language(getattr(obj, f"{field}_en"), getattr(obj, f"{field}_cy"))
-
-    def write(obj: models.Model, value: str) -> None:
-        setattr(obj, f"{field}_en", value)
-
-    return property(read, write, doc=f"The {field} in the active language.")
+# The framework's words are in English and Welsh, side by side, from the framework file: see
+# core.translation for how `name_en`, `name_cy` and `name` (in the active language) work.
 
 
 class FrameworkStatus(models.TextChoices):
@@ -105,8 +82,8 @@ class Framework(models.Model):
         "Welsh last changed", null=True, blank=True, editable=False
     )
 
-    name = _in_language("name")
-    description = _in_language("description")
+    name = in_active_language("name")
+    description = in_active_language("description")
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -146,8 +123,8 @@ class Dimension(models.Model):
     description_cy = models.TextField("description in Welsh", blank=True)
     order = models.PositiveSmallIntegerField()
 
-    name = _in_language("name")
-    description = _in_language("description")
+    name = in_active_language("name")
+    description = in_active_language("description")
 
     objects = DimensionQuerySet.as_manager()
 
@@ -188,8 +165,8 @@ class Question(models.Model):
         help_text="The question in an earlier version that this one carries on, for trends.",
     )
 
-    statement = _in_language("statement")
-    guidance = _in_language("guidance")
+    statement = in_active_language("statement")
+    guidance = in_active_language("guidance")
 
     objects = QuestionQuerySet.as_manager()
 
@@ -212,7 +189,7 @@ class LevelDescriptor(models.Model):
     description_en = models.TextField("description", db_column="description")
     description_cy = models.TextField("description in Welsh", blank=True)
 
-    description = _in_language("description")
+    description = in_active_language("description")
 
     class Meta:
         ordering = ["question", "level"]
@@ -250,7 +227,7 @@ class AssessmentRound(models.Model):
     name_cy = models.CharField(
         "name in Welsh", max_length=60, blank=True, help_text='For example "2026 i 2027".'
     )
-    name = _in_language("name")
+    name = in_active_language("name")
     slug = models.SlugField(max_length=60, unique=True)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds")
     opens_on = models.DateField()
@@ -330,7 +307,7 @@ class Assessment(models.Model):
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-round__opens_on", "council__short_name"]
+        ordering = ["-round__opens_on", "council__short_name_en"]
         constraints = [
             models.UniqueConstraint(fields=["council", "round"], name="one_assessment_per_round"),
         ]

@@ -328,7 +328,7 @@ def round_opened(round_: AssessmentRound) -> int:
     leads = (
         CouncilMembership.objects.filter(role=CouncilRole.LEAD, user__is_active=True)
         .select_related("user", "council")
-        .order_by("council__short_name", "user__email")
+        .order_by("council__short_name_en", "user__email")
     )
     sent = 0
     for membership in leads:
@@ -382,7 +382,7 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
     memberships = (
         CouncilMembership.objects.filter(user__is_active=True)
         .select_related("user", "council")
-        .order_by("council__short_name", "user__email")
+        .order_by("council__short_name_en", "user__email")
     )
     closes_on = lazy_date(round_.closes_on)
     sent = 0

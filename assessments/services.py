@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import CouncilMembership, CouncilRole, User
 from core.formatting import date_text
 from core.queue import enqueue_after_commit
+from core.translation import in_language
 from councils.models import Council
 
 from . import notices, scoring, signals
@@ -43,7 +44,6 @@ from .models import (
     Response,
     ResponseStatus,
     RoundStatus,
-    in_language,
 )
 
 logger = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from accounts.access import council_membership
 from accounts.models import CouncilMembership, CouncilRole, User
 from accounts.types import AuthenticatedHttpRequest
 from core.http import action, form_view, reads
+from councils.models import name_order
 
 from . import scoring, services, wording
 from .access import assessment_for_member
@@ -123,7 +124,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         CouncilMembership.objects.for_user(request.user)
         .select_related("council")
-        .order_by("council__short_name")
+        .order_by(name_order("council__"))
     )
     open_rounds = list(
         AssessmentRound.objects.filter(status=RoundStatus.OPEN).order_by("-opens_on")

@@ -31,6 +31,7 @@ from assessments.models import (
 from assessments.outline import framework_outline
 from assessments.scoring import LEVEL_NAMES, level_band, overall_score
 from core.fragments import kept
+from core.translation import in_language
 from councils.models import Council
 
 from . import release_cache
@@ -297,15 +298,16 @@ def council_dashboard(
     dashboard.group = next((c for c in dashboard.groups if chosen and c.slug == chosen.slug), None)
     own = next((g for g in groups if g.owner_id == council.pk), None)
     if own is not None:
+        # Kept in both languages (a new key name: values kept under "neighbours" were pairs).
         neighbours = reads.remembered(
-            "neighbours",
+            "neighbour_names",
             (own.pk,),
             lambda: list(
-                own.members.exclude(pk=council.pk).order_by("name").values_list("pk", "name")
+                own.members.exclude(pk=council.pk).values_list("pk", "name_en", "name_cy")
             ),
         )
-        dashboard.neighbour_ids = {pk for pk, _ in neighbours}
-        dashboard.neighbours = [name for _, name in neighbours]
+        dashboard.neighbour_ids = {pk for pk, _, _ in neighbours}
+        dashboard.neighbours = sorted(in_language(en, cy) for _, en, cy in neighbours)
     if not assessments:
         return dashboard
     # The chosen round and the ones before it: nothing after it is shown beside it.

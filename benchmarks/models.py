@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import AssessmentRound, Dimension, in_language
+from assessments.models import AssessmentRound, Dimension
+from core.translation import in_language
 from councils.models import Council, Network
 
 from .figures import FIGURES

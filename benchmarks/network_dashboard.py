@@ -29,10 +29,10 @@ from assessments.models import (
     AssessmentRound,
     Dimension,
     DimensionScore,
-    in_language,
     signed_off_through,
 )
 from assessments.scoring import overall_score
+from core.translation import in_language
 from councils.models import Network, council_ids_named_in
 
 from . import release_cache
@@ -334,8 +334,10 @@ def network_dashboard(network: Network, *, round_slug: str | None = None) -> Net
     reads = release_cache.Reads()  # what only a release changes, from the cache
     dashboard.rounds = network_rounds(network)
     members = {
-        pk: (name, short_name)
-        for pk, name, short_name in network.members.values_list("pk", "name", "short_name")
+        pk: (in_language(name, name_cy), in_language(short_name, short_name_cy))
+        for pk, name, name_cy, short_name, short_name_cy in network.members.values_list(
+            "pk", "name_en", "name_cy", "short_name_en", "short_name_cy"
+        )
     }
     dashboard.members = len(members)
     if round_slug:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.translation import Bilingual
 from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
 
 from . import release_cache
@@ -84,7 +85,8 @@ class _GroupSpec:
 class _Council:
     pk: int
     gss_code: str
-    short_name: str
+    short_name_en: str
+    short_name_cy: str
     nation: str
     council_type: str
     tier: str
@@ -94,6 +96,11 @@ class _Council:
     density: Decimal
     rurality: str
     notes: str
+
+    @property
+    def short_name(self) -> Bilingual:
+        """Worded in each language in turn when the group's names are."""
+        return Bilingual(self.short_name_en, self.short_name_cy)
 
     @property
     def sui_generis(self) -> bool:
@@ -269,7 +276,8 @@ def _group_specs() -> list[_GroupSpec]:
         for row in Council.objects.order_by("gss_code").values_list(
             "pk",
             "gss_code",
-            "short_name",
+            "short_name_en",
+            "short_name_cy",
             "nation",
             "council_type",
             "tier",

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from assessments.models import Dimension, in_language
+from assessments.models import Dimension
+from core.translation import in_language
 from councils.models import Network
 from plans.models import Plan, PlanStatus
 

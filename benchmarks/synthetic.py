@@ -93,8 +93,10 @@ def grow_sector(multiple: int, made: int) -> None:
             values.update(
                 gss_code=f"Z{copy:03d}{index:05d}",
                 la_code="Z" + base36(serial, 3),
-                short_name=f"{council.short_name} copy {copy}",
-                name=f"{council.name} (synthetic copy {copy})",
+                short_name_en=f"{council.short_name_en} copy {copy}",
+                name_en=f"{council.name_en} (synthetic copy {copy})",
+                short_name_cy="",  # unique where set; copies go by their English name
+                name_cy="",
                 population=max(1000, int(council.population * jitter)),
                 density_per_km2=Decimal(str(round(float(council.density_per_km2) * jitter, 1))),
                 deprivation_score=Decimal(

@@ -14,6 +14,7 @@ from accounts.models import CouncilMembership, CouncilRole
 from accounts.types import AuthenticatedHttpRequest
 from assessments.models import AssessmentRound
 from core.http import reads
+from councils.models import name_order
 from plans import reads as plan_reads
 
 from . import chart_data, charts
@@ -29,7 +30,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         CouncilMembership.objects.for_user(request.user)
         .select_related("council")
-        .order_by("council__name")
+        .order_by(name_order("council__"))
     )
     councils = list({m.council.pk: m.council for m in memberships}.values())
     if not councils:

@@ -1,4 +1,12 @@
-"""English without six empty catalogues behind it.
+"""Texts in both languages, and English without six empty catalogues behind it.
+
+Words the portal holds as data (the framework, round names, council names) have an English
+column, `<field>_en`, and a Welsh one, `<field>_cy`, blank where there is no Welsh yet. The
+attribute pages read, `<field>`, is `in_active_language("<field>")`: the Welsh when Welsh is
+active and there is some, else the English. Setting it sets the English. A query that reads
+the text by name reads both columns and picks with `in_language`.
+
+The fallbacks:
 
 Django and several of its apps ship an empty `en` catalogue next to their `en_GB` one, and
 Python's gettext chains each as a fallback of the merged English translation. Every English
@@ -9,9 +17,44 @@ without it, so dropping it changes no text. Welsh keeps English as its fallback.
 """
 
 import gettext
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
+from django.utils import translation
 from django.utils.translation import trans_real
+
+
+def in_language(english: str, welsh: str | None) -> str:
+    """The Welsh when Welsh is the active language and there is some, else the English."""
+    if welsh and translation.get_language() == "cy":
+        return welsh
+    return english
+
+
+def in_active_language(field: str) -> property:
+    """An attribute `field` that reads `field_en` or `field_cy` (by the active language) and
+    writes `field_en`."""
+
+    def read(obj: models.Model) -> str:
+        return in_language(getattr(obj, f"{field}_en"), getattr(obj, f"{field}_cy"))
+
+    def write(obj: models.Model, value: str) -> None:
+        setattr(obj, f"{field}_en", value)
+
+    return property(read, write, doc=f"The {field} in the active language.")
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in both languages that words itself in the active one when made a string, for
+    something worded later, in each language in turn (a peer group's name, say)."""
+
+    english: str
+    welsh: str = ""
+
+    def __str__(self) -> str:
+        return in_language(self.english, self.welsh)
 
 
 def drop_empty_fallbacks() -> None:

@@ -15,18 +15,28 @@ class FormerGssCodeInline(admin.TabularInline):
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
-    list_display = ("name", "gss_code", "council_type", "nation", "region", "population")
+    list_display = ("name_en", "gss_code", "council_type", "nation", "region", "population")
     list_filter = ("nation", "council_type", "tier", "region", "rurality")
-    search_fields = ("name", "short_name", "gss_code", "la_code", "former_codes__gss_code")
+    search_fields = (
+        "name_en",
+        "short_name_en",
+        "name_cy",
+        "short_name_cy",
+        "gss_code",
+        "la_code",
+        "former_codes__gss_code",
+    )
     list_per_page = 50
-    ordering = ("short_name",)
+    ordering = ("short_name_en",)
     autocomplete_fields = ("parent_county",)
     # `manage.py import_councils` owns the register; the GSS code is the key it matches
     # on, so it changes only through a new import with the old code in former_gss_codes.
     readonly_fields = ("updated_at",)
     inlines = (FormerGssCodeInline,)
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "gss_code", "la_code")}),
+        (None, {"fields": ("name_en", "short_name_en", "gss_code", "la_code")}),
+        # `import_councils` owns these too, from councils/data/welsh_names.csv.
+        (_("Welsh names"), {"fields": ("name_cy", "short_name_cy")}),
         (
             _("Type and place"),
             {"fields": ("council_type", "tier", "nation", "region", "parent_county")},
@@ -74,7 +84,13 @@ class NetworkSharingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # change is recorded in the audit trail.
     list_display = ("council", "network", "by_name", "updated_at", "updated_by")
     list_filter = ("by_name", "network")
-    search_fields = ("council__name", "council__short_name", "council__gss_code", "network__name")
+    search_fields = (
+        "council__name_en",
+        "council__name_cy",
+        "council__short_name_en",
+        "council__gss_code",
+        "network__name",
+    )
     list_select_related = ("council", "network", "updated_by")
 
 
@@ -82,6 +98,12 @@ class NetworkSharingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SharingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "council", "network", "by_name_before", "by_name_after", "actor")
     list_filter = ("network", "by_name_after")
-    search_fields = ("council__name", "council__short_name", "network__name", "actor__email")
+    search_fields = (
+        "council__name_en",
+        "council__name_cy",
+        "council__short_name_en",
+        "network__name",
+        "actor__email",
+    )
     list_select_related = ("council", "network", "actor")
     date_hierarchy = "at"

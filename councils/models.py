@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q, Value
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.translation import in_active_language
 
 
 class CouncilType(models.TextChoices):
@@ -46,8 +50,10 @@ class CouncilQuerySet(models.QuerySet["Council"]):
         if not text:
             return self
         return self.filter(
-            Q(name__icontains=text)
-            | Q(short_name__icontains=text)
+            Q(name_en__icontains=text)
+            | Q(short_name_en__icontains=text)
+            | Q(name_cy__icontains=text)
+            | Q(short_name_cy__icontains=text)
             | Q(gss_code__iexact=text)
             | Q(former_codes__gss_code__iexact=text)
         ).distinct()
@@ -56,13 +62,36 @@ class CouncilQuerySet(models.QuerySet["Council"]):
         """Councils known by this GSS code, now or formerly."""
         return self.filter(Q(gss_code=code) | Q(former_codes__gss_code=code)).distinct()
 
+    def in_name_order(self) -> CouncilQuerySet:
+        return self.order_by(name_order())
+
+
+def name_order(through: str = "") -> OrderBy:
+    """Councils in the order of the short names people see: by the Welsh name, where there is
+    one, when Welsh is active. `through` is the path to the council, such as "council__".
+
+    Build it when the query is made, not at import: it reads the active language. (Letters
+    sort as the database's collation sorts them, not by the Welsh alphabet's digraphs.)
+    """
+    english = F(f"{through}short_name_en")
+    if translation.get_language() != "cy":
+        return english.asc()
+    return Coalesce(NullIf(F(f"{through}short_name_cy"), Value("")), english).asc()
+
 
 class Council(models.Model):
     """A principal council from the UK register (councils/data/uk_councils.csv)."""
 
     gss_code = models.CharField(_("GSS code"), max_length=9, unique=True)
-    name = models.CharField(max_length=120)
-    short_name = models.CharField(max_length=80, unique=True)
+    # The register's names are English; the 22 Welsh councils also have their Welsh names
+    # (councils/data/welsh_names.csv), blank for every other council. `name` and `short_name`
+    # read in the active language (core.translation); the columns keep their old names.
+    name_en = models.CharField("name", max_length=120, db_column="name")
+    name_cy = models.CharField("name in Welsh", max_length=120, blank=True)
+    short_name_en = models.CharField(
+        "short name", max_length=80, unique=True, db_column="short_name"
+    )
+    short_name_cy = models.CharField("short name in Welsh", max_length=80, blank=True)
     la_code = models.CharField(_("mySociety code"), max_length=4, unique=True)
     council_type = models.CharField(max_length=24, choices=CouncilType.choices)
     tier = models.CharField(max_length=12, choices=Tier.choices)
@@ -88,11 +117,19 @@ class Council(models.Model):
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    name = in_active_language("name")
+    short_name = in_active_language("short_name")
+
     objects = CouncilQuerySet.as_manager()
 
     class Meta:
-        ordering = ["short_name"]
+        ordering = ["short_name_en"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["short_name_cy"],
+                condition=~Q(short_name_cy=""),
+                name="council_short_name_cy_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(deprivation_quintile__gte=1, deprivation_quintile__lte=5),
                 name="council_deprivation_quintile_1_to_5",
@@ -168,7 +205,7 @@ class NetworkSharing(models.Model):
     objects = NetworkSharingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["council__short_name", "network__name"]
+        ordering = ["council__short_name_en", "network__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "network"], name="one_sharing_choice_per_council_per_network"

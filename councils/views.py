@@ -13,19 +13,29 @@ from core.http import form_view, reads
 
 from . import services
 from .forms import CouncilFilterForm, SharingForm, region_choices
-from .models import Council, Network, SharingEvent
+from .models import Council, Network, SharingEvent, name_order
 
 PAGE_SIZE = 50
 SHARING_HISTORY_LIMIT = 50
 
 # Only what the directory table shows, so a page stays one small query.
-_LIST_FIELDS = ("gss_code", "name", "short_name", "council_type", "nation", "region", "population")
+_LIST_FIELDS = (
+    "gss_code",
+    "name_en",
+    "name_cy",
+    "short_name_en",
+    "short_name_cy",
+    "council_type",
+    "nation",
+    "region",
+    "population",
+)
 
 
 @reads
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET, regions=region_choices())
-    councils = form.filter(Council.objects.only(*_LIST_FIELDS).order_by("short_name"))
+    councils = form.filter(Council.objects.only(*_LIST_FIELDS).in_name_order())
     # get_page shows page 1 for a page number that is not a number, and the last page
     # for one past the end, rather than an error.
     page = Paginator(councils, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -48,7 +58,10 @@ def detail(request: AuthenticatedHttpRequest, gss_code: str) -> HttpResponse:
         .select_related("parent_county")
         .prefetch_related(
             "former_codes",
-            Prefetch("districts", queryset=Council.objects.only(*_LIST_FIELDS, "parent_county")),
+            Prefetch(
+                "districts",
+                queryset=Council.objects.only(*_LIST_FIELDS, "parent_county").in_name_order(),
+            ),
             Prefetch("networks", queryset=Network.objects.only("name")),
         )
         .first()
@@ -79,7 +92,7 @@ def networks(request: AuthenticatedHttpRequest) -> HttpResponse:
 @reads
 def network_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     network = network_for_analyst(request.user, slug)
-    members = network.members.only(*_LIST_FIELDS).order_by("short_name")
+    members = network.members.only(*_LIST_FIELDS).order_by(name_order())
     return render(request, "councils/network_detail.html", {"network": network, "members": members})
 
 

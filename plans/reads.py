@@ -19,11 +19,11 @@ from assessments.models import (
     Framework,
     LevelDescriptor,
     Question,
-    in_language,
 )
 from assessments.scoring import MAX_LEVEL
 from assessments.wording import answer_text
-from councils.models import Council
+from core.translation import in_language
+from councils.models import Council, name_order
 
 from .models import (
     Action,
@@ -227,7 +227,7 @@ def plans_to_approve(council_ids: list[int]) -> list[Plan]:
         )
         .distinct()
         .select_related("council", "assessment__round")
-        .order_by("council__short_name", "created_at")
+        .order_by(name_order("council__"), "created_at")
     )
 
 

@@ -182,7 +182,7 @@ def _demo_offers(council: Council, code: str) -> str:
         Council.objects.filter(pk__in=risen).order_by(
             # Same region first, as the dashboard ranks them after neighbours.
             Case(When(region=council.region, then=0), default=1),
-            "name",
+            "name_en",
         )[:2]
     )
     for other in chosen:

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from accounts.models import CouncilRole
 from accounts.types import AuthenticatedHttpRequest
 from core.http import reads
+from councils.models import name_order
 
 from . import your_data as your_data_files
 from .waiting import waiting_for
@@ -12,7 +13,7 @@ from .waiting import waiting_for
 @reads
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.council_memberships.select_related("council").order_by(
-        "council__short_name"
+        name_order("council__")
     )
     networks = [m.network for m in request.user.network_memberships.select_related("network")]
     return render(

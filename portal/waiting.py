@@ -32,9 +32,10 @@ from assessments.models import (
     Response,
     ResponseStatus,
     RoundStatus,
-    in_language,
 )
 from assessments.services import ANSWERING_ROLES
+from core.translation import in_language
+from councils.models import name_order
 from plans import reads as plan_reads
 
 
@@ -53,7 +54,7 @@ def waiting_for(user: User) -> list[Waiting]:
     memberships = list(
         CouncilMembership.objects.for_user(user)
         .select_related("council")
-        .order_by("council__short_name")
+        .order_by(name_order("council__"))
     )
     if not memberships:
         return []

@@ -31,12 +31,13 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import AssessmentRound, RoundStatus, in_language
+from assessments.models import AssessmentRound, RoundStatus
 from assessments.scoring import MAX_LEVEL, MIN_LEVEL
 from benchmarks.figures import RESULT_FIELDS, GroupFigures, statistic_rows
 from benchmarks.models import PeerGroupKind, Release, ReleasedResult
 from benchmarks.services import min_group_size
 from core.spreadsheet_text import neutralise
+from core.translation import in_language
 
 from .models import OpenDataEdition, edition_file_name
 from .sector.wording import LICENCE_NOTE

@@ -21,7 +21,6 @@ from assessments.models import (
     FrameworkStatus,
     LevelDescriptor,
     Question,
-    in_language,
 )
 from assessments.outline import framework_outline
 from assessments.tests.test_framework_import import (
@@ -30,6 +29,7 @@ from assessments.tests.test_framework_import import (
     small,
     write,
 )
+from core.translation import in_language
 
 pytestmark = pytest.mark.django_db
 

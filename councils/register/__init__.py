@@ -2,7 +2,8 @@
 
 `columns` declares every column and how its text is checked, `reading` reads the CSV,
 `checking` checks rows and the rules between them, and `writing` matches rows to councils
-and writes them, all or nothing.
+and writes them, all or nothing. `welsh` adds the Welsh councils' names in Welsh from their
+own file.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from django.db import transaction
 from .checking import check
 from .problems import CouncilImportError, ImportProblem
 from .reading import number_rows, read_csv
+from .welsh import DEFAULT_WELSH_NAMES_PATH, WelshNamesResult, welsh_names_import
 from .writing import ImportResult, apply
 
 __all__ = [
     "DEFAULT_CSV_PATH",
+    "DEFAULT_WELSH_NAMES_PATH",
     "CouncilImportError",
     "ImportProblem",
     "ImportResult",
+    "WelshNamesResult",
     "councils_import",
+    "welsh_names_import",
 ]
 
 DEFAULT_CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "uk_councils.csv"

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 
 from councils.models import Council, Tier
 
-from .columns import COLUMNS, COUNCIL_FIELDS, GSS_CODE_RE, REQUIRED_COLUMNS, TYPE_RULES
+from .columns import (
+    COLUMN_OF_FIELD,
+    COLUMNS,
+    GSS_CODE_RE,
+    REQUIRED_COLUMNS,
+    TYPE_RULES,
+)
 from .problems import CouncilImportError, ImportProblem
 
 Record = tuple[int, Mapping[str, str | None]]
@@ -72,12 +78,14 @@ def _check_row(line: int, record: Mapping[str, Any], problems: list[str]) -> Row
     _check_between_columns(parsed, problems)
     if problems:
         return None
-    values = {name: parsed[name] for name in COUNCIL_FIELDS}
+    # Keyed by the model's field names, as the importer writes them.
+    values = {field: parsed[column] for field, column in COLUMN_OF_FIELD.items()}
     # The model's own field checks (lengths, digits) catch what the rules above do not.
     try:
         Council(**values).clean_fields(exclude=["parent_county"])
     except ValidationError as error:
-        for column, messages in error.message_dict.items():
+        for field, messages in error.message_dict.items():
+            column = COLUMN_OF_FIELD.get(field, field)
             problems.extend(f"{column}: {message}" for message in messages)
         return None
     return Row(
@@ -115,7 +123,7 @@ def _check_across_rows(rows: list[Row], codes_in_file: set[str]) -> list[ImportP
     problems: list[ImportProblem] = []
     for column, label in (
         ("gss_code", "GSS code"),
-        ("short_name", "short_name"),
+        ("short_name_en", "short_name"),
         ("la_code", "la_code"),
     ):
         first_line: dict[str, int] = {}
@@ -164,7 +172,7 @@ def _check_across_rows(rows: list[Row], codes_in_file: set[str]) -> list[ImportP
             problems.append(
                 ImportProblem(
                     row.line,
-                    f"parent_county_gss {row.parent_gss} is {parent.values['name']} "
+                    f"parent_county_gss {row.parent_gss} is {parent.values['name_en']} "
                     f"(line {parent.line}), which is not a county council.",
                 )
             )

@@ -25,6 +25,12 @@ class Column:
     name: str
     # A model field the importer owns; other columns only steer the import.
     field: bool = True
+    # The field's name on Council, where it is not the column's.
+    field_name: str = ""
+
+    @property
+    def model_field(self) -> str:
+        return self.field_name or self.name
 
     def parse(self, text: str, problems: list[str]) -> Any:
         return text
@@ -139,8 +145,9 @@ COLUMNS: tuple[Column, ...] = (
         "like E06000001.",
     ),
     Codes("former_gss_codes", field=False),
-    Text("name", required=True),
-    Text("short_name", required=True),
+    # The register's names are the English ones (councils/data/welsh_names.csv has the Welsh).
+    Text("name", required=True, field_name="name_en"),
+    Text("short_name", required=True, field_name="short_name_en"),
     Choice("council_type", allowed=CouncilType.values),
     Choice("nation", allowed=Nation.values),
     Text("region", required=True),
@@ -165,8 +172,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS)
-# Model fields the importer owns.
-COUNCIL_FIELDS = tuple(column.name for column in COLUMNS if column.field)
+# Model fields the importer owns, and the column each comes from.
+COUNCIL_FIELDS = tuple(column.model_field for column in COLUMNS if column.field)
+COLUMN_OF_FIELD = {column.model_field: column.name for column in COLUMNS if column.field}
 
 # What each council type implies: its tier, its nation and the GSS prefix of its area.
 TYPE_RULES: dict[str, tuple[str, str, str]] = {

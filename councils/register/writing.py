@@ -10,7 +10,7 @@ from django.utils import timezone
 from councils.models import Council, FormerGssCode
 
 from .checking import Row
-from .columns import COUNCIL_FIELDS
+from .columns import COLUMN_OF_FIELD, COUNCIL_FIELDS
 from .problems import CouncilImportError, ImportProblem
 
 _BATCH_SIZE = 100
@@ -112,7 +112,7 @@ def _match(rows: list[Row], by_gss: dict[str, Council]) -> set[int]:
         if council is None:
             candidates = [by_gss[code] for code in row.former_codes if code in by_gss]
             if len(candidates) > 1:
-                names = ", ".join(f"{c.name} ({c.gss_code})" for c in candidates)
+                names = ", ".join(f"{c.name_en} ({c.gss_code})" for c in candidates)
                 problems.append(
                     ImportProblem(
                         row.line,
@@ -128,7 +128,7 @@ def _match(rows: list[Row], by_gss: dict[str, Council]) -> set[int]:
             problems.append(
                 ImportProblem(
                     row.line,
-                    f"This row and line {claimed[council.pk]} both match {council.name} "
+                    f"This row and line {claimed[council.pk]} both match {council.name_en} "
                     f"({council.gss_code}).",
                 )
             )
@@ -151,12 +151,12 @@ def _check_against_database(
     by_id = {council.pk: council for council in existing}
     owners = {
         column: {getattr(council, column): council for council in existing}
-        for column in ("short_name", "la_code")
+        for column in ("short_name_en", "la_code")
     }
     former_owner = {former.gss_code: by_id[former.council_id] for former in former_rows}
 
     def describe(council: Council) -> str:
-        return f"{council.name} ({council.gss_code}), which is not in this file"
+        return f"{council.name_en} ({council.gss_code}), which is not in this file"
 
     for row in rows:
         for column, owner_map in owners.items():
@@ -165,7 +165,9 @@ def _check_against_database(
             if owner is not None and owner is not row.council and owner.pk not in matched_ids:
                 problems.append(
                     ImportProblem(
-                        row.line, f"{column} “{value}” already belongs to {describe(owner)}."
+                        row.line,
+                        f"{COLUMN_OF_FIELD[column]} “{value}” already belongs to "
+                        f"{describe(owner)}.",
                     )
                 )
         owner = former_owner.get(row.gss_code)
@@ -196,7 +198,7 @@ def _free_swapped_values(rows: list[Row]) -> None:
     takes a new one can fail inside one UPDATE. Changed values go to placeholders first.
     """
     updated = [row for row in rows if row.fields_changed]
-    for column in ("gss_code", "short_name", "la_code"):
+    for column in ("gss_code", "short_name_en", "la_code"):
         movers = [row for row in updated if row.original[column] != row.values[column]]
         held = {row.original[column]: row.council for row in movers}
         clash = any(held.get(row.values[column]) not in (None, row.council) for row in movers)

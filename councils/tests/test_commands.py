@@ -20,7 +20,10 @@ def run(*args: str) -> tuple[str, str]:
 def test_import_councils_defaults_to_the_shipped_file():
     out, err = run()
 
-    assert out.strip() == "Imported 382 councils: 382 created, 0 updated, 0 unchanged."
+    assert out.strip() == (
+        "Imported 382 councils: 382 created, 0 updated, 0 unchanged. "
+        "Welsh names: 22 set, 0 unchanged."
+    )
     assert err == ""
     assert Council.objects.count() == 382
 
@@ -30,7 +33,10 @@ def test_running_again_reports_unchanged_councils():
 
     out, _ = run(str(DEFAULT_CSV_PATH))
 
-    assert out.strip() == "Imported 382 councils: 0 created, 0 updated, 382 unchanged."
+    assert out.strip() == (
+        "Imported 382 councils: 0 created, 0 updated, 382 unchanged. "
+        "Welsh names: 0 set, 22 unchanged."
+    )
 
 
 def test_a_bad_file_is_reported_line_by_line_and_changes_nothing(tmp_path: Path):

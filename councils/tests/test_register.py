@@ -118,7 +118,7 @@ def test_recoded_council_is_updated_not_duplicated():
     barnsley.refresh_from_db()
     assert barnsley.gss_code == "E08000038"
     assert list(barnsley.former_codes.values_list("gss_code", flat=True)) == ["E08000016"]
-    assert Council.objects.filter(short_name="Barnsley").count() == 1
+    assert Council.objects.filter(short_name_en="Barnsley").count() == 1
     assert Council.objects.count() == 382
 
 

@@ -28,7 +28,6 @@ from assessments.models import (
     AssessmentRound,
     Dimension,
     DimensionScore,
-    in_language,
 )
 from benchmarks.figures import RESULT_FIELDS, GroupFigures
 from benchmarks.models import PeerGroupKind, ReleasedResult
@@ -43,6 +42,7 @@ from benchmarks.network_dashboard import (
 )
 from benchmarks.planned_targets import PlannedTargets, planned_targets
 from benchmarks.services import min_group_size
+from core.translation import in_language
 from councils.models import Council, Network, council_ids_named_in
 
 ALL_UK = _("All UK councils")
@@ -299,8 +299,10 @@ def _add_councils(data: SectorData, network: Network) -> None:
     """The councils sharing by name and the pooled row, chosen as the network dashboard chooses
     them (`heatmap_rows`, with the pool checked against the public groups as published)."""
     members = {
-        pk: (name, gss_code)
-        for pk, name, gss_code in network.members.values_list("pk", "name", "gss_code")
+        pk: (in_language(name, name_cy), gss_code)
+        for pk, name, name_cy, gss_code in network.members.values_list(
+            "pk", "name_en", "name_cy", "gss_code"
+        )
     }
     data.eligible = len(members)
     named = council_ids_named_in(network)
