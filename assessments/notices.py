@@ -92,12 +92,18 @@ def _people(council: Council | int, *roles: str) -> list[User]:
     return [m.user for m in memberships.select_related("user").order_by("user__email")]
 
 
-def _framework_name(obj: Dimension) -> str:
+def _read_name(obj: Dimension | AssessmentRound) -> str:
     return obj.name
 
 
-# A barrier's name in the language active when the email is written (the reader's).
-_name = lazy(_framework_name, str)
+def _read_short_name(council: Council) -> str:
+    return council.short_name
+
+
+# A barrier's, a round's or a council's name in the language active when the email is written
+# (the reader's), not the sender's.
+_name = lazy(_read_name, str)
+_short_name = lazy(_read_short_name, str)
 
 
 def _closing(round_: AssessmentRound) -> Promise:
@@ -115,7 +121,7 @@ def parts_assigned(assessment: Assessment, newly: Mapping[User, Sequence[Dimensi
         if not dimensions:
             continue
         key = "assigned:{}:{}".format(assessment.pk, ",".join(str(d.pk) for d in dimensions))
-        council = assessment.council.short_name
+        council = _short_name(assessment.council)
         notice = Notice(
             subject=lazy_format(
                 _("Barriers for you to answer in %(council)s's digital maturity assessment"),
@@ -130,7 +136,7 @@ def parts_assigned(assessment: Assessment, newly: Mapping[User, Sequence[Dimensi
                         "assessment lead."
                     ),
                     council=council,
-                    round=round_.name,
+                    round=_name(round_),
                 ),
                 _closing(round_),
             ],
@@ -158,7 +164,7 @@ def response_sent(response: Response) -> int:
             subject=lazy_format(
                 _("%(name)s has sent their answers for %(council)s"),
                 name=name,
-                council=council.short_name,
+                council=_short_name(council),
             ),
             heading=lazy_format(_("%(name)s has sent their answers"), name=name),
             paragraphs=[
@@ -168,8 +174,8 @@ def response_sent(response: Response) -> int:
                         "%(round)s. You can now see them when you agree the council's answers."
                     ),
                     name=name,
-                    council=council.short_name,
-                    round=assessment.round.name,
+                    council=_short_name(council),
+                    round=_name(assessment.round),
                 )
             ],
             link_text=_("See the assessment's progress"),
@@ -183,7 +189,7 @@ def response_sent(response: Response) -> int:
             Notice(
                 subject=lazy_format(
                     _("Every assigned barrier in %(council)s's assessment is answered"),
-                    council=council.short_name,
+                    council=_short_name(council),
                 ),
                 heading=_("Every assigned barrier is answered"),
                 paragraphs=[
@@ -241,7 +247,7 @@ def submitted(assessment: Assessment, event: AuditEvent) -> int:
         Notice(
             subject=lazy_format(
                 _("%(council)s's digital maturity assessment is waiting for your sign-off"),
-                council=council.short_name,
+                council=_short_name(council),
             ),
             heading=_("An assessment is waiting for your sign-off"),
             paragraphs=[
@@ -251,8 +257,8 @@ def submitted(assessment: Assessment, event: AuditEvent) -> int:
                         "%(round)s. Check the answers, then sign it off or return it to the lead "
                         "with a comment."
                     ),
-                    council=council.short_name,
-                    round=assessment.round.name,
+                    council=_short_name(council),
+                    round=_name(assessment.round),
                 ),
                 _closing(assessment.round),
             ],
@@ -271,7 +277,7 @@ def returned(assessment: Assessment, event: AuditEvent) -> int:
         Notice(
             subject=lazy_format(
                 _("%(council)s's digital maturity assessment has been returned to you"),
-                council=council.short_name,
+                council=_short_name(council),
             ),
             heading=_("The assessment has been returned to you"),
             paragraphs=[
@@ -280,8 +286,8 @@ def returned(assessment: Assessment, event: AuditEvent) -> int:
                         "The chief executive returned %(council)s's assessment for %(round)s "
                         "with this comment:"
                     ),
-                    council=council.short_name,
-                    round=assessment.round.name,
+                    council=_short_name(council),
+                    round=_name(assessment.round),
                 )
             ],
             quote=assessment.return_comment,
@@ -300,7 +306,7 @@ def signed_off(assessment: Assessment, event: AuditEvent) -> int:
         Notice(
             subject=lazy_format(
                 _("%(council)s's digital maturity results are ready"),
-                council=council.short_name,
+                council=_short_name(council),
             ),
             heading=_("The assessment is signed off and the results are ready"),
             paragraphs=[
@@ -310,8 +316,8 @@ def signed_off(assessment: Assessment, event: AuditEvent) -> int:
                         "%(round)s. The council's scores are ready to read, and they count in the "
                         "figures other councils see from the next release."
                     ),
-                    council=council.short_name,
-                    round=assessment.round.name,
+                    council=_short_name(council),
+                    round=_name(assessment.round),
                 )
             ],
             link_text=_("See the results"),
@@ -337,17 +343,17 @@ def round_opened(round_: AssessmentRound) -> int:
             [membership.user],
             Notice(
                 subject=lazy_format(
-                    _("The %(round)s digital maturity round is open"), round=round_.name
+                    _("The %(round)s digital maturity round is open"), round=_name(round_)
                 ),
-                heading=lazy_format(_("The %(round)s round is open"), round=round_.name),
+                heading=lazy_format(_("The %(round)s round is open"), round=_name(round_)),
                 paragraphs=[
                     lazy_format(
                         _(
                             "You can now start %(council)s's assessment for %(round)s, ask "
                             "officers to answer its barriers, and agree the council's answers."
                         ),
-                        council=membership.council.short_name,
-                        round=round_.name,
+                        council=_short_name(membership.council),
+                        round=_name(round_),
                     ),
                     _closing(round_),
                 ],
@@ -409,7 +415,7 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
                         "you",
                         days,
                     ),
-                    round=round_.name,
+                    round=_name(round_),
                     days=days,
                     date=closes_on,
                 ),
@@ -419,14 +425,14 @@ def _round_reminders(round_: AssessmentRound, days: int) -> int:
                         "The %(round)s round closes in %(days)s days, on %(date)s",
                         days,
                     ),
-                    round=round_.name,
+                    round=_name(round_),
                     days=days,
                     date=closes_on,
                 ),
                 paragraphs=[
                     lazy_format(
                         _("This is what is left for you to do for %(council)s:"),
-                        council=membership.council.short_name,
+                        council=_short_name(membership.council),
                     )
                 ],
                 items=items,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import CouncilRole
 from accounts.tests.factories import CouncilMembershipFactory, UserFactory
@@ -19,6 +20,7 @@ from assessments.tests.factories import (
     small_framework,
     submitted_assessment,
 )
+from councils.tests.factories import CouncilFactory
 from notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +175,36 @@ def test_a_round_opening_tells_every_councils_leads(personas, sent):
     assert all(
         f"The {round_.name} digital maturity round is open" == m["Subject"] for m in messages
     )
+
+
+def test_each_lead_reads_the_round_and_council_named_in_their_language(personas, sent):
+    """Words are worked when the outbox writes each email, so a staff member opening the round
+    from an English page still names a Welsh council, and the round, in Welsh to its lead."""
+    cardiff = CouncilFactory(
+        gss_code="W06000015",
+        name="City of Cardiff Council",
+        short_name="Cardiff",
+        name_cy="Cyngor Caerdydd",
+        short_name_cy="Caerdydd",
+    )
+    welsh_lead = CouncilMembershipFactory(
+        user=UserFactory(email="lead@caerdydd.example", language="cy"),
+        council=cardiff,
+        role=CouncilRole.LEAD,
+    ).user
+    round_ = AssessmentRoundFactory(
+        name="2031 to 2032", name_cy="2031 i 2032", status=RoundStatus.UPCOMING
+    )
+
+    with translation.override("en-gb"):
+        messages = sent(services.round_open, round=round_, by=personas.staff)
+
+    by_reader = {str(m["To"]): text(m) for m in messages}
+    welsh = " ".join(by_reader[welsh_lead.email].split())
+    assert "Caerdydd" in welsh and "2031 i 2032" in welsh
+    assert "Cardiff" not in welsh and "2031 to 2032" not in welsh
+    english = " ".join(by_reader["lead.a@hartlepool.example"].split())
+    assert "You can now start Hartlepool's assessment for 2031 to 2032" in english
 
 
 # Reminders, on a clock stopped at chosen days ---------------------------------------------------

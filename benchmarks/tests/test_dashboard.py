@@ -26,6 +26,7 @@ from benchmarks.figures import FIGURES, GroupFigures
 from benchmarks.models import PeerGroup, PeerGroupKind, ReleasedResult
 from benchmarks.publication import OVERLAP
 from benchmarks.queries import council_positions
+from councils.models import Council
 from councils.tests.factories import CouncilFactory
 
 from .dashboard_data import build_sector
@@ -225,6 +226,28 @@ def test_the_council_sees_who_its_neighbours_are_but_not_who_has_signed_off(
     )
     assert details and "Other Council 4" in details.group(0)
     assert "does not say which of them have signed off" in details.group(0)
+
+
+def test_the_council_and_its_neighbours_are_named_in_the_readers_language(
+    client, personas, sector
+):
+    Council.objects.filter(pk=personas.council_a.pk).update(name_cy="Cyngor Hartlepwl")
+    Council.objects.filter(name_en="Other Council 5").update(name_cy="Cyngor Arall A")
+    client.force_login(personas.executive_a)
+    english = client.get(url(personas))
+    client.cookies["django_language"] = "cy"
+
+    welsh = client.get(url(personas))
+
+    # Sorted by the name each reader sees: the Welsh name puts council 5 first.
+    assert welsh.context["dashboard"].neighbours == [
+        "Cyngor Arall A",
+        "Other Council 3",
+        "Other Council 4",
+    ]
+    assert english.context["dashboard"].neighbours[-1] == "Other Council 5"
+    assert "Cyngor Hartlepwl" in welsh.content.decode()
+    assert "Cyngor Hartlepwl" not in english.content.decode()
 
 
 def test_the_dashboard_keeps_last_rounds_comparison_until_this_rounds_figures_exist(

@@ -309,6 +309,25 @@ def test_heatmap_names_consenting_councils_and_pools_the_rest(client, personas, 
     assert trace["text"][0] == ["2.3", "2.8", "", "3.0"]
 
 
+def test_a_welsh_reader_sees_named_councils_by_their_welsh_names_in_that_order(
+    client, personas, scene
+):
+    Council.objects.filter(pk=scene["barton"].pk).update(
+        name_cy="Cyngor Abertawe", short_name_cy="Abertawe"
+    )
+    Council.objects.filter(pk=scene["ashby"].pk).update(name_cy="Sir Ashby")
+    client.cookies["django_language"] = "cy"
+
+    response = as_analyst(client, personas).get(url(scene["network"]))
+
+    rows = [row.label for row in response.context["dashboard"].rows]
+    assert rows[:3] == ["Cyngor Abertawe", "Hartlepool Borough Council", "Sir Ashby"]
+    figure = chart_json(response.content.decode(), "chart-network-heatmap")
+    assert figure is not None
+    assert "Abertawe" in figure["data"][0]["y"]
+    assert "Barton" not in response.content.decode()
+
+
 def test_anonymous_councils_never_appear_by_name(client, personas, scene):
     response = as_analyst(client, personas).get(url(scene["network"]))
 

@@ -343,3 +343,23 @@ def test_split_evenly_keeps_order_and_sizes_within_one(items, parts):
     sizes = [len(run) for run in runs]
     assert max(sizes) - min(sizes) <= 1
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_a_welsh_councils_neighbour_group_is_named_with_its_welsh_name_in_welsh():
+    councils = [CouncilFactory(population=100_000 + n) for n in range(3)]
+    Council.objects.filter(pk=councils[0].pk).update(
+        short_name_en="Cardiff", short_name_cy="Caerdydd"
+    )
+    peer_groups_build()
+
+    group = PeerGroup.objects.get(slug=f"neighbours-{councils[0].gss_code.lower()}")
+    assert (group.name, group.name_cy) == (
+        "Cardiff and its 2 nearest neighbours",
+        "Caerdydd a'i 2 cymydog agosaf",
+    )
+
+    # A correction to the Welsh name alone renames the group in Welsh.
+    Council.objects.filter(pk=councils[0].pk).update(short_name_cy="Dinas Caerdydd")
+    peer_groups_build()
+    group.refresh_from_db()
+    assert group.name_cy == "Dinas Caerdydd a'i 2 cymydog agosaf"
