@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from io import BytesIO, StringIO
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -23,7 +24,8 @@ HEADER = [
     _("By"),
     _("Outcome"),
     _("Level reached"),
-    _("Action"),
+    # A step in the plan ("cam gweithredu"), not a button's column ("gweithred").
+    pgettext_lazy("improvement plan", "Action"),
     _("Owner"),
     _("Due date"),
     _("Status"),

@@ -228,9 +228,7 @@ def test_the_council_sees_who_its_neighbours_are_but_not_who_has_signed_off(
     assert "does not say which of them have signed off" in details.group(0)
 
 
-def test_the_council_and_its_neighbours_are_named_in_the_readers_language(
-    client, personas, sector
-):
+def test_the_council_and_its_neighbours_are_named_in_the_readers_language(client, personas, sector):
     Council.objects.filter(pk=personas.council_a.pk).update(name_cy="Cyngor Hartlepwl")
     Council.objects.filter(name_en="Other Council 5").update(name_cy="Cyngor Arall A")
     client.force_login(personas.executive_a)
