@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.translation import Bilingual
-from councils.models import Council, CouncilType, Nation, Network, Rurality, Tier
+from councils.models import (
+    REGION_NAMES,
+    Council,
+    CouncilType,
+    Nation,
+    Network,
+    Rurality,
+    Tier,
+)
 
 from . import release_cache
 from .models import PeerGroup, PeerGroupKind
@@ -320,12 +328,11 @@ def _group_specs() -> list[_GroupSpec]:
             PeerGroupKind.TIER,
             c.pk,
         )
-        # Outside England the register's "region" is the nation itself, already a group. The
-        # region's own name is the register's, in English.
+        # Outside England the register's "region" is the nation itself, already a group.
         if c.nation == Nation.ENGLAND and c.region:
             add(
                 f"region-{slugify(c.region)}",
-                _Words(_("%(region)s region"), {"region": c.region}),
+                _Words(_("%(region)s region"), {"region": REGION_NAMES.get(c.region, c.region)}),
                 PeerGroupKind.REGION,
                 c.pk,
             )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ErrorLinksMixin, names_another_object
 
-from .models import Council, CouncilQuerySet, CouncilType, Nation, Network
+from .models import Council, CouncilQuerySet, CouncilType, Nation, Network, region_name
 
 
 class CouncilFilterForm(forms.Form):
@@ -46,7 +46,8 @@ class CouncilFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", gettext("All regions")), *((r, r) for r in regions)]
+        named = sorted(((r, region_name(r)) for r in regions), key=lambda choice: choice[1])
+        region.choices = [("", gettext("All regions")), *named]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}

@@ -6,7 +6,7 @@ from django.db.models import F, Q, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.translation import in_active_language
@@ -28,6 +28,27 @@ class Nation(models.TextChoices):
     WALES = "Wales", _("Wales")
     SCOTLAND = "Scotland", _("Scotland")
     NORTHERN_IRELAND = "Northern Ireland", _("Northern Ireland")
+
+
+# The register's regions: England's nine (ONS's names, in English in the register) and, outside
+# England, the nation. Their Welsh names are the ones ONS and the Welsh Government use.
+REGION_NAMES = {
+    "North East": pgettext_lazy("English region", "North East"),
+    "North West": pgettext_lazy("English region", "North West"),
+    "Yorkshire and The Humber": pgettext_lazy("English region", "Yorkshire and The Humber"),
+    "East Midlands": pgettext_lazy("English region", "East Midlands"),
+    "West Midlands": pgettext_lazy("English region", "West Midlands"),
+    "East of England": pgettext_lazy("English region", "East of England"),
+    "London": pgettext_lazy("English region", "London"),
+    "South East": pgettext_lazy("English region", "South East"),
+    "South West": pgettext_lazy("English region", "South West"),
+    **{nation.value: nation.label for nation in Nation if nation != Nation.ENGLAND},
+}
+
+
+def region_name(region: str) -> str:
+    """A region of the register in the active language (a region it does not know, as it is)."""
+    return str(REGION_NAMES.get(region, region))
 
 
 class Tier(models.TextChoices):
@@ -143,6 +164,10 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
 
 
 class FormerGssCode(models.Model):

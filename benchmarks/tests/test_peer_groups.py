@@ -363,3 +363,14 @@ def test_a_welsh_councils_neighbour_group_is_named_with_its_welsh_name_in_welsh(
     peer_groups_build()
     group.refresh_from_db()
     assert group.name_cy == "Dinas Caerdydd a'i 2 cymydog agosaf"
+
+
+def test_an_english_regions_group_is_named_in_welsh_too():
+    CouncilFactory(region="North East")
+    peer_groups_build()
+
+    group = PeerGroup.objects.get(slug="region-north-east")
+    assert (group.name, group.name_cy) == (
+        "North East region",
+        "Rhanbarth Gogledd-ddwyrain Lloegr",
+    )

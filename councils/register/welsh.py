@@ -12,6 +12,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
+
 from councils.models import Council, Nation
 
 from .columns import GSS_CODE_RE
@@ -46,16 +48,18 @@ def welsh_names_import(path: Path = DEFAULT_WELSH_NAMES_PATH) -> WelshNamesResul
     if problems:
         raise CouncilImportError(problems)
     changed = []
+    now = timezone.now()
     for _line, code, name_cy, short_name_cy in rows:
         council = councils.get(code)
         if council is None:
             continue
         if (council.name_cy, council.short_name_cy) != (name_cy, short_name_cy):
             council.name_cy, council.short_name_cy = name_cy, short_name_cy
+            council.updated_at = now
             changed.append(council)
     # Blank first, so two councils can swap names without tripping the unique constraint.
     Council.objects.filter(pk__in=[c.pk for c in changed]).update(short_name_cy="")
-    Council.objects.bulk_update(changed, ["name_cy", "short_name_cy"])
+    Council.objects.bulk_update(changed, ["name_cy", "short_name_cy", "updated_at"])
     found = sum(1 for row in rows if row[1] in councils)
     return WelshNamesResult(
         changed=len(changed), unchanged=found - len(changed), not_in_register=len(rows) - found

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from accounts.models import CouncilMembership
 from accounts.tests.factories import CouncilMembershipFactory
-from councils.models import Council, Nation, name_order
+from councils.models import Council, Nation, name_order, region_name
 from councils.register import (
     DEFAULT_WELSH_NAMES_PATH,
     CouncilImportError,
@@ -329,3 +329,20 @@ def test_the_migration_fills_the_welsh_names_of_councils_already_imported(wales)
         "W06000011": "Cyngor Dinas a Sir Abertawe",
     }
     assert migration.WELSH_NAMES == DEFAULT_WELSH_NAMES_PATH
+
+
+def test_regions_are_named_in_the_readers_language_and_kept_in_english(client, personas):
+    CouncilFactory(gss_code="E08000021", region="North East", short_name="Newcastle upon Tyne")
+    client.force_login(personas.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+
+    page = client.get(reverse("councils:directory"), {"region": "North East"})
+
+    content = page.content.decode()
+    assert '<option value="North East" selected>Gogledd-ddwyrain Lloegr</option>' in content
+    assert "Lloegr: Gogledd-ddwyrain Lloegr" in content  # the table's nation and region
+    with translation.override("en-gb"):
+        assert region_name("Wales") == "Wales"
+    with translation.override("cy"):
+        assert region_name("Wales") == "Cymru"
+        assert region_name("Somewhere new") == "Somewhere new"
