@@ -4,8 +4,9 @@ and in Welsh (issue 19: Welsh words are often longer, and the page must say lang
 The pages are found as the fuzz test finds them: every route of the portal, filled with the
 real ids of a world where council A has results, a plan, an assessment waiting for sign-off and
 one in progress; each persona's HTML pages are those that answer 200. Each is opened in
-Chromium at 320 and 390 CSS px: nothing may scroll sideways, and axe (best practices included)
-finds nothing. Failures are gathered, so one run lists them all.
+Chromium at 320 CSS px, where axe (best practices included) must find nothing, and, in English,
+widened to 390: nothing may scroll sideways at either. Failures are gathered, so one run lists
+them all.
 """
 
 import pytest
@@ -79,21 +80,24 @@ def test_every_page_reflows_at_320_and_390_px_and_passes_axe(
         if cookie:
             cookies.append({"name": django_settings.SESSION_COOKIE_NAME, "value": cookie})
         page.context.add_cookies([c | {"url": live_server.url} for c in cookies])
-        # Welsh at the narrowest width only, where its longer words would overflow first:
-        # every page in two languages at two widths would double the suite's longest test.
+        # Each page is loaded and checked by axe once per language, at the narrowest width,
+        # where longer (Welsh) words overflow first. GOV.UK Frontend has no breakpoint below
+        # 641 px, so 390 px is the same layout with more room: the English page is only
+        # widened and measured again, not reloaded (loading and axe are most of the time).
+        page.set_viewport_size({"width": WIDTHS[0], "height": 844})
+        page.goto(live_server.url + url)
+        shown = page.evaluate("document.documentElement.lang")
+        if shown != language:
+            failures.append(f"{persona} {url}: lang is {shown!r}, not {language!r}")
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{persona} {url} at {WIDTHS[0]} px:\n" + format_violations(violations))
         for width in WIDTHS if language == django_settings.LANGUAGE_CODE else WIDTHS[:1]:
             page.set_viewport_size({"width": width, "height": 844})
-            page.goto(live_server.url + url)
-            shown = page.evaluate("document.documentElement.lang")
-            if shown != language:
-                failures.append(f"{persona} {url}: lang is {shown!r}, not {language!r}")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 failures.append(
                     f"{persona} {url} at {width} px: {overflow} px too wide, "
                     f"widest: {page.evaluate(WIDEST)}"
                 )
-            violations = axe_violations(page)
-            if violations:
-                failures.append(f"{persona} {url} at {width} px:\n" + format_violations(violations))
     assert not failures, f"{len(failures)} of {len(pages) * len(WIDTHS)}:\n" + "\n".join(failures)
