@@ -36,7 +36,7 @@ setup: install
 run: setup
 	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# The slowest tests are listed at the end: CI gives make test 25 minutes.
+# The slowest tests are listed at the end: CI gives make test 27 minutes.
 test: install
 	$(VENV)/bin/pytest --durations=15
 
