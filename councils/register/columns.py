@@ -173,8 +173,8 @@ COLUMNS: tuple[Column, ...] = (
 
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS)
 # Model fields the importer owns, and the column each comes from.
-COUNCIL_FIELDS = tuple(column.model_field for column in COLUMNS if column.field)
 COLUMN_OF_FIELD = {column.model_field: column.name for column in COLUMNS if column.field}
+COUNCIL_FIELDS = tuple(COLUMN_OF_FIELD)
 
 # What each council type implies: its tier, its nation and the GSS prefix of its area.
 TYPE_RULES: dict[str, tuple[str, str, str]] = {

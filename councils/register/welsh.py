@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -21,6 +22,13 @@ from .problems import CouncilImportError, ImportProblem, shown
 
 DEFAULT_WELSH_NAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "welsh_names.csv"
 COLUMNS = ("gss_code", "name_cy", "short_name_cy")
+
+
+class _Row(NamedTuple):
+    line: int
+    gss_code: str
+    name_cy: str
+    short_name_cy: str
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,10 @@ def welsh_names_import(path: Path = DEFAULT_WELSH_NAMES_PATH) -> WelshNamesResul
     every problem, by line, in which case nothing changes.
     """
     rows = _read(path)
-    councils = {c.gss_code: c for c in Council.objects.filter(gss_code__in=[r[1] for r in rows])}
+    codes = [row.gss_code for row in rows]
+    councils = {c.gss_code: c for c in Council.objects.filter(gss_code__in=codes)}
     taken = dict(
-        Council.objects.exclude(gss_code__in=[r[1] for r in rows])
+        Council.objects.exclude(gss_code__in=codes)
         .exclude(short_name_cy="")
         .values_list("short_name_cy", "name_en")
     )
@@ -49,24 +58,26 @@ def welsh_names_import(path: Path = DEFAULT_WELSH_NAMES_PATH) -> WelshNamesResul
         raise CouncilImportError(problems)
     changed = []
     now = timezone.now()
-    for _line, code, name_cy, short_name_cy in rows:
-        council = councils.get(code)
+    for row in rows:
+        council = councils.get(row.gss_code)
         if council is None:
             continue
-        if (council.name_cy, council.short_name_cy) != (name_cy, short_name_cy):
-            council.name_cy, council.short_name_cy = name_cy, short_name_cy
+        if (council.name_cy, council.short_name_cy) != (row.name_cy, row.short_name_cy):
+            council.name_cy, council.short_name_cy = row.name_cy, row.short_name_cy
             council.updated_at = now
             changed.append(council)
     # Blank first, so two councils can swap names without tripping the unique constraint.
     Council.objects.filter(pk__in=[c.pk for c in changed]).update(short_name_cy="")
     Council.objects.bulk_update(changed, ["name_cy", "short_name_cy", "updated_at"])
-    found = sum(1 for row in rows if row[1] in councils)
+    # A code is in the file once (checked), so each council found stands for one row.
     return WelshNamesResult(
-        changed=len(changed), unchanged=found - len(changed), not_in_register=len(rows) - found
+        changed=len(changed),
+        unchanged=len(councils) - len(changed),
+        not_in_register=len(rows) - len(councils),
     )
 
 
-def _read(path: Path) -> list[tuple[int, str, str, str]]:
+def _read(path: Path) -> list[_Row]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -79,7 +90,7 @@ def _read(path: Path) -> list[tuple[int, str, str, str]]:
                 code, name_cy, short_name_cy = (
                     str(record.get(column) or "").strip() for column in COLUMNS
                 )
-                rows.append((reader.line_num, code, name_cy, short_name_cy))
+                rows.append(_Row(reader.line_num, code, name_cy, short_name_cy))
             return rows
     except UnicodeDecodeError as error:
         raise CouncilImportError(
@@ -90,7 +101,7 @@ def _read(path: Path) -> list[tuple[int, str, str, str]]:
 
 
 def _check(
-    rows: list[tuple[int, str, str, str]], councils: dict[str, Council], taken: dict[str, str]
+    rows: list[_Row], councils: dict[str, Council], taken: dict[str, str]
 ) -> list[ImportProblem]:
     """`taken`: Welsh short names of councils the file leaves alone, and whose they are."""
     problems: list[ImportProblem] = []

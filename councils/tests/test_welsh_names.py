@@ -346,3 +346,22 @@ def test_regions_are_named_in_the_readers_language_and_kept_in_english(client, p
     with translation.override("cy"):
         assert region_name("Wales") == "Cymru"
         assert region_name("Somewhere new") == "Somewhere new"
+
+
+def test_import_councils_says_how_many_welsh_names_had_no_council(tmp_path):
+    register = Path(__file__).resolve().parents[1] / "data" / "uk_councils.csv"
+    with register.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["gss_code"] == "W06000002"]
+    cut = tmp_path / "gwynedd.csv"
+    with cut.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = StringIO()
+
+    call_command("import_councils", str(cut), stdout=out, stderr=StringIO())
+
+    assert out.getvalue().strip() == (
+        "Imported 1 councils: 1 created, 0 updated, 0 unchanged. "
+        "Welsh names: 1 set, 0 unchanged, 21 for councils not in the database."
+    )
